@@ -1,0 +1,3 @@
+module example.com/leaky-service
+
+go 1.19

@@ -1,0 +1,51 @@
+import { UsageError } from './command';
+
+export interface FlagSpec {
+  /** Long name without dashes, e.g. `format`. */
+  name: string;
+  /** Single-letter alias without dash, e.g. `h`. */
+  short?: string;
+  takesValue: boolean;
+}
+
+export interface ParsedArgs {
+  /** Values by flag name; flags without a value map to ['']; repeated flags accumulate. */
+  flags: Map<string, string[]>;
+  positionals: string[];
+}
+
+/**
+ * Parses `--name value`, `--name=value`, `-x` and `--` (end of flags). Anything else starting
+ * with `-` is an unknown flag: a UsageError, never a silent positional.
+ */
+export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
+  const flags = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const spec = specs.find((s) => name === `--${s.name}` || (s.short !== undefined && name === `-${s.short}`));
+    if (!spec) throw new UsageError(`unknown flag ${name}`);
+    let value = '';
+    if (spec.takesValue) {
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else if (i + 1 < args.length) value = args[++i] as string;
+      else throw new UsageError(`flag ${name} needs a value`);
+    } else if (eq >= 0) {
+      throw new UsageError(`flag ${name} takes no value`);
+    }
+    const list = flags.get(spec.name);
+    if (list) list.push(value);
+    else flags.set(spec.name, [value]);
+  }
+  return { flags, positionals };
+}

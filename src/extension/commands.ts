@@ -1,0 +1,14 @@
+import type { ExtensionContext } from './ctx';
+
+type CommandHandler = (...args: unknown[]) => unknown;
+
+/** Every command the extension contributes (package.json `contributes.commands`), by id. */
+export function createCommands(ctx: ExtensionContext): Record<string, CommandHandler> {
+  return {
+    'goroscope.lint.restartServer': async () => {
+      ctx.outputChannel.appendLine('Restarting the leak analyzer…');
+      await ctx.restartClient();
+    },
+    'goroscope.lint.showOutput': () => ctx.outputChannel.show(true),
+  };
+}

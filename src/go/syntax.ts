@@ -1,0 +1,160 @@
+import type { SyntaxNode } from './parser';
+
+/** Go syntax helpers shared by every rule, so no rule re-walks the tree its own way. */
+
+export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+export const LOOP_TYPES = new Set(['for_statement']);
+/** Statements an unlabelled `break` leaves. */
+export const BREAKABLE_TYPES = new Set([
+  'for_statement',
+  'expression_switch_statement',
+  'type_switch_statement',
+  'select_statement',
+]);
+
+export function isFunction(node: SyntaxNode): boolean {
+  return FUNCTION_TYPES.has(node.type);
+}
+
+export function named(node: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!node) return [];
+  return node.namedChildren.filter((c): c is SyntaxNode => c !== null);
+}
+
+export function field(node: SyntaxNode | null | undefined, name: string): SyntaxNode | null {
+  return node ? node.childForFieldName(name) : null;
+}
+
+export function fields(node: SyntaxNode, name: string): SyntaxNode[] {
+  return node.childrenForFieldName(name).filter((c): c is SyntaxNode => c !== null);
+}
+
+/** Depth-first walk. `visit` returns false to skip a node's children. */
+export function walk(node: SyntaxNode, visit: (n: SyntaxNode) => boolean | void): void {
+  const cursor = node.walk();
+  let depth = 0;
+  for (;;) {
+    const descend = visit(cursor.currentNode) !== false;
+    if (descend && cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
+    for (;;) {
+      if (depth === 0) {
+        cursor.delete();
+        return;
+      }
+      if (cursor.gotoNextSibling()) break;
+      cursor.gotoParent();
+      depth--;
+    }
+  }
+}
+
+/** All descendants (and the node itself) of the given types. */
+export function descendantsOfType(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
+  return node.descendantsOfType(types).filter((c): c is SyntaxNode => c !== null);
+}
+
+/** The nearest enclosing function declaration, method or function literal. */
+export function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
+  return null;
+}
+
+/** Statements of a block (or of a case clause), in order. */
+export function statements(block: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!block) return [];
+  const list = block.type === 'statement_list' ? block : named(block).find((c) => c.type === 'statement_list');
+  return list ? named(list).filter((c) => c.type !== 'comment') : [];
+}
+
+/** The label of a labelled statement (`outer: for …`), if any. */
+export function labelOf(stmt: SyntaxNode): string | null {
+  const parent = stmt.parent;
+  if (parent?.type === 'labeled_statement') return field(parent, 'label')?.text ?? null;
+  return null;
+}
+
+export function labelTarget(branch: SyntaxNode): string | null {
+  return named(branch).find((c) => c.type === 'label_name')?.text ?? null;
+}
+
+/** Leading whitespace of the line a node starts on. */
+export function indentOf(source: string, node: SyntaxNode): string {
+  const lineStart = source.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const match = /^[ \t]*/.exec(source.slice(lineStart, node.startIndex));
+  return match ? match[0] : '';
+}
+
+/** The unit of indentation the file uses (gofmt: a tab). */
+export function indentUnit(indent: string): string {
+  return indent.startsWith(' ') ? '    ' : '\t';
+}
+
+/** Whether `inner` lies within `outer` (or is it). */
+export function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Identifiers a `:=`, `=` or `var` introduces or assigns, in order ("_" included). */
+export function assignedNames(stmt: SyntaxNode): string[] {
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+    return named(field(stmt, 'left')).map((n) => n.text);
+  }
+  if (stmt.type === 'var_spec') return fields(stmt, 'name').map((n) => n.text);
+  return [];
+}
+
+/** The callee of a call as text segments: `http.Get` → ['http', 'Get'], `c.cli.Do` → ['c','cli','Do']. */
+export function calleePath(call: SyntaxNode): string[] | null {
+  const fn = field(call, 'function');
+  return fn ? expressionPath(fn) : null;
+}
+
+/** `a.b.c` → ['a','b','c']; null for anything that is not a chain of identifiers and selectors. */
+export function expressionPath(expr: SyntaxNode): string[] | null {
+  if (expr.type === 'identifier' || expr.type === 'field_identifier' || expr.type === 'package_identifier') {
+    return [expr.text];
+  }
+  if (expr.type === 'parenthesized_expression') {
+    const inner = named(expr)[0];
+    return inner ? expressionPath(inner) : null;
+  }
+  if (expr.type === 'selector_expression') {
+    const operand = field(expr, 'operand');
+    const name = field(expr, 'field');
+    if (!operand || !name) return null;
+    const head = expressionPath(operand);
+    return head ? [...head, name.text] : null;
+  }
+  return null;
+}
+
+/** Strips parentheses around an expression. */
+export function unparen(expr: SyntaxNode): SyntaxNode {
+  let e = expr;
+  while (e.type === 'parenthesized_expression') {
+    const inner = named(e)[0];
+    if (!inner) break;
+    e = inner;
+  }
+  return e;
+}
+
+/** Calls that end the goroutine or the process: no path continues after them. */
+export function isTerminatingCall(stmt: SyntaxNode): boolean {
+  if (stmt.type !== 'expression_statement') return false;
+  const call = named(stmt)[0];
+  if (!call || call.type !== 'call_expression') return false;
+  const path = calleePath(call);
+  if (!path) return false;
+  const name = path.join('.');
+  return (
+    name === 'panic' ||
+    name === 'os.Exit' ||
+    name === 'runtime.Goexit' ||
+    /^log\.(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/.test(name) ||
+    /^(t|b|tb|f)\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(name)
+  );
+}

@@ -1,0 +1,44 @@
+import type { SyntaxNode } from '../go/parser';
+import type { PackageIndex } from '../go/packageIndex';
+import { TypeResolver, fileImports } from '../go/types';
+import { RULES } from './rules';
+import type { RuleContext } from './rules/rule';
+import { Suppressions } from './suppression';
+import type { Finding, LintOptions } from './types';
+
+export interface LintInput {
+  file: string;
+  source: string;
+  root: SyntaxNode;
+  index: PackageIndex;
+}
+
+/**
+ * Runs every enabled rule over one parsed file. A rule that throws on odd input loses only its own
+ * findings for this file; the others still report. Findings come back sorted by position.
+ */
+export function lintTree(input: LintInput, options: LintOptions = {}, onRuleError?: (rule: string, error: unknown) => void): Finding[] {
+  const disabled = new Set(options.disabledRules ?? []);
+  const ctx: RuleContext = {
+    ...input,
+    resolver: new TypeResolver(
+      input.index.summaryOf(input.file)?.imports ?? fileImports(input.root),
+      input.index.scopeFor(input.file),
+    ),
+  };
+  const suppressions = new Suppressions(input.source);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (disabled.has(rule.id)) continue;
+    try {
+      for (const f of rule.check(ctx)) {
+        if (!suppressions.isSuppressed(f.rule, f.range.start.line)) findings.push(f);
+      }
+    } catch (error) {
+      onRuleError?.(rule.id, error);
+    }
+  }
+  return findings.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule),
+  );
+}

@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { GoAnalyzer } from './analyzer';
+import { compareStrings, type GoPackage } from './goFiles';
+import type { Finding, LintOptions } from './types';
+
+/** What linting one file produced: its findings, or why it could not be linted. */
+export interface FileLintResult {
+  file: string;
+  findings: Finding[];
+  /** Set when the file could not be read or linted; findings are then empty. */
+  error?: string;
+}
+
+export interface LintPoolOptions {
+  /** Folder with tree-sitter.wasm and tree-sitter-go.wasm. */
+  wasmDir: string;
+  /** The bundled worker (dist/lintWorker.js). */
+  workerScript: string;
+  lint?: LintOptions;
+  /** Upper bound on worker threads; 0 lints in this thread. Default: os.availableParallelism(). */
+  maxWorkers?: number;
+  /** Inputs with fewer files than this are linted in this thread (starting workers costs more). */
+  inProcessBelow?: number;
+}
+
+export interface LintRun {
+  /** One entry per file, sorted by path; findings sorted by position. */
+  results: FileLintResult[];
+  /** Worker threads used (0 when linted in this thread). */
+  workers: number;
+}
+
+/** Sent to a worker: lint one package. */
+export interface LintJob {
+  pkg: GoPackage;
+  options: LintOptions;
+}
+
+/** Sent back by a worker for the job it was given. */
+export interface LintJobReply {
+  results: FileLintResult[];
+}
+
+/** Data a worker starts with. */
+export interface LintWorkerData {
+  wasmDir: string;
+}
+
+export const DEFAULT_IN_PROCESS_BELOW = 64;
+
+/**
+ * Lints packages over worker threads, one package per job so each worker indexes every file of a
+ * package before linting it. Small inputs are linted in this thread. A worker that crashes gets its
+ * package's files reported as errors; the run always completes.
+ */
+export async function lintPackages(packages: readonly GoPackage[], options: LintPoolOptions): Promise<LintRun> {
+  const fileCount = packages.reduce((n, p) => n + p.files.length, 0);
+  const workerCount = Math.min(options.maxWorkers ?? os.availableParallelism(), packages.length);
+  const lintOptions = options.lint ?? {};
+  let results: FileLintResult[];
+  let workers = 0;
+  if (workerCount < 1 || fileCount < (options.inProcessBelow ?? DEFAULT_IN_PROCESS_BELOW)) {
+    const linter = await PackageLinter.create(options.wasmDir);
+    results = packages.flatMap((pkg) => linter.lint(pkg, lintOptions));
+  } else {
+    workers = workerCount;
+    results = await lintInWorkers(packages, options.workerScript, { wasmDir: options.wasmDir }, lintOptions, workerCount);
+  }
+  return { results: sortResults(results), workers };
+}
+
+/**
+ * Lints whole packages with one analyzer: reads, indexes, then lints every file of a package so
+ * each file sees the complete package index. Never throws: failures become results.
+ */
+export class PackageLinter {
+  /** Rules that threw while linting the current file (the analyzer drops only their findings). */
+  private ruleErrors: string[] = [];
+  private analyzer!: GoAnalyzer;
+
+  static async create(wasmDir: string): Promise<PackageLinter> {
+    const linter = new PackageLinter();
+    linter.analyzer = await GoAnalyzer.create(wasmDir, {
+      onRuleError: (rule, err) => linter.ruleErrors.push(`rule ${rule} failed: ${errorMessage(err)}`),
+    });
+    return linter;
+  }
+
+  lint(pkg: GoPackage, options: LintOptions): FileLintResult[] {
+    const results: FileLintResult[] = [];
+    const sources: Array<{ file: string; source: string }> = [];
+    for (const file of pkg.files) {
+      try {
+        sources.push({ file, source: readFileSync(file, 'utf8') });
+      } catch (err) {
+        results.push({ file, findings: [], error: `cannot read ${file}: ${describeFsError(err)}` });
+      }
+    }
+    try {
+      for (const { file, source } of sources) {
+        try {
+          this.analyzer.indexFile(file, source);
+        } catch {
+          // lintFile below parses the file again and reports what went wrong.
+        }
+      }
+      for (const { file, source } of sources) results.push(this.lintFile(file, source, options));
+    } finally {
+      // Workers lint package after package: the index holds only what the current one needs.
+      for (const { file } of sources) this.analyzer.removeFile(file);
+    }
+    return results;
+  }
+
+  private lintFile(file: string, source: string, options: LintOptions): FileLintResult {
+    this.ruleErrors = [];
+    try {
+      const findings = this.analyzer.lintFile(file, source, options);
+      return this.ruleErrors.length > 0 ? { file, findings, error: `${file}: ${this.ruleErrors.join('; ')}` } : { file, findings };
+    } catch (err) {
+      return { file, findings: [], error: `failed to lint ${file}: ${errorMessage(err)}` };
+    }
+  }
+}
+
+function lintInWorkers(
+  packages: readonly GoPackage[],
+  workerScript: string,
+  workerData: LintWorkerData,
+  options: LintOptions,
+  workerCount: number,
+): Promise<FileLintResult[]> {
+  // Biggest packages first so no worker is left with a large one at the end.
+  const queue = [...packages].sort((a, b) => b.files.length - a.files.length);
+  const results: FileLintResult[] = [];
+  return new Promise((resolve) => {
+    let running = 0;
+    const failRemaining = (reason: string): void => {
+      for (const pkg of queue.splice(0)) results.push(...failedPackage(pkg, reason));
+    };
+    const startWorker = (): void => {
+      running++;
+      const worker = new Worker(workerScript, { workerData });
+      let current: GoPackage | undefined;
+      let completed = 0;
+      let done = false;
+      const stop = (): void => {
+        done = true;
+        running--;
+        void worker.terminate();
+        if (running === 0) resolve(results);
+      };
+      const next = (): void => {
+        current = queue.shift();
+        if (current) {
+          const job: LintJob = { pkg: current, options };
+          worker.postMessage(job);
+        } else {
+          stop();
+        }
+      };
+      const crash = (reason: string): void => {
+        if (done) return;
+        const message = `lint worker crashed: ${reason}`;
+        if (current) results.push(...failedPackage(current, message));
+        current = undefined;
+        // A worker that never finished a job would crash again (bad script, wasm that will not
+        // load): report the rest instead of starting one worker per package.
+        if (completed === 0 && running === 1) failRemaining(message);
+        else if (queue.length > 0 && completed > 0) startWorker();
+        stop();
+      };
+      worker.on('message', (reply: LintJobReply) => {
+        completed++;
+        results.push(...reply.results);
+        next();
+      });
+      worker.on('error', (err) => crash(errorMessage(err)));
+      worker.on('exit', (code) => crash(`exited with code ${code}`));
+      next();
+    };
+    for (let i = 0; i < workerCount && queue.length > 0; i++) startWorker();
+    if (running === 0) resolve(results);
+  });
+}
+
+function failedPackage(pkg: GoPackage, reason: string): FileLintResult[] {
+  return pkg.files.map((file) => ({ file, findings: [], error: `${reason} (while linting ${pkg.dir})` }));
+}
+
+function sortResults(results: FileLintResult[]): FileLintResult[] {
+  for (const result of results) result.findings.sort(compareFindings);
+  return results.sort((a, b) => compareStrings(a.file, b.file));
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.range.end.line - b.range.end.line ||
+    a.range.end.character - b.range.end.character ||
+    compareStrings(a.rule, b.rule) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return errorMessage(err);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

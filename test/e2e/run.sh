@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The real-VS-Code tests (`npm run test:e2e`, which builds first): installs code-server if needed,
+# starts it on a copy of test/fixtures/e2e-workspace with this repository as the extension under
+# development, and lets driver.mjs run test/suite inside its extension host through headless Chromium.
+# Screenshots and logs land in test/e2e/artifacts/. Exit status: 0 when every test passed.
+# GOROSCOPE_E2E_TIMEOUT (seconds, default 360) bounds the wait for the suite.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$repo"
+if [ ! -f dist/extension.js ] || [ ! -f dist/server.js ]; then
+  echo "e2e: dist/ is not built; run npm run build first (npm run test:e2e does)" >&2
+  exit 1
+fi
+
+code_server=$(bash test/e2e/setup.sh)
+node scripts/build-tests.mjs
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/goroscope-e2e.XXXXXX")
+artifacts=$repo/test/e2e/artifacts
+server_pid=
+cleanup() {
+  local status=$?
+  if [ -n "$server_pid" ]; then
+    kill -TERM -- "-$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- "-$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$server_pid" 2>/dev/null || true
+  fi
+  # Keep the logs for whoever reads the artifacts; drop the scratch workspace.
+  mkdir -p "$artifacts/logs"
+  cp "$scratch/code-server.log" "$artifacts/logs/" 2>/dev/null || true
+  [ -d "$scratch/user-data/logs" ] && cp -r "$scratch/user-data/logs/." "$artifacts/logs/vscode" 2>/dev/null || true
+  rm -rf "$scratch"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$artifacts" && mkdir -p "$artifacts"
+workspace=$scratch/workspace
+cp -r test/fixtures/e2e-workspace "$workspace"
+mkdir -p "$scratch/user-data/User" "$scratch/extensions" "$scratch/config" "$scratch/data"
+# code-server writes a default config file and state under XDG folders: keep them in the scratch dir.
+export XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data
+# Keep every first-run dialog, tour, recommendation and update check out of the way.
+cat > "$scratch/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.ignoreRecommendations": true,
+  "update.mode": "none",
+  "security.workspace.trust.enabled": false,
+  "git.enabled": false,
+  "chat.commandCenter.enabled": false,
+  "chat.disableAIFeatures": true,
+  "editor.hover.delay": 200,
+  "window.title": "Goroscope e2e"
+}
+JSON
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+results=$scratch/results.json
+
+# setsid: code-server and every process it starts share one process group, stopped as a whole above.
+GOROSCOPE_TEST_RESULTS=$results GOROSCOPE_TEST_HOLD=$scratch/release \
+  setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
+    --disable-workspace-trust --disable-getting-started-override \
+    --user-data-dir "$scratch/user-data" --extensions-dir "$scratch/extensions" "$workspace" \
+    >"$scratch/code-server.log" 2>&1 < /dev/null &
+server_pid=$!
+
+echo "e2e: code-server on 127.0.0.1:$port, workspace $workspace"
+node test/e2e/driver.mjs --port "$port" --repo "$repo" --workspace "$workspace" --results "$results" \
+  --hold "$scratch/release" --artifacts "$artifacts" --server-pid "$server_pid" \
+  --timeout-seconds "${GOROSCOPE_E2E_TIMEOUT:-360}"
