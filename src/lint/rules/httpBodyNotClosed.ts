@@ -109,7 +109,7 @@ function analyze(ctx: RuleContext, call: SyntaxNode): Verdict | null {
   if (stmt.parent?.type !== 'statement_list') {
     return stmt.parent?.type === 'if_statement' ? analyzeIfInitializer(tracker, stmt.parent, errName, variable) : null;
   }
-  const list = named(stmt.parent);
+  const list = named(stmt.parent).filter((s) => s.type !== 'comment');
   const index = list.findIndex((s) => s.id === stmt.id);
   const result = tracker.runFrom(list, index + 1, errName);
   let leaks = result.leak;
@@ -287,7 +287,7 @@ class Tracker {
       stmt = stmt.parent;
     }
     if (!stmt?.parent) return true;
-    const outer = named(stmt.parent);
+    const outer = named(stmt.parent).filter((s) => s.type !== 'comment');
     const r = this.runList(outer, outer.findIndex((s) => s.id === stmt!.id) + 1);
     if (r.leak) return true;
     return r.open ? this.openAtEndOf(stmt.parent, false, null) : false;
@@ -397,6 +397,10 @@ function closeFix(ctx: RuleContext, list: SyntaxNode[], index: number, errName: 
     if (cond && errCheckKind(cond, errName) === 'notNil' && !field(next, 'alternative')) after = next;
   }
   const indent = indentOf(ctx.source, stmt);
-  const at = { line: after.endPosition.row, character: after.endPosition.column };
+  // At the end of the line, after any trailing comment.
+  const row = after.endPosition.row;
+  const lineEnd = ctx.source.indexOf('\n', after.endIndex);
+  const lineText = ctx.source.slice(ctx.source.lastIndexOf('\n', after.endIndex - 1) + 1, lineEnd < 0 ? undefined : lineEnd);
+  const at = { line: row, character: lineText.replace(/\r$/, '').length };
   return { title: 'Close the response body', edits: [{ range: { start: at, end: at }, newText: `\n${indent}defer ${variable}.Body.Close()` }] };
 }

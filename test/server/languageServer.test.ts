@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, describe, test } from 'node:test';
+import {
+  CodeActionKind,
+  CodeActionRequest,
+  DiagnosticSeverity,
+  FileChangeType,
+  MessageType,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type TextDocumentEdit,
+} from 'vscode-languageserver-protocol/node';
+import { ruleDocUrl } from '../../src/lint/types';
+import { applyEdits, copyFixtureModule, positionOf, SERVER_FIXTURES } from './fixtureWorkspace';
+import { LspSession, uriOf, type StartOptions } from './lspSession';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startInFixture(options: Omit<StartOptions, 'workspaceFolder'> = {}) {
+  const ws = copyFixtureModule();
+  cleanups.push(ws.dispose);
+  const lsp = await LspSession.start({ ...options, workspaceFolder: ws.dir });
+  cleanups.push(() => lsp.stop());
+  return { ws, lsp };
+}
+
+describe('language server over stdio', () => {
+  after(() => undefined);
+
+  test('initialize advertises incremental sync, save notifications and quick fixes', async () => {
+    const { lsp } = await startInFixture();
+    const caps = lsp.initializeResult?.capabilities;
+    assert.ok(caps);
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: [CodeActionKind.QuickFix] });
+  });
+
+  test('didOpen publishes defer-in-loop on the defer statement, with code, link and source', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('leaky.go');
+    const text = ws.read('leaky.go');
+    const published = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, text);
+    const { diagnostics, version } = await published;
+    assert.equal(version, 1);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const [d] = diagnostics;
+    assert.ok(d);
+    const start = positionOf(text, 'defer f.Close()');
+    assert.deepEqual(d.range.start, start);
+    assert.deepEqual(d.range.end, { line: start.line, character: start.character + 'defer f.Close()'.length });
+    assert.equal(d.code, 'defer-in-loop');
+    assert.equal(d.source, 'goroscope');
+    assert.equal(d.severity, DiagnosticSeverity.Warning);
+    assert.equal(d.codeDescription?.href, ruleDocUrl('defer-in-loop'));
+    assert.match(d.message, /f\.Close\(\)/);
+  });
+
+  test('didOpen of a file without leaks publishes an empty list', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('clean.go');
+    const published = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, ws.read('clean.go'));
+    assert.deepEqual((await published).diagnostics, []);
+  });
+
+  test('in onSave mode an edit publishes nothing until didSave, which lints the new text and logs its timing', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('ontype.go');
+    const text = ws.read('ontype.go');
+    const opened = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, text);
+    assert.deepEqual((await opened).diagnostics, []);
+
+    const at = positionOf(text, 'f.Close()');
+    await lsp.change(file, [{ range: { start: at, end: at }, text: 'defer ' }]);
+    await lsp.expectNoDiagnostics(uriOf(file), 700);
+
+    const saved = lsp.nextDiagnostics(uriOf(file));
+    await lsp.save(file);
+    const { diagnostics, version } = await saved;
+    assert.equal(version, 2);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.range.start]),
+      [['defer-in-loop', at]],
+    );
+    const timing = lsp.logs.find((l) => l.type === MessageType.Debug && /didSave→publishDiagnostics [\d.]+ ms/.test(l.message));
+    assert.ok(timing, `no timing in the log: ${JSON.stringify(lsp.logs)}`);
+  });
+
+  test('codeAction returns the preferred quick fix whose edit moves the loop body into a function literal', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('leaky.go');
+    const text = ws.read('leaky.go');
+    const opened = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, text);
+    const { diagnostics } = await opened;
+    const actions = (await lsp.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uriOf(file) },
+      range: diagnostics[0]!.range,
+      context: { diagnostics, only: [CodeActionKind.QuickFix] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1, JSON.stringify(actions));
+    const [action] = actions;
+    assert.equal(action?.title, 'Move the loop body into a function literal');
+    assert.equal(action?.kind, CodeActionKind.QuickFix);
+    assert.equal(action?.isPreferred, true);
+    assert.deepEqual(action?.diagnostics, diagnostics);
+    const change = action?.edit?.documentChanges?.[0] as TextDocumentEdit;
+    assert.deepEqual(change.textDocument, { uri: uriOf(file), version: 1 });
+    const fixed = applyEdits(text, change.edits);
+    assert.equal(fixed, readFileSync(path.join(SERVER_FIXTURES, 'leaky.go.fixed'), 'utf8'));
+
+    // The fixed text, saved, reports nothing.
+    await lsp.change(file, [{ text: fixed }]);
+    const saved = lsp.nextDiagnostics(uriOf(file));
+    await lsp.save(file);
+    assert.deepEqual((await saved).diagnostics, []);
+  });
+
+  test('codeAction ignores diagnostics from other sources', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('leaky.go');
+    const opened = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, ws.read('leaky.go'));
+    const { diagnostics } = await opened;
+    const foreign = diagnostics.map((d) => ({ ...d, source: 'go vet' }));
+    const actions = await lsp.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uriOf(file) },
+      range: diagnostics[0]!.range,
+      context: { diagnostics: foreign },
+    });
+    assert.deepEqual(actions, []);
+  });
+
+  test('settings are pulled per document; disabledRules hides a rule and enable=false clears the document', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('leaky.go');
+    const uri = uriOf(file);
+    const opened = lsp.nextDiagnostics(uri);
+    await lsp.open(file, ws.read('leaky.go'));
+    assert.equal((await opened).diagnostics.length, 1);
+    assert.ok(lsp.configurationRequests.includes(uri), `settings not asked for ${uri}: ${lsp.configurationRequests.join(', ')}`);
+
+    let next = lsp.nextDiagnostics(uri);
+    await lsp.changeSettings({ disabledRules: ['defer-in-loop'] });
+    assert.deepEqual((await next).diagnostics, []);
+
+    next = lsp.nextDiagnostics(uri);
+    await lsp.changeSettings({ disabledRules: [] });
+    assert.deepEqual((await next).diagnostics.map((d) => d.code), ['defer-in-loop']);
+
+    next = lsp.nextDiagnostics(uri);
+    await lsp.changeSettings({ enable: false });
+    assert.deepEqual((await next).diagnostics, []);
+
+    // Disabled: saving publishes nothing but an empty list, and no code actions come back.
+    next = lsp.nextDiagnostics(uri);
+    await lsp.save(file);
+    assert.deepEqual((await next).diagnostics, []);
+  });
+
+  test('in onType mode a change is linted after a pause, without a save, once for a burst of edits', async () => {
+    const { ws, lsp } = await startInFixture({ settings: { run: 'onType' } });
+    const file = ws.file('ontype.go');
+    const uri = uriOf(file);
+    const text = ws.read('ontype.go');
+    const opened = lsp.nextDiagnostics(uri);
+    await lsp.open(file, text);
+    assert.deepEqual((await opened).diagnostics, []);
+
+    const at = positionOf(text, 'f.Close()');
+    const published = lsp.nextDiagnostics(uri, 5_000);
+    const started = performance.now();
+    for (const piece of ['d', 'e', 'f', 'e', 'r', ' ']) {
+      const col = at.character + (lsp.version(file)! - 1);
+      await lsp.change(file, [{ range: { start: { line: at.line, character: col }, end: { line: at.line, character: col } }, text: piece }]);
+    }
+    const { diagnostics, version } = await published;
+    const elapsed = performance.now() - started;
+    assert.equal(version, lsp.version(file), 'the burst was linted once, at its last version');
+    assert.deepEqual(diagnostics.map((d) => d.code), ['defer-in-loop']);
+    assert.ok(elapsed >= 250, `published after ${elapsed.toFixed(0)} ms: not debounced`);
+    await lsp.expectNoDiagnostics(uri, 600);
+  });
+
+  test('a watched-file change re-lints open documents of that package', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('worker.go');
+    const uri = uriOf(file);
+    const text = ws.read('worker.go');
+    const opened = lsp.nextDiagnostics(uri);
+    await lsp.open(file, text);
+    assert.deepEqual((await opened).diagnostics, [], 'Worker has no context yet');
+
+    writeFileSync(
+      ws.file('types.go'),
+      'package serverfixture\n\nimport "context"\n\ntype Worker struct {\n\tctx  context.Context\n\tjobs chan int\n\tdone []int\n}\n',
+    );
+    const relinted = lsp.nextDiagnostics(uri);
+    await lsp.filesChanged([{ uri: uriOf(ws.file('types.go')), type: FileChangeType.Changed }]);
+    const { diagnostics } = await relinted;
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.range.start]),
+      [['select-without-ctx-done', positionOf(text, 'select {')]],
+    );
+  });
+
+  test('an unparseable document gets an answer and the server keeps serving', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('broken.go');
+    const published = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, 'package serverfixture\n\nfunc ( {\n\tfor { defer := := }\n\x00\u{1F600}"unterminated\n');
+    await published;
+    const actions = await lsp.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uriOf(file) },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.deepEqual(actions, []);
+    const leaky = ws.file('leaky.go');
+    const next = lsp.nextDiagnostics(uriOf(leaky));
+    await lsp.open(leaky, ws.read('leaky.go'));
+    assert.equal((await next).diagnostics.length, 1);
+    assert.ok(lsp.isAlive());
+  });
+});
