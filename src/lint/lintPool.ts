@@ -187,7 +187,7 @@ function lintInWorkers(
 }
 
 function failedPackage(pkg: GoPackage, reason: string): FileLintResult[] {
-  return pkg.files.map((file) => ({ file, findings: [], error: `${reason} (while linting ${pkg.dir})` }));
+  return pkg.files.map((file) => ({ file, findings: [], error: reason }));
 }
 
 function sortResults(results: FileLintResult[]): FileLintResult[] {

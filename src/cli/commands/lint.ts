@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expandGoPaths, GoPathError, groupByPackage } from '../../lint/goFiles';
-import { lintPackages } from '../../lint/lintPool';
+import { lintPackages, type FileLintResult } from '../../lint/lintPool';
 import { isRuleId, RULE_IDS, type RuleId } from '../../lint/types';
 import { parseArgs } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command';
@@ -64,13 +64,27 @@ Exit status: 0 when nothing at warning or above was found, 1 when something was,
     else if (format === 'sarif') io.stdout(formatSarif(results, io.cwd, cliVersion()));
     else io.stdout(formatText(results, io.cwd));
 
-    const failed = results.filter((r) => r.error !== undefined);
-    for (const r of failed) io.stderr(`goroscope: ${r.error}\n`);
-    if (failed.length > 0) return EXIT_USAGE;
+    const failures = groupFailures(results);
+    for (const line of failures) io.stderr(`goroscope: ${line}\n`);
+    if (failures.length > 0) return EXIT_USAGE;
     const serious = results.some((r) => r.findings.some((f) => f.severity === 'error' || f.severity === 'warning'));
     return serious ? EXIT_FINDINGS : EXIT_OK;
   },
 };
+
+/** One line per distinct problem: a crashed worker must not print one line per file it held. */
+function groupFailures(results: readonly FileLintResult[]): string[] {
+  const byError = new Map<string, string[]>();
+  for (const { file, error } of results) {
+    if (error === undefined) continue;
+    const files = byError.get(error);
+    if (files) files.push(file);
+    else byError.set(error, [file]);
+  }
+  return [...byError].map(([error, files]) =>
+    files.length === 1 || error.includes(files[0] as string) ? error : `${error} (${files.length} files not linted, first ${files[0]})`,
+  );
+}
 
 function parseFormat(values: string[] | undefined): Format {
   const value = values?.at(-1) ?? 'text';

@@ -1,0 +1,117 @@
+// Benchmarks for the Foundation issue (`npm run bench`). Measures; asserts nothing.
+//  1. `goroscope lint` over Go's standard library source vs. a bare single-thread tree-sitter parse.
+//  2. didSave → publishDiagnostics on net/http/server.go through a real LSP connection.
+// Results are printed and written to bench/results/foundation.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { goFiles } from './goFiles.mjs';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const goSrc = process.env.GOROSCOPE_BENCH_GOSRC ?? '/usr/lib/go/src';
+if (!existsSync(goSrc)) {
+  console.error(`bench: ${goSrc} not found (apt-get install golang-go, or set GOROSCOPE_BENCH_GOSRC)`);
+  process.exit(2);
+}
+const results = { machine: { cpus: os.availableParallelism(), node: process.version, date: new Date().toISOString() } };
+
+// 1a. Bare parse, one thread, same files as the lint walks.
+{
+  const { Parser, Language } = require('web-tree-sitter');
+  await Parser.init({ locateFile: (n) => path.join(dist, n) });
+  const go = await Language.load(path.join(dist, 'tree-sitter-go.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(go);
+  const files = goFiles(realpathSync(goSrc));
+  let bytes = 0;
+  const t0 = performance.now();
+  let parseMs = 0;
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
+    bytes += src.length;
+    const p0 = performance.now();
+    parser.parse(src).delete();
+    parseMs += performance.now() - p0;
+  }
+  const wallMs = performance.now() - t0;
+  results.bareParse = { files: files.length, megabytes: +(bytes / 1e6).toFixed(1), parseMs: Math.round(parseMs), wallMsWithReads: Math.round(wallMs) };
+  console.log(`bare tree-sitter parse, 1 thread: ${files.length} files, ${results.bareParse.megabytes} MB: ${Math.round(parseMs)} ms parsing, ${Math.round(wallMs)} ms with reads`);
+}
+
+// 1b. The CLI over the same tree (workers), best of 3 runs.
+{
+  const hasTime = existsSync('/usr/bin/time');
+  const runs = [];
+  let count = 0;
+  let peakKb = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const cmd = [process.execPath, path.join(dist, 'cli.js'), 'lint', '--format', 'json', goSrc];
+    // GNU time reports the main process's peak RSS when it is installed (Debian package `time`).
+    const r = spawnSync(hasTime ? '/usr/bin/time' : cmd[0], hasTime ? ['-f', '%M', ...cmd] : cmd.slice(1), {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    runs.push(performance.now() - t0);
+    if (r.status !== 0 && r.status !== 1) {
+      console.error(`lint failed (exit ${r.status}): ${r.stderr}`);
+      process.exit(1);
+    }
+    count = JSON.parse(r.stdout).length;
+    peakKb = Math.max(peakKb, Number(r.stderr.trim().split('\n').pop()) || 0);
+  }
+  const best = Math.min(...runs);
+  results.lint = { runsMs: runs.map(Math.round), bestMs: Math.round(best), findings: count, peakRssMbMainProcess: Math.round(peakKb / 1024) };
+  console.log(`goroscope lint ${goSrc}: best ${Math.round(best)} ms of ${runs.map(Math.round).join(', ')} ms; ${count} findings; peak RSS of the main process ${Math.round(peakKb / 1024)} MB`);
+  console.log(`  target: at most the bare single-thread parse time (${results.bareParse.parseMs} ms parsing, ${results.bareParse.wallMsWithReads} ms with reads)`);
+}
+
+// 2. didSave → publishDiagnostics latency over LSP.
+{
+  const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
+  const file = path.join(realpathSync(goSrc), 'net', 'http', 'server.go');
+  const uri = pathToFileURL(file).href;
+  const child = spawn(process.execPath, [path.join(dist, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  let waiting = null;
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    if (p.uri === uri && waiting) waiting(p);
+  });
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ enable: true, run: 'onSave', disabledRules: [] })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } });
+  conn.sendNotification('initialized', {});
+  const text = readFileSync(file, 'utf8');
+  const next = () => new Promise((resolve) => (waiting = resolve));
+  let published = next();
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+  await published;
+  const times = [];
+  for (let i = 0; i < 40; i++) {
+    published = next();
+    const t0 = performance.now();
+    conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await published;
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p) => +times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
+  results.didSave = { file: 'net/http/server.go', lines: text.split('\n').length, samples: times.length, medianMs: q(0.5), p90Ms: q(0.9), maxMs: q(1) };
+  console.log(`didSave → publishDiagnostics, net/http/server.go (${results.didSave.lines} lines), ${times.length} saves: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms (target: median 30 ms)`);
+  await conn.sendRequest('shutdown');
+  conn.sendNotification('exit');
+  conn.dispose();
+  child.kill();
+}
+
+mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(path.join(root, 'bench', 'results', 'foundation.json'), JSON.stringify(results, null, 2));
+console.log('written to bench/results/foundation.json');
