@@ -26,5 +26,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`test:vscode: ${err instanceof Error ? err.message : String(err)}`);
+  console.error('test:vscode: where VS Code cannot be downloaded, npm run test:e2e runs the same suite in code-server');
   process.exit(1);
 });

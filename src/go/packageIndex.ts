@@ -104,30 +104,37 @@ export function receiverTypeName(method: SyntaxNode): string | undefined {
 }
 
 function summarizeFunc(fn: SyntaxNode, imports: Imports): FuncSummary {
+  // Most functions matter to no rule: only look closely at signatures that mention a type a rule
+  // follows (a closable parameter, a result the resolver needs). Keeps indexing a large tree cheap.
   const params: FuncSummary['params'] = [];
-  for (const p of named(field(fn, 'parameters'))) {
-    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-    const type = canonicalType(field(p, 'type'), imports);
-    const names = fields(p, 'name');
-    if (names.length === 0) params.push({ name: '_', type });
-    for (const n of names) params.push({ name: n.text, type });
+  const paramList = field(fn, 'parameters');
+  if (paramList && CLOSABLE.test(paramList.text)) {
+    for (const p of named(paramList)) {
+      if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+      const type = canonicalType(field(p, 'type'), imports);
+      const names = fields(p, 'name');
+      if (names.length === 0) params.push({ name: '_', type });
+      for (const n of names) params.push({ name: n.text, type });
+    }
   }
   const results: FuncSummary['results'] = [];
   const result = field(fn, 'result');
   if (result?.type === 'parameter_list') {
     for (const p of named(result)) {
       if (p.type !== 'parameter_declaration') continue;
-      const type = canonicalType(field(p, 'type'), imports);
+      const typeNode = field(p, 'type');
+      const type = typeNode && RESOLVED_RESULT.test(typeNode.text) ? canonicalType(typeNode, imports) : undefined;
       const count = Math.max(1, fields(p, 'name').length);
       for (let i = 0; i < count; i++) results.push(type);
     }
   } else if (result) {
-    results.push(canonicalType(result, imports));
+    results.push(RESOLVED_RESULT.test(result.text) ? canonicalType(result, imports) : undefined);
   }
   const closes: number[] = [];
   const forwards: FuncSummary['forwards'] = [];
   const body = field(fn, 'body');
-  if (body) {
+  // Only parameters that can be closed matter; most functions have none, and their bodies are not walked.
+  if (body && params.length > 0) {
     const byName = new Map(params.map((p, i) => [p.name, i] as const));
     for (const call of descendantsOfType(body, 'call_expression')) {
       const callee = calleePath(call);
@@ -148,6 +155,11 @@ function summarizeFunc(fn: SyntaxNode, imports: Imports): FuncSummary {
   }
   return { params, results, closes, forwards };
 }
+
+/** Parameter types a function could close (responses, bodies, closers, interfaces). */
+const CLOSABLE = /Response|Closer|Body|\bany\b|interface/;
+/** Result types the resolver follows (contexts, requests, responses, clients and local types). */
+const RESOLVED_RESULT = /Context|Request|Response|Client|Recorder|Server|^\*?[A-Z]\w*$/;
 
 const key = (dir: string, pkg: string) => `${dir}\0${pkg}`;
 

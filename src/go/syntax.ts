@@ -158,3 +158,27 @@ export function isTerminatingCall(stmt: SyntaxNode): boolean {
     /^(t|b|tb|f)\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(name)
   );
 }
+
+/**
+ * Nodes of `type` found by scanning the source text for `pattern` (a keyword or a call shape) and
+ * asking the tree what sits there. Much cheaper than walking every node of a large file, and a match
+ * inside a comment or a string simply finds no such node.
+ */
+export function findByText(root: SyntaxNode, source: string, pattern: RegExp, type: string, maxClimb = 3): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    let node: SyntaxNode | null = root.descendantForIndex(m.index, m.index + 1);
+    for (let i = 0; node && i <= maxClimb; i++, node = node.parent) {
+      if (node.type === type) {
+        if (!seen.has(node.id)) {
+          seen.add(node.id);
+          found.push(node);
+        }
+        break;
+      }
+    }
+  }
+  return found;
+}

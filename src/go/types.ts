@@ -12,8 +12,12 @@ export type Imports = Map<string, string>;
 
 export function fileImports(root: SyntaxNode): Imports {
   const imports: Imports = new Map();
-  for (const spec of root.descendantsOfType('import_spec')) {
-    if (!spec) continue;
+  // Imports are top-level declarations: no need to walk the whole tree.
+  const specs = named(root)
+    .filter((d) => d.type === 'import_declaration')
+    .flatMap((d) => named(d).flatMap((c) => (c.type === 'import_spec_list' ? named(c) : [c])))
+    .filter((c) => c.type === 'import_spec');
+  for (const spec of specs) {
     const pathNode = field(spec, 'path');
     if (!pathNode) continue;
     const importPath = pathNode.text.replace(/^["`]|["`]$/g, '');

@@ -59,6 +59,26 @@ export class GoAnalyzer {
     this.index.remove(file);
   }
 
+  /**
+   * Lints the files of one package, parsing each once: all are indexed first (so struct fields and
+   * closers declared in any of them are known), then each is linted. A file that fails gets `error`.
+   */
+  lintPackage(files: Array<{ file: string; source: string }>, options: LintOptions = {}): Array<{ file: string; findings: Finding[]; error?: string }> {
+    const parsed = files.map(({ file, source }) => ({ file, source, tree: this.parser.parse(source) }));
+    try {
+      for (const p of parsed) this.index.update(p.file, p.tree.rootNode);
+      return parsed.map(({ file, source, tree }) => {
+        try {
+          return { file, findings: lintTree({ file, source, root: tree.rootNode, index: this.index }, options, this.options.onRuleError) };
+        } catch (error) {
+          return { file, findings: [], error: error instanceof Error ? error.message : String(error) };
+        }
+      });
+    } finally {
+      for (const p of parsed) p.tree.delete();
+    }
+  }
+
   /** Indexes `file` with this content, then lints it. Unparseable regions are skipped, never thrown on. */
   lintFile(file: string, source: string, options: LintOptions = {}): Finding[] {
     const tree = this.parser.parse(source);

@@ -26,12 +26,13 @@ export function lintTree(input: LintInput, options: LintOptions = {}, onRuleErro
       input.index.scopeFor(input.file),
     ),
   };
-  const suppressions = new Suppressions(input.source);
+  let suppressions: Suppressions | undefined;
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (disabled.has(rule.id)) continue;
     try {
       for (const f of rule.check(ctx)) {
+        suppressions ??= new Suppressions(input.source);
         if (!suppressions.isSuppressed(f.rule, f.range.start.line)) findings.push(f);
       }
     } catch (error) {

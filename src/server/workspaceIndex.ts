@@ -20,6 +20,8 @@ const SLICE_MS = 15;
 export class WorkspaceIndex {
   /** Files indexed from disk (not open documents), to forget them when their folder goes. */
   private readonly fromDisk = new Set<string>();
+  /** Workspace folders indexed so far. */
+  private folders: string[] = [];
 
   constructor(
     private readonly analyzer: GoAnalyzer,
@@ -30,6 +32,7 @@ export class WorkspaceIndex {
   /** Indexes every .go file under the folders; resolves when done. Never rejects. */
   async indexFolders(folders: readonly string[]): Promise<number> {
     const started = performance.now();
+    this.folders = [...new Set([...this.folders, ...folders])];
     let files: string[] = [];
     for (const folder of folders) {
       try {
@@ -60,15 +63,19 @@ export class WorkspaceIndex {
 
   /** A workspace folder was removed: forget what was indexed under it. */
   forgetFolder(folder: string): void {
-    const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+    this.folders = this.folders.filter((f) => f !== folder);
     for (const file of [...this.fromDisk]) {
-      if (file.startsWith(prefix) && !this.isOpen(file)) this.fileDeleted(file);
+      if (isUnder(file, folder) && !this.isOpen(file)) this.fileDeleted(file);
     }
   }
 
-  /** An open document was closed: the disk copy is what counts again. */
+  /**
+   * An open document was closed: inside the workspace the disk copy is what counts again; a file
+   * from elsewhere (a dependency, GOROOT) is forgotten so the index does not grow with every file opened.
+   */
   documentClosed(file: string): void {
-    this.indexFromDisk(file);
+    if (this.folders.some((folder) => isUnder(file, folder))) this.indexFromDisk(file);
+    else this.analyzer.removeFile(file);
   }
 
   private indexFromDisk(file: string): void {
@@ -88,6 +95,10 @@ export class WorkspaceIndex {
       this.log.error(`goroscope: cannot index ${file}: ${describe(err)}`);
     }
   }
+}
+
+function isUnder(file: string, folder: string): boolean {
+  return file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
 }
 
 function describe(err: unknown): string {

@@ -49,7 +49,7 @@ let exitCode = 1;
 try {
   exitCode = await drive(await browser.newPage({ viewport: { width: 1400, height: 860 } }));
 } catch (err) {
-  console.error(`e2e: ${err instanceof Error ? err.message : String(err)}`);
+  console.log(`e2e: ${err instanceof Error ? err.message : String(err)}`);
   console.log('e2e: 0 passed, 1 failed');
 } finally {
   writeFileSync(opts.hold, 'done\n');
@@ -169,27 +169,23 @@ async function uiCheck(title, body, failShot, page) {
     uiChecks.push({ title, ok: true, durationMs: Date.now() - started });
   } catch (err) {
     if (page && failShot) await page.screenshot({ path: path.join(artifacts, failShot) }).catch(() => {});
-    uiChecks.push({ title, ok: false, message: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+    uiChecks.push({ title, ok: false, durationMs: Date.now() - started, message: err instanceof Error ? err.message.split('\n')[0] : String(err) });
   }
 }
 
 function report(results) {
   let passed = 0;
   let failed = 0;
-  for (const t of results.passes ?? []) {
-    console.log(`  ok    ${t.title} (${t.durationMs} ms)`);
-    passed++;
-  }
-  for (const t of results.failures ?? []) {
-    console.log(`  FAIL  ${t.title}\n        ${String(t.message).split('\n').join('\n        ')}`);
-    failed++;
-  }
-  for (const c of uiChecks) {
-    if (c.ok) {
-      console.log(`  ok    ${c.title} (${c.durationMs} ms)`);
+  const outcomes = [
+    ...(results.tests ?? []),
+    ...uiChecks.map((c) => ({ title: c.title, state: c.ok ? 'passed' : 'failed', durationMs: c.durationMs, message: c.message })),
+  ];
+  for (const t of outcomes) {
+    if (t.state === 'passed') {
+      console.log(`  ok    ${t.title} (${t.durationMs} ms)`);
       passed++;
     } else {
-      console.log(`  FAIL  ${c.title}\n        ${c.message}`);
+      console.log(`  FAIL  ${t.title}\n        ${String(t.message).split('\n').join('\n        ')}`);
       failed++;
     }
   }

@@ -89,8 +89,9 @@ describe('language server over stdio', () => {
       diagnostics.map((d) => [d.code, d.range.start]),
       [['defer-in-loop', at]],
     );
-    const timing = lsp.logs.find((l) => l.type === MessageType.Debug && /didSave→publishDiagnostics [\d.]+ ms/.test(l.message));
-    assert.ok(timing, `no timing in the log: ${JSON.stringify(lsp.logs)}`);
+    const timing = await lsp.logMessage((l) => /didSave→publishDiagnostics [\d.]+ ms/.test(l.message));
+    assert.equal(timing.type, MessageType.Debug);
+    assert.match(timing.message, /ontype\.go: 1 finding/);
   });
 
   test('codeAction returns the preferred quick fix whose edit moves the loop body into a function literal', async () => {

@@ -57,6 +57,7 @@ export class LspSession {
   stderr = '';
   exitCode: number | null | undefined;
   private readonly waiters: Waiter[] = [];
+  private readonly logWaiters: Array<() => void> = [];
   private readonly versions = new Map<string, number>();
 
   private constructor(
@@ -78,7 +79,10 @@ export class LspSession {
     child.stderr?.on('data', (chunk: Buffer) => (session.stderr += chunk.toString()));
     child.on('exit', (code) => (session.exitCode = code));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => session.received(params));
-    connection.onNotification(LogMessageNotification.type, (params) => session.logs.push(params));
+    connection.onNotification(LogMessageNotification.type, (params) => {
+      session.logs.push(params);
+      for (const waiter of session.logWaiters.splice(0)) waiter();
+    });
     connection.onRequest(ConfigurationRequest.type, (params) =>
       params.items.map((item) => {
         session.configurationRequests.push(item.scopeUri ?? '');
@@ -129,6 +133,23 @@ export class LspSession {
       }, timeoutMs);
       this.waiters.push(waiter);
     });
+  }
+
+  /** Resolves with the first log message (past or future) that `accept` likes. */
+  async logMessage(accept: (l: LogMessageParams) => boolean, timeoutMs = 5_000): Promise<LogMessageParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs.find(accept);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no such log message within ${timeoutMs} ms: ${JSON.stringify(this.logs)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        this.logWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Fails if a publishDiagnostics for `uri` arrives within `ms`. */

@@ -10,10 +10,20 @@ import Mocha from 'mocha';
 import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+/** One test's outcome, in the order the tests ran. */
+export interface TestOutcome {
+  title: string;
+  state: 'passed' | 'failed';
+  durationMs: number;
+  message?: string;
+  stack?: string;
+}
+
 /** What the suite reports to the e2e driver; test/e2e/driver.mjs reads the same shape. */
 export interface SuiteResults {
-  passes: { title: string; durationMs: number }[];
-  failures: { title: string; message: string; stack?: string }[];
+  passes: number;
+  failures: number;
+  tests: TestOutcome[];
   durationMs: number;
 }
 
@@ -21,31 +31,30 @@ const HOLD_LIMIT_MS = 10 * 60_000;
 
 export async function run(): Promise<void> {
   const started = Date.now();
-  const results: SuiteResults = { passes: [], failures: [], durationMs: 0 };
+  const tests: TestOutcome[] = [];
   try {
-    await runMocha(results);
+    await runMocha(tests);
   } catch (err) {
     // A suite file that does not load is a failure to report, not a silent zero.
-    results.failures.push({ title: 'loading the suite', message: errorMessage(err), stack: errorStack(err) });
+    tests.push({ title: 'loading the suite', state: 'failed', durationMs: 0, message: errorMessage(err), stack: errorStack(err) });
   }
-  results.durationMs = Date.now() - started;
+  const failures = tests.filter((t) => t.state === 'failed').length;
+  const results: SuiteResults = { passes: tests.length - failures, failures, tests, durationMs: Date.now() - started };
   writeResults(results);
   await holdWhileDriverWorks();
-  if (results.failures.length > 0) {
-    throw new Error(`${results.failures.length} of ${results.passes.length + results.failures.length} tests failed`);
-  }
+  if (failures > 0) throw new Error(`${failures} of ${tests.length} tests failed`);
 }
 
-function runMocha(results: SuiteResults): Promise<void> {
+function runMocha(tests: TestOutcome[]): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
   for (const file of findSuiteFiles(__dirname)) mocha.addFile(file);
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve());
     runner.on('pass', (test) => {
-      results.passes.push({ title: test.fullTitle(), durationMs: test.duration ?? 0 });
+      tests.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration ?? 0 });
     });
     runner.on('fail', (test, err: unknown) => {
-      results.failures.push({ title: test.fullTitle(), message: errorMessage(err), stack: errorStack(err) });
+      tests.push({ title: test.fullTitle(), state: 'failed', durationMs: test.duration ?? 0, message: errorMessage(err), stack: errorStack(err) });
     });
   });
 }

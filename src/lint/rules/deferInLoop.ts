@@ -1,6 +1,6 @@
 import { escapingJumps, runsAtMostOnce } from '../../go/flow';
 import { nodeRange, type SyntaxNode } from '../../go/parser';
-import { calleePath, descendantsOfType, field, indentOf, indentUnit, isFunction, named } from '../../go/syntax';
+import { calleePath, descendantsOfType, field, findByText, indentOf, indentUnit, isFunction, named } from '../../go/syntax';
 import type { Finding, Fix } from '../types';
 import type { Rule, RuleContext } from './rule';
 
@@ -13,7 +13,7 @@ export const deferInLoop: Rule = {
   id: 'defer-in-loop',
   check(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const stmt of descendantsOfType(ctx.root, 'defer_statement')) {
+    for (const stmt of findByText(ctx.root, ctx.source, /\bdefer\b/, 'defer_statement', 1)) {
       const loop = iteratingLoop(stmt);
       if (!loop) continue;
       const fixes: Fix[] = [];

@@ -12,6 +12,7 @@ import {
   statements,
   unparen,
   contains,
+  findByText,
 } from '../../go/syntax';
 import { HTTP_CLIENT } from '../../go/types';
 import type { Finding, Fix } from '../types';
@@ -26,7 +27,8 @@ export const httpBodyNotClosed: Rule = {
   id: 'http-body-not-closed',
   check(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const call of descendantsOfType(ctx.root, 'call_expression')) {
+    // `.Get(`, `.Do(`… as the source spells them: the selector's field, then up to its call.
+    for (const call of findByText(ctx.root, ctx.source, /\.\s*(?:Do|Get|Head|Post|PostForm)\s*\(/, 'call_expression', 3)) {
       const origin = responseCall(ctx, call);
       if (!origin) continue;
       const verdict = analyze(ctx, call);

@@ -1,6 +1,6 @@
 import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { receiverTypeName } from '../../go/packageIndex';
-import { descendantsOfType, field, fields, indentOf, indentUnit, isFunction, named, unparen } from '../../go/syntax';
+import { descendantsOfType, field, fields, findByText, indentOf, indentUnit, isFunction, named, unparen } from '../../go/syntax';
 import { CONTEXT, HTTP_REQUEST, zeroValue } from '../../go/types';
 import type { Finding, Fix } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -14,7 +14,7 @@ export const selectWithoutCtxDone: Rule = {
   id: 'select-without-ctx-done',
   check(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    for (const select of descendantsOfType(ctx.root, 'select_statement')) {
+    for (const select of findByText(ctx.root, ctx.source, /\bselect\b/, 'select_statement', 1)) {
       const cases = named(select);
       if (cases.some((c) => c.type === 'default_case')) continue;
       if (cases.some((c) => c.type === 'communication_case' && watchesDone(ctx, c))) continue;

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, fixtureUri } from './workspace';
 
-suite('workbench', () => {
+suite('activation', () => {
   test('runs in a real VS Code with the fixture workspace open', () => {
     assert.match(vscode.version, /^1\.\d+\.\d+/);
     const folders = vscode.workspace.workspaceFolders ?? [];
