@@ -4,6 +4,15 @@ import { loadGoParser, type GoParser } from '../go/parser';
 import { lintTree } from './engine';
 import type { Finding, LintOptions } from './types';
 
+export interface PackageFileResult {
+  file: string;
+  findings: Finding[];
+  /** Rules that threw on this file (their findings are missing, the others' are there). */
+  ruleErrors: string[];
+  /** Set when the file could not be linted at all. */
+  error?: string;
+}
+
 export interface AnalyzerOptions {
   /** Reads another package's files when a call crosses into it (default: from disk). */
   readDir?: (dir: string) => Array<{ file: string; source: string }>;
@@ -63,15 +72,20 @@ export class GoAnalyzer {
    * Lints the files of one package, parsing each once: all are indexed first (so struct fields and
    * closers declared in any of them are known), then each is linted. A file that fails gets `error`.
    */
-  lintPackage(files: Array<{ file: string; source: string }>, options: LintOptions = {}): Array<{ file: string; findings: Finding[]; error?: string }> {
+  lintPackage(files: Array<{ file: string; source: string }>, options: LintOptions = {}): PackageFileResult[] {
     const parsed = files.map(({ file, source }) => ({ file, source, tree: this.parser.parse(source) }));
     try {
       for (const p of parsed) this.index.update(p.file, p.tree.rootNode);
       return parsed.map(({ file, source, tree }) => {
+        const ruleErrors: string[] = [];
+        const onRuleError = (rule: string, error: unknown) => {
+          ruleErrors.push(`rule ${rule} failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.options.onRuleError?.(rule, error);
+        };
         try {
-          return { file, findings: lintTree({ file, source, root: tree.rootNode, index: this.index }, options, this.options.onRuleError) };
+          return { file, findings: lintTree({ file, source, root: tree.rootNode, index: this.index }, options, onRuleError), ruleErrors };
         } catch (error) {
-          return { file, findings: [], error: error instanceof Error ? error.message : String(error) };
+          return { file, findings: [], ruleErrors, error: error instanceof Error ? error.message : String(error) };
         }
       });
     } finally {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { GoAnalyzer } from './analyzer';
@@ -76,15 +76,11 @@ export async function lintPackages(packages: readonly GoPackage[], options: Lint
  * each file sees the complete package index. Never throws: failures become results.
  */
 export class PackageLinter {
-  /** Rules that threw while linting the current file (the analyzer drops only their findings). */
-  private ruleErrors: string[] = [];
   private analyzer!: GoAnalyzer;
 
   static async create(wasmDir: string): Promise<PackageLinter> {
     const linter = new PackageLinter();
-    linter.analyzer = await GoAnalyzer.create(wasmDir, {
-      onRuleError: (rule, err) => linter.ruleErrors.push(`rule ${rule} failed: ${errorMessage(err)}`),
-    });
+    linter.analyzer = await GoAnalyzer.create(wasmDir);
     return linter;
   }
 
@@ -99,29 +95,19 @@ export class PackageLinter {
       }
     }
     try {
-      for (const { file, source } of sources) {
-        try {
-          this.analyzer.indexFile(file, source);
-        } catch {
-          // lintFile below parses the file again and reports what went wrong.
-        }
+      // Each file is parsed once: the whole package is indexed, then every file linted.
+      for (const r of this.analyzer.lintPackage(sources, options)) {
+        if (r.error !== undefined) results.push({ file: r.file, findings: [], error: `failed to lint ${r.file}: ${r.error}` });
+        else if (r.ruleErrors.length > 0) results.push({ file: r.file, findings: r.findings, error: `${r.file}: ${r.ruleErrors.join('; ')}` });
+        else results.push({ file: r.file, findings: r.findings });
       }
-      for (const { file, source } of sources) results.push(this.lintFile(file, source, options));
+    } catch (err) {
+      for (const { file } of sources) results.push({ file, findings: [], error: `failed to lint ${file}: ${errorMessage(err)}` });
     } finally {
       // Workers lint package after package: the index holds only what the current one needs.
       for (const { file } of sources) this.analyzer.removeFile(file);
     }
     return results;
-  }
-
-  private lintFile(file: string, source: string, options: LintOptions): FileLintResult {
-    this.ruleErrors = [];
-    try {
-      const findings = this.analyzer.lintFile(file, source, options);
-      return this.ruleErrors.length > 0 ? { file, findings, error: `${file}: ${this.ruleErrors.join('; ')}` } : { file, findings };
-    } catch (err) {
-      return { file, findings: [], error: `failed to lint ${file}: ${errorMessage(err)}` };
-    }
   }
 }
 
@@ -132,8 +118,10 @@ function lintInWorkers(
   options: LintOptions,
   workerCount: number,
 ): Promise<FileLintResult[]> {
-  // Biggest packages first so no worker is left with a large one at the end.
-  const queue = [...packages].sort((a, b) => b.files.length - a.files.length);
+  // Biggest packages first (by bytes: one generated file can outweigh a hundred small ones) so no
+  // worker is left alone with a large one at the end.
+  const weight = new Map(packages.map((p) => [p, p.files.reduce((n, f) => n + sizeOf(f), 0)]));
+  const queue = [...packages].sort((a, b) => (weight.get(b) ?? 0) - (weight.get(a) ?? 0));
   const results: FileLintResult[] = [];
   return new Promise((resolve) => {
     let running = 0;
@@ -184,6 +172,14 @@ function lintInWorkers(
     for (let i = 0; i < workerCount && queue.length > 0; i++) startWorker();
     if (running === 0) resolve(results);
   });
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function failedPackage(pkg: GoPackage, reason: string): FileLintResult[] {

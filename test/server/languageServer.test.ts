@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import {
   CodeActionKind,
   CodeActionRequest,
@@ -12,6 +12,7 @@ import {
   type CodeAction,
   type TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
+import { walkGoFiles } from '../../src/lint/goFiles';
 import { ruleDocUrl } from '../../src/lint/types';
 import { applyEdits, copyFixtureModule, positionOf, SERVER_FIXTURES } from './fixtureWorkspace';
 import { LspSession, uriOf, type StartOptions } from './lspSession';
@@ -30,7 +31,6 @@ async function startInFixture(options: Omit<StartOptions, 'workspaceFolder'> = {
 }
 
 describe('language server over stdio', () => {
-  after(() => undefined);
 
   test('initialize advertises incremental sync, save notifications and quick fixes', async () => {
     const { lsp } = await startInFixture();
@@ -229,5 +229,31 @@ describe('language server over stdio', () => {
     await lsp.open(leaky, ws.read('leaky.go'));
     assert.equal((await next).diagnostics.length, 1);
     assert.ok(lsp.isAlive());
+  });
+});
+
+describe('workspace indexing', () => {
+  test('every .go file of the workspace folder is indexed in the background', async () => {
+    const { ws, lsp } = await startInFixture();
+    const log = await lsp.logMessage((l) => /indexed \d+ Go files/.test(l.message));
+    assert.equal(log.type, MessageType.Info);
+    assert.match(log.message, new RegExp(`indexed ${walkGoFiles(ws.dir).length} Go files`));
+  });
+
+  test('requests are answered while a large workspace is still being indexed', { timeout: 60_000 }, async () => {
+    const folder = '/usr/lib/go/src/net';
+    const lsp = await LspSession.start({ workspaceFolder: folder });
+    cleanups.push(() => lsp.stop());
+    const file = path.join(folder, 'http', 'client.go');
+    const published = lsp.nextDiagnostics(uriOf(file));
+    await lsp.open(file, readFileSync(file, 'utf8'));
+    await published;
+    assert.equal(
+      lsp.logs.find((l) => /indexed \d+ Go files/.test(l.message)),
+      undefined,
+      'indexing finished before the first file was answered: it did not run in the background',
+    );
+    const done = await lsp.logMessage((l) => /indexed \d+ Go files/.test(l.message), 30_000);
+    assert.match(done.message, new RegExp(`indexed ${walkGoFiles(folder).length} Go files`));
   });
 });
