@@ -40,13 +40,14 @@ mkdirSync(artifacts, { recursive: true });
 const uiChecks = [];
 const consoleLines = [];
 
-const browser = await chromium.launch({
-  executablePath: opts.chromium,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+let browser;
 let exitCode = 1;
 try {
+  browser = await chromium.launch({
+    executablePath: opts.chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
   exitCode = await drive(await browser.newPage({ viewport: { width: 1400, height: 860 } }));
 } catch (err) {
   console.log(`e2e: ${err instanceof Error ? err.message : String(err)}`);
@@ -54,7 +55,7 @@ try {
 } finally {
   writeFileSync(opts.hold, 'done\n');
   writeFileSync(path.join(artifacts, 'browser-console.log'), consoleLines.join('\n') + '\n');
-  await browser.close().catch(() => {});
+  await browser?.close().catch(() => {});
 }
 process.exit(exitCode);
 

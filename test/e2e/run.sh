@@ -5,6 +5,8 @@
 # Screenshots and logs land in test/e2e/artifacts/. Exit status: 0 when every test passed.
 # GOROSCOPE_E2E_TIMEOUT (seconds, default 360) bounds the wait for the suite.
 set -euo pipefail
+# Go and code-server keep caches under $HOME; a bare CI environment may not set it.
+export HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"

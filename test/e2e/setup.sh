@@ -6,6 +6,8 @@
 # code-server goes into a cache outside the repository, ${GOROSCOPE_E2E_CACHE:-~/.cache/goroscope-e2e},
 # so a second run takes a second. Usage: bash test/e2e/setup.sh   (prints the code-server binary path last)
 set -euo pipefail
+# Go and code-server keep caches under $HOME; a bare CI environment may not set it.
+export HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 
 CODE_SERVER_VERSION=4.100.3
 cache=${GOROSCOPE_E2E_CACHE:-$HOME/.cache/goroscope-e2e}

@@ -100,14 +100,16 @@ function analyze(ctx: RuleContext, call: SyntaxNode): Verdict | null {
   if (variable === '_') return { kind: 'discarded', variable: null, fix: null };
   const fn = enclosingFunctionOf(stmt);
   if (!fn) return null;
+  let declNode: SyntaxNode = stmt;
   if (stmt.type === 'assignment_statement') {
     const decl = ctx.resolver.lookup(variable, target);
+    if (decl) declNode = decl.node;
     // Assigned to a package-level variable or one captured from an enclosing function: handed on.
     if (!decl || decl.kind === 'package' || (decl.owner && isFunction(decl.owner) && decl.owner.id !== fn.id) || (decl.owner && !contains(fn, decl.owner))) {
       return null;
     }
   }
-  const tracker = new Tracker(ctx, variable, call);
+  const tracker = new Tracker(ctx, variable, call, declNode);
   if (stmt.parent?.type !== 'statement_list') {
     return stmt.parent?.type === 'if_statement' ? analyzeIfInitializer(tracker, stmt.parent, errName, variable) : null;
   }
@@ -172,31 +174,18 @@ class Tracker {
     private readonly ctx: RuleContext,
     private readonly v: string,
     private readonly call: SyntaxNode,
+    /** Where the response variable is declared: a loop that does not contain it does not end its scope. */
+    private readonly decl: SyntaxNode,
   ) {}
 
-  /** Runs the statements after the call; the first may be the error check. */
+  /** Whether `err` still holds the call's error: an `if err != nil` then guards a nil response. */
+  private errFresh = true;
+  private errName: string | null = null;
+
+  /** Runs the statements after the call. */
   runFrom(list: SyntaxNode[], start: number, errName: string | null): Flow {
-    const first = list[start];
-    if (first && errName && first.type === 'if_statement' && !field(first, 'initializer')) {
-      const cond = field(first, 'condition');
-      const kind = cond ? errCheckKind(cond, errName) : null;
-      if (kind === 'notNil') {
-        // The error branch holds a nil response; the success path is the else branch, if any, then what follows.
-        const alt = field(first, 'alternative');
-        if (alt) {
-          const r = this.runStmt(alt);
-          if (r.leak) return r;
-          if (!r.open) return this.runList(list, start + 1).leak ? LEAK : DONE;
-        }
-        return this.runList(list, start + 1);
-      }
-      if (kind === 'isNil') {
-        const cons = field(first, 'consequence');
-        const r = cons ? this.runStmt(cons) : OPEN;
-        if (r.leak || !r.open) return r;
-        return this.runList(list, start + 1);
-      }
-    }
+    this.errName = errName;
+    this.errFresh = errName !== null;
     return this.runList(list, start);
   }
 
@@ -206,6 +195,7 @@ class Tracker {
       if (!s || s.type === 'comment') continue;
       const r = this.runStmt(s);
       if (r.leak || !r.open) return r;
+      if (this.errFresh && this.errName && assigns(s, this.errName)) this.errFresh = false;
     }
     return OPEN;
   }
@@ -219,7 +209,7 @@ class Tracker {
         return isTerminatingCall(s) ? DONE : OPEN;
       case 'break_statement':
       case 'continue_statement':
-        return this.leavesScopeOfCall(s) ? LEAK : DONE;
+        return this.jump(s);
       case 'goto_statement':
         return DONE;
       case 'block':
@@ -233,6 +223,10 @@ class Tracker {
         if (init && this.handles(init)) return DONE;
         const cons = field(s, 'consequence');
         const alt = field(s, 'alternative');
+        const cond = field(s, 'condition');
+        const check = !init && cond && this.errFresh && this.errName ? errCheckKind(cond, this.errName) : null;
+        if (check === 'notNil') return alt ? this.runStmt(alt) : OPEN; // the error branch holds a nil response
+        if (check === 'isNil') return cons ? this.runStmt(cons) : OPEN; // the else branch is the error path
         const a = cons ? this.runStmt(cons) : OPEN;
         const b = alt ? this.runStmt(alt) : OPEN;
         return { leak: a.leak || b.leak, open: a.open || b.open };
@@ -260,8 +254,12 @@ class Tracker {
     }
   }
 
-  /** A break or continue leaves the loop the response was obtained in: its scope (or iteration) ends. */
-  private leavesScopeOfCall(jump: SyntaxNode): boolean {
+  /**
+   * A break or continue. Leaving the loop the response was obtained in ends its scope (declared in the
+   * loop) or overwrites it on the next iteration (continue); a break out to where the variable still
+   * lives carries on after the loop.
+   */
+  private jump(jump: SyntaxNode): Flow {
     const label = labelTarget(jump);
     for (let n = jump.parent; n && !isFunction(n); n = n.parent) {
       const targeted = label
@@ -269,9 +267,28 @@ class Tracker {
         : jump.type === 'continue_statement'
           ? n.type === 'for_statement'
           : BREAKABLE_TYPES.has(n.type);
-      if (targeted) return n.type === 'for_statement' && contains(n, this.call);
+      if (!targeted) continue;
+      if (n.type !== 'for_statement' || !contains(n, this.call)) return DONE;
+      if (contains(n, this.decl) || jump.type === 'continue_statement') return LEAK;
+      return this.runAfter(n);
     }
-    return false;
+    return DONE;
+  }
+
+  /** The flow of what follows `stmt` in its enclosing statement lists, up to the end of the function. */
+  private runAfter(stmt: SyntaxNode): Flow {
+    let s: SyntaxNode = stmt;
+    while (s.parent && s.parent.type !== 'statement_list') {
+      if (isFunction(s.parent)) return LEAK;
+      s = s.parent;
+    }
+    const list = s.parent;
+    if (!list) return LEAK;
+    const rest = named(list).filter((c) => c.type !== 'comment');
+    const r = this.runList(rest, rest.findIndex((c) => c.id === s.id) + 1);
+    if (r.leak) return LEAK;
+    if (r.open) return this.openAtEndOf(list, false, null) ? LEAK : DONE;
+    return DONE;
   }
 
   /** The body is open at the end of `list`: does that end its scope, or does the enclosing code close it? */
@@ -376,6 +393,12 @@ class Tracker {
     }
     return false;
   }
+}
+
+/** Whether a statement (not its nested blocks) assigns `name`. */
+function assigns(stmt: SyntaxNode, name: string): boolean {
+  if (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement') return false;
+  return named(field(stmt, 'left')).some((n) => n.type === 'identifier' && n.text === name);
 }
 
 function hasBreakOut(loop: SyntaxNode): boolean {
