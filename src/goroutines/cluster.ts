@@ -1,0 +1,111 @@
+import type { Goroutine, GoroutineDump, GoroutineGroup, GoroutineSummary, StackFrame, StackRecord } from './model';
+
+/** Identity of a stack: function, file and line of every frame (arguments are not part of it). */
+export function stackKey(frames: readonly StackFrame[]): string {
+  let key = '';
+  for (const f of frames) key += `${f.function}\u0000${f.file}\u0000${f.line}\u0001`;
+  return key;
+}
+
+/**
+ * Groups goroutines that share a state and a stack, largest first. Groups from a debug=1/debug=0
+ * profile (no states) keep the state "unknown". Labels from such a profile can be joined onto the
+ * groups of a debug=2 dump of the same moment with `joinLabels`.
+ */
+export function clusterGoroutines(dump: GoroutineDump): GoroutineSummary {
+  const groups = dump.format === 'debug2' ? groupGoroutines(dump.goroutines) : groupRecords(dump.records);
+  groups.sort((a, b) => b.count - a.count || a.state.localeCompare(b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
+  const states: Record<string, number> = {};
+  for (const g of groups) states[g.state] = (states[g.state] ?? 0) + g.count;
+  return { total: dump.total, truncated: dump.truncated, states, groups };
+}
+
+function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
+  const byKey = new Map<string, GoroutineGroup>();
+  for (const g of goroutines) {
+    const key = `${g.state}\u0002${stackKey(g.frames)}`;
+    let group = byKey.get(key);
+    if (!group) {
+      group = {
+        count: 0,
+        state: g.state,
+        minWaitMinutes: null,
+        maxWaitMinutes: null,
+        createdBy: g.createdBy,
+        lockedToThread: false,
+        labels: null,
+        frames: g.frames,
+        ids: [],
+      };
+      byKey.set(key, group);
+    }
+    group.count++;
+    group.ids.push(g.id);
+    // The runtime prints no wait under a minute: treat it as 0 so the range says "0–25 minutes".
+    const wait = g.waitMinutes ?? 0;
+    group.minWaitMinutes = group.minWaitMinutes === null ? wait : Math.min(group.minWaitMinutes, wait);
+    group.maxWaitMinutes = group.maxWaitMinutes === null ? wait : Math.max(group.maxWaitMinutes, wait);
+    if (g.lockedToThread) group.lockedToThread = true;
+    if (g.labels) group.labels = { ...(group.labels ?? {}), ...g.labels };
+  }
+  return [...byKey.values()];
+}
+
+function groupRecords(records: readonly StackRecord[]): GoroutineGroup[] {
+  const byKey = new Map<string, GoroutineGroup>();
+  for (const r of records) {
+    const key = stackKey(r.frames);
+    let group = byKey.get(key);
+    if (!group) {
+      group = { count: 0, state: 'unknown', minWaitMinutes: null, maxWaitMinutes: null, createdBy: null, lockedToThread: false, labels: null, frames: r.frames, ids: [] };
+      byKey.set(key, group);
+    }
+    group.count += r.count;
+    if (r.labels) group.labels = { ...(group.labels ?? {}), ...r.labels };
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Joins the labels of a debug=1 or debug=0 profile onto the groups of a debug=2 dump, by stack. A
+ * debug=2 stack may be deeper than the profile's (the profile drops runtime frames at the top): a
+ * record matches when its frames are the dump's frames with the same innermost user frames.
+ */
+export function joinLabels(summary: GoroutineSummary, profile: GoroutineDump): number {
+  const labelled = profile.records.filter((r) => r.labels && Object.keys(r.labels).length > 0);
+  if (labelled.length === 0) return 0;
+  const byKey = new Map<string, StackRecord[]>();
+  for (const r of labelled) {
+    const key = stackKey(r.frames.filter((f) => !f.function.startsWith('runtime.')));
+    const list = byKey.get(key) ?? [];
+    list.push(r);
+    byKey.set(key, list);
+  }
+  let joined = 0;
+  for (const g of summary.groups) {
+    const matches = byKey.get(stackKey(g.frames.filter((f) => !f.function.startsWith('runtime.'))));
+    if (!matches) continue;
+    for (const m of matches) g.labels = { ...(g.labels ?? {}), ...(m.labels ?? {}) };
+    joined++;
+  }
+  return joined;
+}
+
+/** The import path of a frame's function: `net/http.(*conn).serve` → `net/http`. */
+export function packageOf(fn: string): string {
+  const slash = fn.lastIndexOf('/');
+  const dot = fn.indexOf('.', slash + 1);
+  return dot < 0 ? fn : fn.slice(0, dot);
+}
+
+/**
+ * Whether a frame belongs to the Go runtime or standard library: its import path's first element has
+ * no dot (`runtime`, `net/http`), it is not `main`, and it is not one of the workspace's own modules
+ * (`userModules`, from go.mod: a module path without a dot is allowed).
+ */
+export function isStandardFrame(frame: StackFrame, userModules: readonly string[] = []): boolean {
+  const pkg = packageOf(frame.function);
+  if (pkg === 'main' || userModules.some((m) => pkg === m || pkg.startsWith(`${m}/`))) return false;
+  const first = pkg.split('/')[0] ?? pkg;
+  return !first.includes('.');
+}

@@ -1,0 +1,79 @@
+/**
+ * Goroutines as Go prints them (debug=2 dumps, crash output, debug=1 and debug=0 profiles), and groups
+ * of goroutines that share a state and a stack. No vscode import.
+ */
+
+export interface StackFrame {
+  /** Function as printed (`main.(*Server).run.func1`), arguments removed. Untrusted text. */
+  function: string;
+  /** Source file on the build machine. Untrusted text. */
+  file: string;
+  line: number;
+}
+
+export interface CreatedBy extends StackFrame {
+  /** The parent goroutine's id (`created by … in goroutine N`, Go ≥ 1.21), else null. */
+  goroutine: number | null;
+}
+
+export interface Goroutine {
+  id: number;
+  /** Bare wait reason (`chan receive`, `select`, `IO wait`…), without wait time or flags; unknown ones kept. */
+  state: string;
+  /** `[select, 25 minutes]`: the runtime prints the wait only from one minute on. */
+  waitMinutes: number | null;
+  lockedToThread: boolean;
+  /** Extra markers in the header: `scan`, `leaked` (goroutineleak profile), `durable` (synctest). */
+  flags: string[];
+  /** `synctest bubble N` (Go 1.25 testing/synctest). */
+  bubble: number | null;
+  /** pprof labels: from the header (Go 1.26+) or joined from a debug=1/0 profile by stack. */
+  labels: Record<string, string> | null;
+  /** Innermost first. */
+  frames: StackFrame[];
+  /** Frames the runtime left out (`...N frames elided...`; -1 for `...additional frames elided...`). */
+  elidedFrames: number;
+  createdBy: CreatedBy | null;
+  /** `goroutine running on other thread; stack unavailable`. */
+  stackUnavailable: boolean;
+  /** Stacks of ancestors (GODEBUG=tracebackancestors=N): the goroutine ids they came from. */
+  ancestors: number[];
+}
+
+export interface GoroutineDump {
+  format: 'debug2' | 'debug1' | 'proto';
+  /** Goroutines the dump holds (debug=1/0 profiles: the sum of the record counts). */
+  total: number;
+  goroutines: Goroutine[];
+  /** The text ended in the middle of a goroutine (the runtime cuts dumps over 64 MB silently). */
+  truncated: boolean;
+  /** debug=1 and debug=0 have no ids or states: records of identical stacks with a count. */
+  records: StackRecord[];
+}
+
+/** One record of a debug=1 or debug=0 goroutine profile: `count` goroutines with this stack and labels. */
+export interface StackRecord {
+  count: number;
+  frames: StackFrame[];
+  labels: Record<string, string> | null;
+}
+
+/** Goroutines sharing a state and a stack (function, file and line of every frame; arguments ignored). */
+export interface GoroutineGroup {
+  count: number;
+  state: string;
+  minWaitMinutes: number | null;
+  maxWaitMinutes: number | null;
+  createdBy: CreatedBy | null;
+  lockedToThread: boolean;
+  labels: Record<string, string> | null;
+  frames: StackFrame[];
+  ids: number[];
+}
+
+export interface GoroutineSummary {
+  total: number;
+  truncated: boolean;
+  states: Record<string, number>;
+  groups: GoroutineGroup[];
+}
