@@ -22,8 +22,23 @@ export function clusterGoroutines(dump: GoroutineDump): GoroutineSummary {
 
 function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
   const byKey = new Map<string, GoroutineGroup>();
+  // Frame identity → small number: the parser shares frame objects, so equal frames are usually the
+  // same object; equal frames that are not fall back to their text.
+  const frameIds = new Map<StackFrame, number>();
+  const textIds = new Map<string, number>();
+  const idOf = (f: StackFrame): number => {
+    let id = frameIds.get(f);
+    if (id === undefined) {
+      const text = `${f.function}\u0000${f.file}\u0000${f.line}`;
+      id = textIds.get(text);
+      if (id === undefined) textIds.set(text, (id = textIds.size));
+      frameIds.set(f, id);
+    }
+    return id;
+  };
   for (const g of goroutines) {
-    const key = `${g.state}\u0002${stackKey(g.frames)}`;
+    let key = g.state;
+    for (const f of g.frames) key += `,${idOf(f)}`;
     let group = byKey.get(key);
     if (!group) {
       group = {

@@ -90,20 +90,14 @@ export function parseLabelObject(text: string): Record<string, string> | null {
   return Object.keys(out).length > 0 ? out : null;
 }
 
-/** `main.(*S).run(0xc000010000, {0x4b1e20?, 0x1}, ...)` → `main.(*S).run`. */
+/**
+ * `main.(*S).run(0xc000010000, {0x4b1e20?, 0x1}, ...)` → `main.(*S).run`. Arguments are hex words,
+ * `?`, `{…}` aggregates and `...`: never a parenthesis, so the last `(` opens them.
+ */
 export function functionOfCall(line: string): string {
   const text = line.trimEnd();
-  if (!text.endsWith(')')) return text;
-  let depth = 0;
-  for (let i = text.length - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 41 /* ) */) depth++;
-    else if (c === 40 /* ( */) {
-      depth--;
-      if (depth === 0) return i > 0 ? text.slice(0, i) : text;
-    }
-  }
-  return text;
+  const open = text.lastIndexOf('(');
+  return text.endsWith(')') && open > 0 ? text.slice(0, open) : text;
 }
 
 /** Whether the text holds at least one goroutine header (a dump, perhaps inside a log). */
@@ -126,6 +120,21 @@ export function parseGoroutineDump(text: string): GoroutineDump {
     }
     return v;
   };
+
+  // Dumps repeat the same frames thousands of times: parse each distinct file line once and share
+  // one frame object per (function, file line), which also makes grouping by stack cheap.
+  const fileLines = new Map<string, { file: string; line: number } | null>();
+  const frames = new Map<string, Map<string, StackFrame>>();
+  const frameFor = (fn: string, raw: string, at: { file: string; line: number }): StackFrame => {
+    let byFn = frames.get(raw);
+    if (!byFn) frames.set(raw, (byFn = new Map()));
+    let frame = byFn.get(fn);
+    if (!frame) byFn.set(fn, (frame = { function: fn, file: at.file, line: at.line }));
+    return frame;
+  };
+
+  // Header statuses repeat (`chan receive`, `select, 12 minutes`): read each distinct one once.
+  const statuses = new Map<string, Omit<Header, 'id'>>();
 
   let current: Goroutine | null = null;
   // A function line waiting for its file:line (frames and `created by` come in pairs).
@@ -157,15 +166,17 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       const h = HEADER.exec(line);
       if (h) {
         finish();
-        const status = parseHeaderStatus(h[2] ?? '');
+        const statusText = h[2] ?? '';
+        let status = statuses.get(statusText);
+        if (!status) statuses.set(statusText, (status = parseHeaderStatus(statusText)));
         current = {
           id: Number(h[1]),
-          state: intern(status.state),
+          state: status.state,
           waitMinutes: status.waitMinutes,
           lockedToThread: status.lockedToThread,
-          flags: status.flags,
+          flags: status.flags.length > 0 ? [...status.flags] : status.flags,
           bubble: status.bubble,
-          labels: status.labels,
+          labels: status.labels ? { ...status.labels } : null,
           frames: [],
           elidedFrames: 0,
           createdBy: null,
@@ -184,15 +195,18 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       continue;
     }
     if (line.charCodeAt(0) === 9 /* \t */) {
-      const fl = FILE_LINE.exec(line);
-      if (fl) {
-        const file = intern(fl[1] ?? '');
-        const lineNo = Number(fl[2]);
+      let at = fileLines.get(line);
+      if (at === undefined) {
+        const fl = FILE_LINE.exec(line);
+        at = fl ? { file: intern(fl[1] ?? ''), line: Number(fl[2]) } : null;
+        fileLines.set(line, at);
+      }
+      if (at) {
         if (pendingCreatedBy) {
-          if (!inAncestor) g.createdBy = { function: pendingCreatedBy.function, file, line: lineNo, goroutine: pendingCreatedBy.goroutine } satisfies CreatedBy;
+          if (!inAncestor) g.createdBy = { function: pendingCreatedBy.function, file: at.file, line: at.line, goroutine: pendingCreatedBy.goroutine } satisfies CreatedBy;
           pendingCreatedBy = null;
         } else if (pendingFunction !== null) {
-          if (!inAncestor) g.frames.push({ function: pendingFunction, file, line: lineNo } satisfies StackFrame);
+          if (!inAncestor) g.frames.push(frameFor(pendingFunction, line, at));
           pendingFunction = null;
         }
         continue;
@@ -233,7 +247,7 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       }
     }
     if (isCallLine(line)) {
-      pendingFunction = intern(functionOfCall(line));
+      pendingFunction = functionOfCall(line);
       continue;
     }
     // Anything else (a log line right after a goroutine) ends it.
