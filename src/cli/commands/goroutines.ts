@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { clusterGoroutines, joinLabels } from '../../goroutines/cluster';
+import { loadGoroutines } from '../../goroutines/load';
+import type { GoroutineGroup, GoroutineSummary } from '../../goroutines/model';
+import { DumpParseError } from '../../goroutines/parseDump';
+import { profileUrl, parsePprofUrl, EndpointError } from '../../pprof/endpoints';
+import { fetchRaw, TransportError } from '../../pprof/fetch';
+import { parseArgs } from '../args';
+import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
+
+export const goroutinesCommand: Command = {
+  name: 'goroutines',
+  summary: 'group the goroutines of a dump or a live service by state and stack',
+  usage: `usage: goroscope goroutines [--format text|json] <file|url>
+
+Reads a goroutine dump (debug=2 text, runtime.Stack or crash/SIGQUIT output, a debug=1 or
+debug=0 goroutine profile) from a file, or fetches it from a service: a pprof base URL
+(http://host:6060/debug/pprof/) or a full goroutine-profile URL. Groups goroutines that share a
+state and a stack, largest first; for a live service, labels from debug=1 are joined in.
+
+  --format text|json   output format (default: text)
+`,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { flags, positionals } = parseArgs(args, [
+      { name: 'format', takesValue: true },
+      { name: 'help', short: 'h', takesValue: false },
+    ]);
+    if (flags.has('help')) {
+      io.stdout(this.usage);
+      return EXIT_OK;
+    }
+    const format = flags.get('format')?.at(-1) ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format ${JSON.stringify(format)}: use text or json`);
+    if (positionals.length !== 1) throw new UsageError('goroutines takes one file or URL (see goroscope goroutines --help)');
+    const input = positionals[0] as string;
+    const summary = /^https?:\/\//i.test(input) ? await fromService(input) : fromFile(path.resolve(io.cwd, input));
+    io.stdout(format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatText(summary));
+    return EXIT_OK;
+  },
+};
+
+function fromFile(file: string): GoroutineSummary {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return clusterGoroutines(loadGoroutines(bytes));
+  } catch (err) {
+    if (err instanceof DumpParseError) throw new UsageError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function fromService(input: string): Promise<GoroutineSummary> {
+  try {
+    const target = parsePprofUrl(input);
+    const full = target.endpoint === 'goroutine' && target.query.has('debug') ? input : profileUrl(target.base, 'goroutine', { debug: 2 });
+    const dump = await fetchRaw(full, {}, 'text');
+    const summary = clusterGoroutines(loadGoroutines(dump.body));
+    if (summary.groups.some((g) => g.state !== 'unknown')) {
+      // debug=2 has no labels before Go 1.26: join them from debug=1 of the same moment, by stack.
+      const labelled = await fetchRaw(profileUrl(target.base, 'goroutine', { debug: 1 }), {}, 'text').catch(() => null);
+      if (labelled) joinLabels(summary, loadGoroutines(labelled.body));
+    }
+    return summary;
+  } catch (err) {
+    if (err instanceof TransportError || err instanceof EndpointError || err instanceof DumpParseError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function formatText(s: GoroutineSummary): string {
+  const lines: string[] = [];
+  lines.push(`${s.total} goroutines in ${s.groups.length} groups${s.truncated ? ' (the dump was cut off: these are the ones it holds)' : ''}`);
+  const states = Object.entries(s.states).sort((a, b) => b[1] - a[1]);
+  lines.push(`states: ${states.map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
+  for (const g of s.groups) lines.push(...formatGroup(g), '');
+  return `${lines.join('\n')}`;
+}
+
+function formatGroup(g: GoroutineGroup): string[] {
+  const wait = g.maxWaitMinutes ? `, ${g.minWaitMinutes}–${g.maxWaitMinutes} minutes` : '';
+  const out = [`${g.count} × [${g.state}${wait}${g.lockedToThread ? ', locked to thread' : ''}]`];
+  if (g.labels) out.push(`  labels: ${Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const f of g.frames) out.push(`  ${f.function}`, `      ${f.file}:${f.line}`);
+  if (g.createdBy) {
+    out.push(`  created by ${g.createdBy.function}${g.createdBy.goroutine !== null ? ` in goroutine ${g.createdBy.goroutine}` : ''}`, `      ${g.createdBy.file}:${g.createdBy.line}`);
+  }
+  return out;
+}
