@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { findLeakSuspects, type LeakReport } from '../../src/leaks/suspects';
+import { takeLeakSnapshot, watchService } from '../../src/leaks/watch';
+import { buildLeakyService, startLeakyService, type LeakyService } from './leakyService';
+
+// The demo service leaks goroutines (hedged search) and heap (sessions) at known rates under its own
+// traffic, and has a product cache that fills and then stays flat (kept small here so it is full before
+// the watch ends its first steps).
+let service: LeakyService;
+let cleanup: () => void = () => undefined;
+let report: LeakReport;
+
+before(async () => {
+  const built = await buildLeakyService();
+  cleanup = built.cleanup;
+  service = await startLeakyService(built.binary, ['-traffic', '20', '-catalog-cache', '16', '-health-interval', '0']);
+  // Let the small cache fill before the first snapshot.
+  await new Promise((r) => setTimeout(r, 3000));
+  const snapshots = await watchService(service.pprof, { intervalSeconds: 1.5, count: 6 });
+  report = findLeakSuspects(snapshots, ['example.com/leaky-service']);
+});
+
+after(async () => {
+  await service?.stop();
+  cleanup();
+});
+
+test('watch: six snapshots with goroutines, heap and memstats, series filled', () => {
+  assert.equal(report.snapshots, 6);
+  assert.equal(report.series.goroutines.filter((x) => x !== null).length, 6);
+  assert.equal(report.series.heapInuse.filter((x) => x !== null).length, 6);
+  assert.ok((report.series.goroutines[5] ?? 0) > (report.series.goroutines[0] ?? 0), JSON.stringify(report.series.goroutines));
+});
+
+test('watch: the leaking search goroutines are the top goroutine suspect', () => {
+  const top = report.suspects.find((s) => s.kind === 'goroutines');
+  assert.ok(top, JSON.stringify(report.suspects.map((s) => s.function)));
+  assert.match(top.function, /internal\/search\.\(\*Service\)\.Search\.func1$/);
+  assert.ok(top.growth > 20, `growth ${top.growth}`);
+});
+
+test('watch: the session store is the top heap suspect', () => {
+  const top = report.suspects.find((s) => s.kind === 'heap');
+  assert.ok(top, JSON.stringify(report.suspects.map((s) => s.function)));
+  assert.match(top.function, /internal\/sessions\.\(\*Store\)\.Create$/);
+  assert.ok(top.growth > 1 << 20, `growth ${top.growth}`);
+});
+
+test('watch: the product cache that fills and levels off is not a suspect', () => {
+  const cache = report.suspects.filter((s) => /catalog|product/i.test(s.function));
+  assert.deepEqual(cache.map((s) => `${s.function}: ${s.evidence.join('; ')}`), []);
+});
+
+test('watch: a service that stopped answering gives a snapshot with problems, not an exception', async () => {
+  const snap = await takeLeakSnapshot('http://127.0.0.1:9/debug/pprof/', { connectTimeoutMs: 500 });
+  assert.equal(snap.goroutines, null);
+  assert.equal(snap.heap, null);
+  assert.ok(snap.problems.length >= 3);
+  assert.match(snap.problems.join('\n'), /refused/i);
+});
