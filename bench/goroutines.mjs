@@ -36,7 +36,7 @@ for (let i = 0; i < 7; i++) {
   times.push(performance.now() - t0);
 }
 times.sort((a, b) => a - b);
-global.gc?.();
+globalThis.gc?.();
 const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
 const rssMb = Math.round(process.memoryUsage().rss / 1e6);
 const result = {

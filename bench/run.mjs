@@ -115,3 +115,7 @@ const results = { machine: { cpus: os.availableParallelism(), node: process.vers
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(root, 'bench', 'results', 'foundation.json'), JSON.stringify(results, null, 2));
 console.log('written to bench/results/foundation.json');
+
+// 3. pprof: a 500,000-sample heap profile, goroscope profile vs go tool pprof -top, and the worker path
+//    (bench/pprof.mjs; its figures go to bench/results/pprof.json).
+await import('./pprof.mjs');

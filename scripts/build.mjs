@@ -34,6 +34,10 @@ const builds = [
   { entryPoints: { server: 'src/server/main.ts' } },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { lintWorker: 'src/lint/worker.ts' } },
+  // The flame-graph page (VS Code webview and report.html): browser IIFE, its CSS lands in dist/webview.css.
+  // Always minified: report.html inlines it, and the page parses less before its first paint.
+  { entryPoints: { webview: 'webview-ui/main.ts' }, platform: 'browser', format: 'iife', target: 'chrome114', minify: true },
+  { entryPoints: { pprofWorker: 'src/pprof/worker.ts' } },
 ];
 
 const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, outdir: dist, ...b })));

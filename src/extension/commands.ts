@@ -1,14 +1,16 @@
 import type { ExtensionContext } from './ctx';
+import type { ServicesFeature } from './services/feature';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
 /** Every command the extension contributes (package.json `contributes.commands`), by id. */
-export function createCommands(ctx: ExtensionContext): Record<string, CommandHandler> {
+export function createCommands(ctx: ExtensionContext, services: ServicesFeature): Record<string, CommandHandler> {
   return {
     'goroscope.lint.restartServer': async () => {
       ctx.outputChannel.appendLine('Restarting the leak analyzer…');
       await ctx.restartClient();
     },
     'goroscope.lint.showOutput': () => ctx.outputChannel.show(true),
+    ...services.commands(),
   };
 }

@@ -2,15 +2,27 @@
 import * as vscode from 'vscode';
 import { createCommands } from './commands';
 import { ExtensionContext } from './ctx';
+import { registerHandlerLenses } from './handlers';
+import { registerProfilePanel } from './panel';
+import { ServicesFeature } from './services/feature';
 
 let active: ExtensionContext | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: the Services view's data, for the in-editor test suite to read. */
+export interface GoroscopeApi {
+  servicesTree: vscode.TreeDataProvider<unknown>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<GoroscopeApi> {
   const outputChannel = vscode.window.createOutputChannel('Goroscope');
   context.subscriptions.push(outputChannel);
   const ctx = new ExtensionContext(context, outputChannel);
   active = ctx;
-  for (const [id, handler] of Object.entries(createCommands(ctx))) {
+  const services = new ServicesFeature(context, outputChannel);
+  context.subscriptions.push(services);
+  registerProfilePanel(context, outputChannel);
+  registerHandlerLenses(context, outputChannel, { isAttached: () => services.services.current() !== undefined });
+  for (const [id, handler] of Object.entries(createCommands(ctx, services))) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
   try {
@@ -19,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Keep the commands (restart, show output) usable when the server fails to start.
     outputChannel.appendLine(`The leak analyzer did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
+  return { servicesTree: services.tree };
 }
 
 export async function deactivate(): Promise<void> {

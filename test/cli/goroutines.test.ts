@@ -49,7 +49,7 @@ test('goroutines text output names the state, the stack and who created it', () 
   const r = runCli(['goroutines', path.join(fixtures, 'variants.txt')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^11 goroutines in 11 groups/);
-  assert.match(r.stdout, /1 × \[select, 25–25 minutes, locked to thread\]\n  main\.\(\*S\)\.run\n      \/src\/app\/s\.go:40\n  created by main\.start in goroutine 1/);
+  assert.match(r.stdout, /1 × \[select, 25–25 minutes, locked to thread\]\n {2}main\.\(\*S\)\.run\n {6}\/src\/app\/s\.go:40\n {2}created by main\.start in goroutine 1/);
 });
 
 test('goroutines: bad input gives one line and exit 2', () => {

@@ -22,6 +22,7 @@ const { values: opts } = parseArgs({
     hold: { type: 'string' },
     artifacts: { type: 'string' },
     'server-pid': { type: 'string' },
+    'service-url': { type: 'string' },
     'timeout-seconds': { type: 'string', default: '360' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
@@ -77,6 +78,7 @@ async function drive(page) {
   const results = await waitForResults(page);
   await checkEditor(page);
   await checkProblemsPanel(page);
+  await checkLivePprof(page);
   return report(results);
 }
 
@@ -148,6 +150,200 @@ async function checkProblemsPanel(page) {
   }, 'problems-panel-failed.png', page);
 }
 
+/**
+ * Live pprof like a person: attach to the demo service from the command palette, read the status bar,
+ * open the Goroscope view, open the heap snapshot the suite captured, search the flame graph, and jump
+ * to a frame's source. Cancels a CPU capture on its countdown. Each step depends on the one before it.
+ */
+async function checkLivePprof(page) {
+  const serviceUrl = opts['service-url'];
+  if (!serviceUrl) {
+    uiChecks.push({ title: 'ui: live pprof', ok: false, durationMs: 0, message: 'run.sh passed no --service-url' });
+    return;
+  }
+  const host = new URL(serviceUrl).host;
+  let ok = true;
+  const step = async (title, shot, body) => {
+    if (!ok) {
+      uiChecks.push({ title, ok: false, durationMs: 0, message: 'skipped: an earlier live-pprof step failed' });
+      return;
+    }
+    const before = uiChecks.length;
+    await uiCheck(title, body, shot, page);
+    ok = uiChecks[before]?.ok === true;
+  };
+
+  await step('ui: F1 → "Goroscope: Attach to Go Service" → URL → Enter attaches', 'attach-failed.png', async () => {
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await runCommand(page, 'Goroscope: Attach to Go Service');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'Attach to Go Service' }).waitFor({ timeout: 10_000 });
+    await input.fill(serviceUrl);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: serviceUrl }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(artifacts, 'attach-quick-pick.png') });
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'attaching' }).first().waitFor({ state: 'detached', timeout: 20_000 });
+    const status = page.locator('.statusbar-item', { hasText: host });
+    await status.filter({ hasText: /\d[\d,]* goroutines · [\d.]+ (bytes|KiB|MiB|GiB) heap/ }).first().waitFor({ timeout: 20_000 });
+    const text = (await status.first().innerText()).replace(/\s+/g, ' ').trim();
+    const goroutines = Number(/([\d,]+) goroutines/.exec(text)?.[1]?.replace(/,/g, ''));
+    if (!(goroutines > 5)) throw new Error(`the status bar shows ${goroutines} goroutines ("${text}"); the demo runs dozens`);
+    await page.screenshot({ path: path.join(artifacts, 'status-bar.png') });
+  });
+
+  await step('ui: the Goroscope view lists the service and its snapshots', 'services-tree-failed.png', async () => {
+    await page.locator('.activitybar .action-label[aria-label^="Goroscope"]').first().click();
+    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Services' }) });
+    await tree.locator('.monaco-list-row', { hasText: host }).first().waitFor({ timeout: 10_000 });
+    for (const label of ['heap', 'cpu 1 s']) {
+      await tree.locator('.monaco-list-row .label-name', { hasText: new RegExp(`^${label}$`) }).first().waitFor({ timeout: 10_000 });
+    }
+    await page.screenshot({ path: path.join(artifacts, 'services-tree.png') });
+  });
+
+  let panel;
+  await step('ui: opening the heap snapshot draws its flame graph in the panel', 'flame-graph-failed.png', async () => {
+    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Services' }) });
+    await tree.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^heap$/ }) }).first().click();
+    // Room for the graph, as a person would make it: hide the bottom panel and the side bar.
+    await page.keyboard.press('Control+J');
+    await page.keyboard.press('Control+B');
+    panel = await findFrame(page, '.profile-app[data-ready="true"]', 30_000);
+    const rects = panel.locator('.graph svg rect');
+    await waitUntil('the flame graph to draw frames', async () => (await rects.count()) >= 10, 15_000);
+    await page.screenshot({ path: path.join(artifacts, 'flame-graph.png') });
+  });
+
+  await step('ui: searching the flame graph highlights the matching frames', 'flame-search-failed.png', async () => {
+    const fillsBefore = await rectFills(panel);
+    await panel.locator('vscode-text-field[placeholder^="Search"] input').fill('leaky-service');
+    await waitUntil('the search to report a match', async () => Number(await panel.locator('.profile-app').getAttribute('data-search-matched')) > 0, 10_000);
+    const share = await panel.locator('.share').innerText();
+    if (!/^matched .+ of .+ \([\d.]+%\)$/.test(share)) throw new Error(`the matched share reads "${share}"`);
+    const changed = await waitUntil('highlighted frames', async () => {
+      const after = await rectFills(panel);
+      const diff = after.filter((f, i) => f.fill !== fillsBefore[i]?.fill);
+      return diff.length > 0 ? diff : undefined;
+    }, 5_000);
+    const colours = new Set(changed.map((f) => f.fill));
+    if (colours.size !== 1) throw new Error(`highlighted frames should share one colour, saw ${[...colours].join(', ')}`);
+    await page.screenshot({ path: path.join(artifacts, 'flame-graph-search.png') });
+  });
+
+  await step('ui: a frame\'s "Open source" opens the demo\'s own file in the editor', 'open-source-failed.png', async () => {
+    const fills = await rectFills(panel);
+    const highlight = fills.find((f) => f.highlighted)?.fill;
+    // The widest highlighted frame: a function of the demo service, wide enough to click.
+    const target = fills.filter((f) => f.fill === highlight).sort((a, b) => b.width - a.width)[0];
+    if (!target) throw new Error('no highlighted frame to click');
+    await panel.locator('.graph svg rect').nth(target.index).click({ force: true });
+    const open = panel.locator('vscode-button', { hasText: 'Open source' });
+    await open.waitFor({ state: 'visible', timeout: 10_000 });
+    const selection = await panel.locator('.selection').innerText();
+    if (!selection.includes('example.com/leaky-service/')) throw new Error(`the selected frame is not the demo's: ${selection}`);
+    const file = /example\.com\/leaky-service\/(\S+\.go):\d+/.exec(selection)?.[1];
+    await open.click();
+    if (!file) throw new Error(`the selected frame names no file: ${selection}`);
+    // Each editor group has an active tab: the one wanted is the file's.
+    const tab = page.locator(`.tabs-container .tab.active[aria-label^="${path.basename(file)}"]`).first();
+    await tab.waitFor({ timeout: 10_000 });
+    // The breadcrumbs of the active group spell the file's folders: it is the workspace copy of the demo.
+    const crumbs = page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item');
+    const wanted = ['leaky-service', ...file.split('/')];
+    const shown = await waitUntil(`breadcrumbs ${wanted.join(' › ')}`, async () => {
+      const items = (await crumbs.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      return wanted.every((w, i) => items[i] === w) ? items : undefined;
+    }, 5_000).catch(async () => (await crumbs.allInnerTexts()).join(' › '));
+    if (typeof shown === 'string') throw new Error(`the editor shows ${shown}, not the workspace copy of ${file}`);
+    await page.screenshot({ path: path.join(artifacts, 'open-source.png') });
+  });
+
+  await step('ui: a CPU capture counts down in a notification and Cancel stops it', 'capture-cancel-failed.png', async () => {
+    await dismissNotifications(page);
+    await runCommand(page, 'Goroscope: Capture CPU Profile');
+    const toast = page.locator('.notification-toast', { hasText: 'capturing' });
+    await toast.filter({ hasText: /\d+ s left/ }).first().waitFor({ timeout: 10_000 });
+    await sleep(700); // the toast slides in
+    await page.screenshot({ path: path.join(artifacts, 'capture-countdown.png') });
+    const tabsBefore = await page.locator('.tabs-container .tab').count();
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await toast.first().waitFor({ state: 'detached', timeout: 5_000 });
+    await page.locator('.statusbar-item', { hasText: 'capture cancelled' }).first().waitFor({ timeout: 5_000 });
+    await sleep(1000);
+    if ((await page.locator('.tabs-container .tab').count()) !== tabsBefore) throw new Error('a panel opened: the cancelled capture was stored');
+  });
+
+  await step('ui: "Capture Heap Profile…" asks for the view and the GC option, then shows the new snapshot', 'heap-pick-failed.png', async () => {
+    await dismissNotifications(page);
+    await runCommand(page, 'Goroscope: Capture Heap Profile…');
+    const pick = page.locator('.quick-input-widget', { hasText: 'heap profile' });
+    const toggle = pick.locator('.monaco-list-row', { hasText: 'Run a garbage collection first' });
+    await toggle.waitFor({ timeout: 10_000 });
+    const gcOn = async () => (await toggle.locator('.codicon-pass-filled').count()) > 0;
+    const before = await gcOn();
+    await toggle.click();
+    await waitUntil('the GC option to flip', async () => (await gcOn()) !== before, 5_000);
+    if (before) await toggle.click(); // back to on: a leak hunt wants gc=1
+    await waitUntil('the GC option to be on', gcOn, 5_000);
+    await sleep(300);
+    await page.screenshot({ path: path.join(artifacts, 'heap-capture-pick.png') });
+    const tabs = page.locator('.tabs-container .tab', { hasText: /· heap ·/ });
+    const heapTabs = await tabs.count();
+    await pick.locator('.monaco-list-row', { hasText: 'In use · objects' }).click();
+    await waitUntil('a second heap snapshot in the panel', async () => (await tabs.count()) > heapTabs, 15_000);
+    const frame = await waitUntil('the new panel to draw', async () => {
+      for (const f of page.frames()) {
+        const status = await f.locator('.profile-app[data-ready="true"] .status').innerText({ timeout: 200 }).catch(() => '');
+        if (status.includes('inuse_objects')) return f;
+      }
+      return undefined;
+    }, 20_000);
+    if ((await frame.locator('.graph svg rect').count()) < 5) throw new Error('the new heap snapshot drew almost nothing');
+  });
+}
+
+/** The frame (webviews are nested iframes) whose document has `selector`. */
+async function findFrame(page, selector, timeoutMs) {
+  return waitUntil(`a webview frame with ${selector}`, async () => {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    return undefined;
+  }, timeoutMs);
+}
+
+/** Every rect of the flame graph: fill, width, whether d3-flame-graph marked it highlighted. */
+function rectFills(frame) {
+  return frame.locator('.graph svg rect').evaluateAll((rects) =>
+    rects.map((r, index) => ({
+      index,
+      fill: r.getAttribute('fill') ?? r.ownerDocument.defaultView?.getComputedStyle(r).fill,
+      width: Number(r.getAttribute('width')) || r.getBoundingClientRect().width,
+      highlighted: Boolean(r.parentElement?.__data__?.highlight),
+    })),
+  );
+}
+
+async function waitUntil(what, probe, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
 async function runQuickOpen(page, fileName) {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
   await page.keyboard.press('Control+P');
@@ -160,7 +356,8 @@ async function runQuickOpen(page, fileName) {
 
 async function dismissNotifications(page) {
   const clear = page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear');
-  for (const button of await clear.all()) await button.click().catch(() => {});
+  // A toast's close button shows only on hover: never wait Playwright's 30 s for it to become clickable.
+  for (const button of await clear.all()) await button.click({ force: true, timeout: 2_000 }).catch(() => {});
 }
 
 async function uiCheck(title, body, failShot, page) {

@@ -3,6 +3,8 @@
 # starts it on a copy of test/fixtures/e2e-workspace with this repository as the extension under
 # development, and lets driver.mjs run test/suite inside its extension host through headless Chromium.
 # Screenshots and logs land in test/e2e/artifacts/. Exit status: 0 when every test passed.
+# It also builds and starts examples/leaky-service on a free loopback port for the live-pprof tests
+# (GOROSCOPE_E2E_SERVICE_URL tells the suite where; the driver attaches to it from the command palette).
 # GOROSCOPE_E2E_TIMEOUT (seconds, default 360) bounds the wait for the suite.
 set -euo pipefail
 # Go and code-server keep caches under $HOME; a bare CI environment may not set it.
@@ -21,8 +23,14 @@ node scripts/build-tests.mjs
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/goroscope-e2e.XXXXXX")
 artifacts=$repo/test/e2e/artifacts
 server_pid=
+service_pid=
 cleanup() {
   local status=$?
+  if [ -n "$service_pid" ]; then
+    kill -TERM -- "-$service_pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 -- "-$service_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$service_pid" 2>/dev/null || true
+  fi
   if [ -n "$server_pid" ]; then
     kill -TERM -- "-$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 -- "-$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -31,6 +39,7 @@ cleanup() {
   # Keep the logs for whoever reads the artifacts; drop the scratch workspace.
   mkdir -p "$artifacts/logs"
   cp "$scratch/code-server.log" "$artifacts/logs/" 2>/dev/null || true
+  cp "$scratch/leaky-service.log" "$artifacts/logs/" 2>/dev/null || true
   [ -d "$scratch/user-data/logs" ] && cp -r "$scratch/user-data/logs/." "$artifacts/logs/vscode" 2>/dev/null || true
   rm -rf "$scratch"
   exit "$status"
@@ -66,11 +75,28 @@ cat > "$scratch/user-data/User/settings.json" <<'JSON'
 }
 JSON
 
+# The demo service, built with -trimpath as release builds are, so its frames carry module paths
+# (example.com/leaky-service/…) that "Open source" maps through the go.mod of the workspace's copy.
+cp -r examples/leaky-service "$workspace/leaky-service"
+(cd "$workspace/leaky-service" && go build -trimpath -o "$scratch/leaky-service-bin" .)
+setsid "$scratch/leaky-service-bin" -addr 127.0.0.1:0 -traffic 10 >"$scratch/leaky-service.out" 2>"$scratch/leaky-service.log" </dev/null &
+service_pid=$!
+service_url=
+for _ in $(seq 100); do
+  service_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$scratch/leaky-service.out")
+  [ -n "$service_url" ] && break
+  kill -0 "$service_pid" 2>/dev/null || { echo "e2e: leaky-service exited:" >&2; cat "$scratch/leaky-service.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$service_url" ] || { echo "e2e: leaky-service printed no 'listening on' line" >&2; exit 1; }
+service_url=$service_url/debug/pprof/
+echo "e2e: leaky-service at $service_url"
+
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 results=$scratch/results.json
 
 # setsid: code-server and every process it starts share one process group, stopped as a whole above.
-GOROSCOPE_TEST_RESULTS=$results GOROSCOPE_TEST_HOLD=$scratch/release \
+GOROSCOPE_TEST_RESULTS=$results GOROSCOPE_TEST_HOLD=$scratch/release GOROSCOPE_E2E_SERVICE_URL=$service_url \
   setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
     --disable-workspace-trust --disable-getting-started-override \
     --user-data-dir "$scratch/user-data" --extensions-dir "$scratch/extensions" "$workspace" \
@@ -79,5 +105,5 @@ server_pid=$!
 
 echo "e2e: code-server on 127.0.0.1:$port, workspace $workspace"
 node test/e2e/driver.mjs --port "$port" --repo "$repo" --workspace "$workspace" --results "$results" \
-  --hold "$scratch/release" --artifacts "$artifacts" --server-pid "$server_pid" \
+  --hold "$scratch/release" --artifacts "$artifacts" --server-pid "$server_pid" --service-url "$service_url" \
   --timeout-seconds "${GOROSCOPE_E2E_TIMEOUT:-360}"

@@ -1,0 +1,196 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { decodePackedProfile } from '../../pprof/decode';
+import { kindFor, parsePprofUrl, profileUrl, PROFILE_KINDS } from '../../pprof/endpoints';
+import { ProfileError } from '../../pprof/errors';
+import { fetchProfile } from '../../pprof/fetch';
+import { foldedStacks } from '../../pprof/folded';
+import type { SampleType, TopRow, ViewFilter } from '../../pprof/model';
+import type { PackedProfile } from '../../pprof/packed';
+import { resolveSampleIndex } from '../../pprof/sampleTypes';
+import { topFunctions } from '../../pprof/top';
+import { formatPercent, formatValue } from '../../pprof/units';
+import { parseArgs } from '../args';
+import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
+
+const FORMATS = ['text', 'json', 'folded'] as const;
+const DEFAULT_TOP = 20;
+
+/** What `--format json` prints: the contract other tools read. */
+export interface ProfileJson {
+  sampleType: SampleType;
+  total: number;
+  top: TopRow[];
+}
+
+export const profileCommand: Command = {
+  name: 'profile',
+  summary: 'summarise a pprof profile from a file or a running service',
+  usage: `usage: goroscope profile <file|url> [--type KIND] [--sample-index NAME] [--seconds N]
+                         [--top N] [--focus RE] [--ignore RE] [--hide RE] [--format text|json|folded]
+
+Prints the functions with the largest flat value, as \`go tool pprof -top\` does, from a
+profile file (.pb.gz, .pprof, .prof, gzipped or not) or a net/http/pprof URL. A URL may be
+a full profile URL (http://host:6060/debug/pprof/heap) or a base URL, with --type naming the
+profile to capture.
+
+  --type KIND           ${PROFILE_KINDS.join('|')}; with a base URL, the profile to
+                        capture; with a heap or allocs profile, picks inuse_space or alloc_space
+  --sample-index NAME   sample type to show (default: the profile's default, as pprof picks it)
+  --seconds N           CPU capture length (default 30), or a delta capture for the others
+  --top N               functions to list (default ${DEFAULT_TOP}; 0 lists all)
+  --focus RE            keep samples with a frame matching RE (function name or file; Go syntax)
+  --ignore RE           drop samples with a frame matching RE
+  --hide RE             remove frames matching RE from stacks, keeping the samples
+  --format text|json|folded
+                        text (default); json: {sampleType, total, top: [{function, file, flat, cum}]};
+                        folded: Brendan Gregg's folded stacks, root;…;leaf value
+
+Exit status: 0 on success, 2 on a usage, network or profile error.
+`,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { flags, positionals } = parseArgs(args, [
+      { name: 'type', takesValue: true },
+      { name: 'sample-index', takesValue: true },
+      { name: 'seconds', takesValue: true },
+      { name: 'top', takesValue: true },
+      { name: 'focus', takesValue: true },
+      { name: 'ignore', takesValue: true },
+      { name: 'hide', takesValue: true },
+      { name: 'format', takesValue: true },
+      { name: 'help', short: 'h', takesValue: false },
+    ]);
+    if (flags.has('help')) {
+      io.stdout(this.usage);
+      return EXIT_OK;
+    }
+    const last = (name: string): string | undefined => flags.get(name)?.at(-1);
+    const format = oneOf(last('format') ?? 'text', FORMATS, 'format');
+    const kind = last('type') === undefined ? undefined : oneOf(last('type') as string, PROFILE_KINDS, 'type');
+    const top = wholeNumber(last('top'), '--top') ?? DEFAULT_TOP;
+    const seconds = wholeNumber(last('seconds'), '--seconds');
+    if (seconds === 0) throw new UsageError('--seconds must be at least 1');
+    if (positionals.length !== 1) throw new UsageError('profile needs exactly one file or URL (see goroscope profile --help)');
+    const source = positionals[0] as string;
+    const filter: ViewFilter = {};
+    for (const key of ['focus', 'ignore', 'hide'] as const) {
+      const value = last(key);
+      if (value !== undefined) filter[key] = value;
+    }
+
+    try {
+      const isUrl = /^https?:\/\//i.test(source);
+      const bytes = isUrl ? await fetchFromService(source, kind, seconds) : readProfileFile(source, io.cwd, seconds);
+      const profile = decodePackedProfile(bytes);
+      const sampleIndex = resolveSampleIndex(profile, last('sample-index') ?? (isUrl ? undefined : sampleTypeForKind(profile, kind, source)));
+      if (format === 'folded') {
+        io.stdout(foldedStacks(profile, sampleIndex, filter));
+        return EXIT_OK;
+      }
+      const result = topFunctions(profile, sampleIndex, filter);
+      const json: ProfileJson = {
+        sampleType: profile.sampleTypes[sampleIndex] as SampleType,
+        total: result.total,
+        top: top === 0 ? result.rows : result.rows.slice(0, top),
+      };
+      io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : formatTopText(json, result.rows.length));
+      return EXIT_OK;
+    } catch (err) {
+      // Profile, transport and URL errors are the input's fault: one line, exit 2.
+      if (err instanceof Error && ['ProfileError', 'TransportError', 'EndpointError'].includes(err.name)) {
+        throw new UsageError(`${isUrlLike(source) ? '' : `${source}: `}${err.message}`);
+      }
+      throw err;
+    }
+  },
+};
+
+function isUrlLike(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+async function fetchFromService(url: string, kind: string | undefined, seconds: number | undefined): Promise<Uint8Array> {
+  const target = parsePprofUrl(url);
+  const profileKind = kind ?? (target.endpoint === undefined ? undefined : kindFor(target.endpoint));
+  if (profileKind === undefined) {
+    throw new UsageError(`${url} is a pprof base URL: name the profile with --type (${PROFILE_KINDS.join(', ')})`);
+  }
+  const full = profileUrl(url, profileKind, seconds === undefined ? {} : { seconds });
+  const wait = new URL(full).searchParams.get('seconds');
+  return fetchProfile(full, wait ? { waitMs: Number(wait) * 1000 } : {});
+}
+
+function readProfileFile(file: string, cwd: string, seconds: number | undefined): Uint8Array {
+  if (seconds !== undefined) throw new UsageError('--seconds applies to captures from a URL, not to a file');
+  const full = path.resolve(cwd, file);
+  let size: number;
+  try {
+    const st = statSync(full);
+    if (st.isDirectory()) throw new UsageError(`${file} is a directory, not a profile`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(err as Error).message}`);
+  }
+  if (size === 0) throw new ProfileError('empty input: there is no profile data (0 bytes)');
+  return readFileSync(full);
+}
+
+/** With a file, --type heap/allocs chooses between live and allocated memory, and catches a wrong file. */
+function sampleTypeForKind(profile: PackedProfile, kind: string | undefined, source: string): string | undefined {
+  if (kind === undefined) return undefined;
+  const names = new Set(profile.sampleTypes.map((t) => t.type));
+  const expected: Record<string, string[]> = {
+    cpu: ['cpu', 'samples'],
+    heap: ['inuse_space', 'alloc_space'],
+    allocs: ['inuse_space', 'alloc_space'],
+    goroutine: ['goroutine'],
+    block: ['contentions', 'delay'],
+    mutex: ['contentions', 'delay'],
+    threadcreate: ['threadcreate'],
+  };
+  if (!(expected[kind] ?? []).some((n) => names.has(n))) {
+    throw new UsageError(`${source} is not a ${kind} profile (its sample types are ${[...names].join(', ')})`);
+  }
+  if (kind === 'heap') return 'inuse_space';
+  if (kind === 'allocs') return 'alloc_space';
+  return undefined;
+}
+
+function formatTopText(json: ProfileJson, functionCount: number): string {
+  const { sampleType, total, top } = json;
+  const fmt = (v: number): string => formatValue(v, sampleType.unit);
+  const lines = [
+    `Type: ${clean(sampleType.type)} (${clean(sampleType.unit)})`,
+    `Total: ${fmt(total)}`,
+    `Showing ${top.length} of ${functionCount} functions`,
+    `${'flat'.padStart(10)} ${'flat%'.padStart(6)} ${'sum%'.padStart(6)} ${'cum'.padStart(10)} ${'cum%'.padStart(6)}  function`,
+  ];
+  let sum = 0;
+  for (const row of top) {
+    sum += row.flat;
+    lines.push(
+      `${fmt(row.flat).padStart(10)} ${formatPercent(row.flat, total).padStart(6)} ${formatPercent(sum, total).padStart(6)} ` +
+        `${fmt(row.cum).padStart(10)} ${formatPercent(row.cum, total).padStart(6)}  ${clean(row.function)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Names come from profiles of services we do not control: no terminal escape sequences on the way out. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`unknown ${flag} "${value}" (expected ${allowed.join(', ')})`);
+  return value as T;
+}
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, not "${value}"`);
+  return Number(value);
+}

@@ -1,0 +1,183 @@
+/**
+ * `goroscope report <file|url>… -o report.html`: one self-contained HTML file with the panel's
+ * flame-graph UI (the webview bundle and its CSS inlined), one tab per input, for sharing a
+ * snapshot with someone without VS Code. Works offline: the page makes no request at all (its
+ * CSP says so), and profile strings reach the page only as escaped JSON, shown as text.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeProfile } from '../../pprof/decode';
+import { kindFor, parsePprofUrl, profileUrl, PROFILE_KINDS } from '../../pprof/endpoints';
+import { fetchProfile } from '../../pprof/fetch';
+import type { Profile } from '../../pprof/model';
+import { parseArgs } from '../args';
+import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
+import { distDir } from '../install';
+
+export interface ReportInput {
+  title: string;
+  profile: Profile;
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'write a self-contained HTML flame-graph report of profiles',
+  usage: `usage: goroscope report <file|url>… -o report.html [--type KIND] [--seconds N]
+
+Writes one HTML file with an interactive flame graph (search, zoom, focus/ignore/hide,
+inverted view, sample types, top table, compare) for each profile, one tab per input. The
+file works offline and makes no network requests: open it in any browser.
+
+  -o, --output FILE   where to write the report (required)
+  --type KIND         ${PROFILE_KINDS.join('|')}: the profile to capture from a base URL
+  --seconds N         CPU capture length, or a delta capture for the others (URLs only)
+
+Exit status: 0 on success, 2 on a usage, network or profile error.
+`,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { flags, positionals } = parseArgs(args, [
+      { name: 'output', short: 'o', takesValue: true },
+      { name: 'type', takesValue: true },
+      { name: 'seconds', takesValue: true },
+      { name: 'help', short: 'h', takesValue: false },
+    ]);
+    if (flags.has('help')) {
+      io.stdout(this.usage);
+      return EXIT_OK;
+    }
+    const output = flags.get('output')?.at(-1);
+    if (output === undefined || output === '') throw new UsageError('report needs -o FILE, the HTML file to write');
+    if (positionals.length === 0) throw new UsageError('report needs at least one profile file or URL (see goroscope report --help)');
+    const kind = flags.get('type')?.at(-1);
+    if (kind !== undefined && !(PROFILE_KINDS as readonly string[]).includes(kind)) {
+      throw new UsageError(`unknown type "${kind}" (expected ${PROFILE_KINDS.join(', ')})`);
+    }
+    const secondsText = flags.get('seconds')?.at(-1);
+    if (secondsText !== undefined && !/^[1-9]\d*$/.test(secondsText)) throw new UsageError(`--seconds needs a whole number of at least 1, not "${secondsText}"`);
+    const seconds = secondsText === undefined ? undefined : Number(secondsText);
+
+    const inputs: ReportInput[] = [];
+    for (const source of positionals) {
+      try {
+        const isUrl = /^https?:\/\//i.test(source);
+        const bytes = isUrl ? await fetchInput(source, kind, seconds) : readInput(source, io.cwd);
+        inputs.push({ title: isUrl ? urlTitle(source, kind) : path.basename(source), profile: decodeProfile(bytes) });
+      } catch (err) {
+        if (err instanceof Error && ['ProfileError', 'TransportError', 'EndpointError'].includes(err.name)) {
+          throw new UsageError(`${source}: ${err.message}`);
+        }
+        throw err;
+      }
+    }
+    const html = reportHtml(inputs, readAssets());
+    const target = path.resolve(io.cwd, output);
+    try {
+      writeFileSync(target, html);
+    } catch (err) {
+      throw new UsageError(`cannot write ${output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    io.stdout(`wrote ${output} (${inputs.length} profile${inputs.length === 1 ? '' : 's'}, ${formatSize(Buffer.byteLength(html))})\n`);
+    return EXIT_OK;
+  },
+};
+
+export interface ReportAssets {
+  script: string;
+  style: string;
+}
+
+/** The webview bundle and stylesheet the extension ships in dist/. */
+export function readAssets(dir = distDir()): ReportAssets {
+  try {
+    return {
+      script: readFileSync(path.join(dir, 'webview.js'), 'utf8'),
+      style: readFileSync(path.join(dir, 'webview.css'), 'utf8'),
+    };
+  } catch {
+    throw new UsageError(`the flame-graph page is missing from ${dir} (run npm run build)`);
+  }
+}
+
+/** JSON that is safe inside `<script type="application/json">`: nothing in it can close the element or start markup. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** A script or stylesheet body that cannot end its element early (`</script`) or open an HTML comment state. */
+function inlineSafe(code: string, tag: 'script' | 'style'): string {
+  const withoutMap = code.replace(/\n?\/[/*]# sourceMappingURL=[^\n]*$/m, '');
+  const closing = new RegExp(`</(${tag})`, 'gi');
+  return tag === 'script'
+    ? withoutMap.replace(closing, '\\x3C/$1').replace(/<!--/g, '\\x3C!--')
+    : withoutMap.replace(closing, '\\3C/$1');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function reportHtml(inputs: readonly ReportInput[], assets: ReportAssets): string {
+  const nonce = randomBytes(18).toString('base64url');
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`;
+  const data = { version: 1, generatedAt: new Date().toISOString(), profiles: inputs };
+  const title = `Goroscope report: ${inputs.map((i) => i.title).join(', ')}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta property="csp-nonce" content="${nonce}">
+<meta name="generator" content="goroscope">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">
+${inlineSafe(assets.style, 'style')}
+</style>
+</head>
+<body class="report">
+<main id="app" aria-label="Flame graph"></main>
+<script type="application/json" id="goroscope-report">${jsonForScript(data)}</script>
+<script nonce="${nonce}">
+${inlineSafe(assets.script, 'script')}
+</script>
+</body>
+</html>
+`;
+}
+
+function readInput(file: string, cwd: string): Uint8Array {
+  const full = path.resolve(cwd, file);
+  try {
+    if (statSync(full).isDirectory()) throw new UsageError(`${file} is a directory, not a profile`);
+    return readFileSync(full);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(err as Error).message}`);
+  }
+}
+
+async function fetchInput(url: string, kind: string | undefined, seconds: number | undefined): Promise<Uint8Array> {
+  const target = parsePprofUrl(url);
+  const profileKind = kind ?? (target.endpoint === undefined ? undefined : kindFor(target.endpoint));
+  if (profileKind === undefined) throw new UsageError(`${url} is a pprof base URL: name the profile with --type (${PROFILE_KINDS.join(', ')})`);
+  const full = profileUrl(url, profileKind, seconds === undefined ? {} : { seconds });
+  const wait = new URL(full).searchParams.get('seconds');
+  return fetchProfile(full, wait ? { waitMs: Number(wait) * 1000 } : {});
+}
+
+function urlTitle(url: string, kind: string | undefined): string {
+  const target = parsePprofUrl(url);
+  const host = new URL(target.base).host;
+  return `${host} ${kind ?? target.endpoint ?? 'profile'}`;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
+}

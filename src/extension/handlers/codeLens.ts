@@ -1,0 +1,87 @@
+/**
+ * "Profile this handler" above every HTTP handler of the workspace's Go files. Discovery runs in the
+ * HandlerService's process; this provider only turns its answer into lenses (one per route when a
+ * handler is registered under several).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Handler } from '../../handlers/model';
+import type { HandlerService } from './handlerService';
+import type { ProfileHandlerArgs } from './profileHandler';
+
+export const PROFILE_HANDLER_COMMAND = 'goroscope.profileHandler';
+
+export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly service: HandlerService,
+    private readonly log: (line: string) => void,
+  ) {
+    this.subscription = service.onDidChange(() => this.changeEmitter.fire());
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    if (document.uri.scheme !== 'file') return [];
+    const file = document.uri.fsPath;
+    let handlers: Handler[];
+    try {
+      handlers = await this.service.handlersOf(file, unsavedGoFilesBeside(file));
+    } catch (err) {
+      this.log(`handler discovery failed for ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
+    if (token.isCancellationRequested) return [];
+    return lensesFor(document, handlers);
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+/** One lens per handler, or per route when a handler has several; placed on the `func` keyword. */
+export function lensesFor(document: vscode.TextDocument, handlers: readonly Handler[]): vscode.CodeLens[] {
+  const byLine = new Map<number, Handler[]>();
+  for (const h of handlers) {
+    const list = byLine.get(h.line);
+    if (list) list.push(h);
+    else byLine.set(h.line, [h]);
+  }
+  const lenses: vscode.CodeLens[] = [];
+  for (const [line, list] of byLine) {
+    if (line - 1 >= document.lineCount) continue;
+    for (const h of list) {
+      const range = new vscode.Range(line - 1, h.column, line - 1, h.column + 'func'.length);
+      const args: ProfileHandlerArgs = { file: h.file, line: h.line, function: h.function, route: h.route, method: h.method, framework: h.framework, symbol: h.symbol };
+      const routeText = h.route === null ? 'no route found' : `${h.method ?? 'any method'} ${h.route}`;
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: list.length > 1 ? `Profile this handler · ${h.method ?? '*'} ${h.route ?? '?'}` : 'Profile this handler',
+          tooltip: `Profile ${h.function} (${routeText}, ${h.framework}) in the attached Go service`,
+          command: PROFILE_HANDLER_COMMAND,
+          arguments: [args],
+        }),
+      );
+    }
+  }
+  return lenses;
+}
+
+/**
+ * The text of open Go files of `file`'s package with unsaved changes: discovery must see what the user
+ * sees (other packages are read from disk).
+ */
+function unsavedGoFilesBeside(file: string): Array<{ file: string; source: string }> {
+  const dir = path.dirname(file);
+  return vscode.workspace.textDocuments
+    .filter((d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'go' && path.dirname(d.uri.fsPath) === dir)
+    .map((d) => ({ file: d.uri.fsPath, source: d.getText() }));
+}

@@ -1,0 +1,54 @@
+/**
+ * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle and its
+ * stylesheet from dist/, nothing inline but what carries the nonce. No vscode import (tested plainly).
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface PanelHtmlOptions {
+  /** webview.cspSource: where the webview may load resources from. */
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  title: string;
+  nonce?: string;
+}
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** The policy: no default source, scripts only with the nonce, styles from the extension or with the nonce, no eval. */
+export function panelCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function panelHtml(options: PanelHtmlOptions): string {
+  const nonce = options.nonce ?? makeNonce();
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(panelCsp(options.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<!-- FAST (the toolkit) reads this to add the nonce to the <style> it creates. -->
+<meta property="csp-nonce" content="${nonce}">
+<title>${escapeHtml(options.title)}</title>
+<link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
+</head>
+<body>
+<main id="app" aria-label="Flame graph"></main>
+<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,457 @@
+/**
+ * Every message between the extension host and the flame-graph webview (and the in-page host of
+ * report.html), in one module imported by both bundles. No vscode import, no DOM use.
+ *
+ * The webview asks, the host answers: requests carry an id and get exactly one reply (or an error
+ * reply) matched by that id. Events carry no reply. The host checks the shape of every message it
+ * receives with `isFromWebviewMessage` before use, because a webview is a browser page.
+ */
+import { compileGoRegexp } from '../pprof/goRegexp';
+import type { FlameNode, SampleType, TopRow, ViewFilter } from '../pprof/model';
+
+export enum MessageType {
+  //#region to webview
+  /** Reply to Ready, or event when the host reloads the profile: the whole view. */
+  Init = 'init',
+  /** Reply to a view change (sample type, filter, inverted, compare). */
+  View = 'view',
+  Subtree = 'subtree',
+  SearchResult = 'searchResult',
+  BaseList = 'baseList',
+  Done = 'done',
+  //#endregion
+  //#region from webview
+  Ready = 'ready',
+  SetSampleType = 'setSampleType',
+  Search = 'search',
+  SetFilter = 'setFilter',
+  SetInverted = 'setInverted',
+  ExpandNode = 'expandNode',
+  ListBases = 'listBases',
+  Compare = 'compare',
+  OpenSource = 'openSource',
+  SaveSnapshot = 'saveSnapshot',
+  //#endregion
+  /** Either way: the request failed; `message` is for the user. */
+  Error = 'error',
+}
+
+/** What the webview draws: one sample type of one profile, filtered, maybe inverted or diffed. */
+export interface ProfileView {
+  /** Changes with every new view; subtree requests name it so a late answer is never grafted onto a newer tree. */
+  viewId: number;
+  title: string;
+  sampleTypes: SampleType[];
+  sampleIndex: number;
+  /** The unit of sampleTypes[sampleIndex], repeated for convenience. */
+  unit: string;
+  /** Sum of the chosen sample type over all samples the filter keeps (the 100 % of every share). */
+  total: number;
+  /** Pruned: boxes far below a pixel are folded into their parent (FlameNode.truncated). */
+  tree: FlameNode;
+  top: TopRow[];
+  filter: ViewFilter;
+  inverted: boolean;
+  /** Set while comparing: the base's title; tree nodes then carry `delta`. */
+  baseTitle?: string;
+  /** What the host can do; report.html cannot open editors or save files. */
+  canOpenSource: boolean;
+  canSave: boolean;
+  canCompare: boolean;
+}
+
+export interface Envelope<T> {
+  id: number;
+  /** Set on replies: the id of the request answered. */
+  replyTo?: number;
+  body: T;
+}
+
+//#region to webview
+
+/** The whole view: sent after Ready and whenever the host reloads the profile. */
+export interface InitMessage {
+  type: MessageType.Init;
+  view: ProfileView;
+}
+
+/** A new view after a change the webview asked for. */
+export interface ViewMessage {
+  type: MessageType.View;
+  view: ProfileView;
+}
+
+/** The subtree under a node, pruned relative to that node, for zooming in. */
+export interface SubtreeMessage {
+  type: MessageType.Subtree;
+  viewId: number;
+  node: FlameNode;
+}
+
+/** How much of the total the search matches (nested matches counted once). */
+export interface SearchResultMessage {
+  type: MessageType.SearchResult;
+  term: string;
+  matched: number;
+  total: number;
+}
+
+/** Profiles the current one can be compared against. */
+export interface BaseListMessage {
+  type: MessageType.BaseList;
+  bases: BaseCandidate[];
+}
+
+/** A request that needs no data back was carried out; `note` is shown to the user when set. */
+export interface DoneMessage {
+  type: MessageType.Done;
+  note?: string;
+}
+
+export interface BaseCandidate {
+  id: string;
+  title: string;
+}
+
+//#endregion
+
+//#region from webview
+
+/** The page is listening; the host replies with Init. */
+export interface ReadyMessage {
+  type: MessageType.Ready;
+}
+
+/** Show another sample type (index into sampleTypes). */
+export interface SetSampleTypeMessage {
+  type: MessageType.SetSampleType;
+  sampleIndex: number;
+}
+
+/** Measure a search (a regular expression; invalid ones are taken literally) over the whole tree. */
+export interface SearchMessage {
+  type: MessageType.Search;
+  term: string;
+}
+
+/** Apply focus / ignore / hide / tagFocus regular expressions with pprof's meaning. */
+export interface SetFilterMessage {
+  type: MessageType.SetFilter;
+  filter: ViewFilter;
+}
+
+/** Switch between the inverted view (who calls a function, merged over its call sites) and the normal one. */
+export interface SetInvertedMessage {
+  type: MessageType.SetInverted;
+  inverted: boolean;
+}
+
+/** Send the subtree of a node the user zoomed into, pruned relative to it. */
+export interface ExpandNodeMessage {
+  type: MessageType.ExpandNode;
+  viewId: number;
+  nodeId: number;
+}
+
+/** List the profiles this one can be compared against. */
+export interface ListBasesMessage {
+  type: MessageType.ListBases;
+}
+
+/** Show the difference against a base (pprof -diff_base); no baseId: stop comparing. */
+export interface CompareMessage {
+  type: MessageType.Compare;
+  baseId?: string;
+}
+
+/** Open the frame's source in an editor, mapping the build machine's path to the workspace. */
+export interface OpenSourceMessage {
+  type: MessageType.OpenSource;
+  function: string;
+  file: string;
+  line: number;
+}
+
+/** Save the profile's bytes to a file the user picks. */
+export interface SaveSnapshotMessage {
+  type: MessageType.SaveSnapshot;
+}
+
+//#endregion
+
+/** Failure reply to a request, in either direction. */
+export interface ErrorMessage {
+  type: MessageType.Error;
+  message: string;
+}
+
+export type ToWebviewMessage =
+  | InitMessage
+  | ViewMessage
+  | SubtreeMessage
+  | SearchResultMessage
+  | BaseListMessage
+  | DoneMessage
+  | ErrorMessage;
+
+export type FromWebviewMessage =
+  | ReadyMessage
+  | SetSampleTypeMessage
+  | SearchMessage
+  | SetFilterMessage
+  | SetInvertedMessage
+  | ExpandNodeMessage
+  | ListBasesMessage
+  | CompareMessage
+  | OpenSourceMessage
+  | SaveSnapshotMessage
+  | ErrorMessage;
+
+/** The reply each request gets (besides ErrorMessage). */
+export interface Replies {
+  [MessageType.Ready]: InitMessage;
+  [MessageType.SetSampleType]: ViewMessage;
+  [MessageType.Search]: SearchResultMessage;
+  [MessageType.SetFilter]: ViewMessage;
+  [MessageType.SetInverted]: ViewMessage;
+  [MessageType.ExpandNode]: SubtreeMessage;
+  [MessageType.ListBases]: BaseListMessage;
+  [MessageType.Compare]: ViewMessage;
+  [MessageType.OpenSource]: DoneMessage;
+  [MessageType.SaveSnapshot]: DoneMessage;
+}
+
+export type RequestType = keyof Replies;
+export type WebviewRequest = Extract<FromWebviewMessage, { type: RequestType }>;
+export type ReplyOf<M extends { type: MessageType }> = M['type'] extends RequestType ? Replies[M['type']] : never;
+
+/**
+ * One handler per request: a missing one is a compile error. The host (extension or report page)
+ * implements this; each handler's result is sent as the reply, a thrown error as an ErrorMessage.
+ */
+export type RequestHandlers = {
+  [K in RequestType]: (message: Extract<WebviewRequest, { type: K }>) => Promise<Replies[K]>;
+};
+
+/** Dispatches a checked request to its handler (the union is too wide for TypeScript to index alone). */
+export function dispatchRequest(handlers: RequestHandlers, message: WebviewRequest): Promise<ToWebviewMessage> {
+  const handler = handlers[message.type] as (m: WebviewRequest) => Promise<ToWebviewMessage>;
+  return handler(message);
+}
+
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError';
+}
+
+export class ChannelClosedError extends Error {
+  override readonly name = 'ChannelClosedError';
+}
+
+interface Pending {
+  resolve: (body: unknown) => void;
+  reject: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * postMessage-based RPC over one channel. Requests time out (their promise rejects and a late
+ * reply is dropped); dispose() rejects every pending request, for when the panel closes.
+ */
+export class MessageHandler<TOut extends { type: MessageType }, TIn extends { type: MessageType }> {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  constructor(
+    private readonly post: (envelope: Envelope<TOut | ErrorMessage>) => void,
+    /** Answers an incoming request or event; undefined means "no reply" (events). */
+    private readonly onMessage: (body: TIn) => Promise<TOut | undefined> | TOut | undefined,
+    private readonly defaultTimeoutMs = 30_000,
+  ) {}
+
+  /** Sends a message that gets no reply. */
+  sendEvent(body: TOut): void {
+    if (this.closed) return;
+    this.post({ id: this.nextId++, body });
+  }
+
+  /** Sends a request; resolves with the reply, rejects on an error reply, a timeout or dispose(). */
+  sendRequest<M extends TOut>(body: M, timeoutMs = this.defaultTimeoutMs): Promise<ReplyOf<M>> {
+    if (this.closed) return Promise.reject(new ChannelClosedError('the panel is closed'));
+    const id = this.nextId++;
+    return new Promise<ReplyOf<M>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestTimeoutError(`no reply to "${body.type}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (body: unknown) => void, reject, timer });
+      this.post({ id, body });
+    });
+  }
+
+  /** Feed every received (and already shape-checked) envelope here. */
+  handleMessage(envelope: Envelope<TIn>): void {
+    if (this.closed) return;
+    if (envelope.replyTo !== undefined) {
+      const pending = this.pending.get(envelope.replyTo);
+      if (!pending) return; // timed out already, or never ours
+      this.pending.delete(envelope.replyTo);
+      clearTimeout(pending.timer);
+      const body = envelope.body as { type: MessageType; message?: unknown };
+      if (body.type === MessageType.Error) pending.reject(new Error(String(body.message)));
+      else pending.resolve(body);
+      return;
+    }
+    void Promise.resolve()
+      .then(() => this.onMessage(envelope.body))
+      .then(
+        (reply) => {
+          if (reply !== undefined && !this.closed) this.post({ id: this.nextId++, replyTo: envelope.id, body: reply });
+        },
+        (err: unknown) => {
+          if (this.closed) return;
+          const message = err instanceof Error ? err.message : String(err);
+          this.post({ id: this.nextId++, replyTo: envelope.id, body: { type: MessageType.Error, message } });
+        },
+      );
+  }
+
+  /** Number of requests still waiting for a reply. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Rejects every pending request and ignores anything after; call when the panel closes. */
+  dispose(reason = 'the panel was closed'): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new ChannelClosedError(reason));
+    }
+    this.pending.clear();
+  }
+}
+
+//#region shape checks
+
+/** Longest string a message field may carry: regexps and titles, not documents. */
+const MAX_TEXT = 4096;
+/** Paths and function names from profiles can be long, but not unboundedly. */
+const MAX_PATH = 16_384;
+
+type FieldKind = 'string' | 'path' | 'int' | 'bool' | 'filter';
+type FieldSpec = Record<string, { kind: FieldKind; optional?: boolean }>;
+
+const FROM_WEBVIEW_FIELDS: Record<FromWebviewMessage['type'], FieldSpec> = {
+  [MessageType.Ready]: {},
+  [MessageType.SetSampleType]: { sampleIndex: { kind: 'int' } },
+  [MessageType.Search]: { term: { kind: 'string' } },
+  [MessageType.SetFilter]: { filter: { kind: 'filter' } },
+  [MessageType.SetInverted]: { inverted: { kind: 'bool' } },
+  [MessageType.ExpandNode]: { viewId: { kind: 'int' }, nodeId: { kind: 'int' } },
+  [MessageType.ListBases]: {},
+  [MessageType.Compare]: { baseId: { kind: 'string', optional: true } },
+  [MessageType.OpenSource]: { function: { kind: 'path' }, file: { kind: 'path' }, line: { kind: 'int' } },
+  [MessageType.SaveSnapshot]: {},
+  [MessageType.Error]: { message: { kind: 'string' } },
+};
+
+const FILTER_KEYS = ['focus', 'ignore', 'hide', 'tagFocus'] as const;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isValidField(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' && value.length <= MAX_TEXT;
+    case 'path':
+      return typeof value === 'string' && value.length <= MAX_PATH;
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'filter':
+      return (
+        isRecord(value) &&
+        Object.keys(value).every((k) => (FILTER_KEYS as readonly string[]).includes(k)) &&
+        FILTER_KEYS.every((k) => value[k] === undefined || (typeof value[k] === 'string' && (value[k] as string).length <= MAX_TEXT))
+      );
+  }
+}
+
+/** Why a received message is unusable, or undefined when it is a well-formed FromWebviewMessage envelope. */
+export function checkFromWebviewMessage(x: unknown): string | undefined {
+  if (!isRecord(x)) return 'not an object';
+  if (!(typeof x.id === 'number' && Number.isSafeInteger(x.id))) return 'missing or bad id';
+  if (x.replyTo !== undefined && !(typeof x.replyTo === 'number' && Number.isSafeInteger(x.replyTo))) return 'bad replyTo';
+  const body = x.body;
+  if (!isRecord(body)) return 'body is not an object';
+  const type = body.type;
+  if (typeof type !== 'string' || !Object.hasOwn(FROM_WEBVIEW_FIELDS, type)) return `unknown message type ${JSON.stringify(type)?.slice(0, 60)}`;
+  const spec = FROM_WEBVIEW_FIELDS[type as FromWebviewMessage['type']];
+  for (const key of Object.keys(body)) {
+    if (key !== 'type' && !Object.hasOwn(spec, key)) return `unexpected field "${key.slice(0, 60)}" in ${type}`;
+  }
+  for (const [key, field] of Object.entries(spec)) {
+    const value = body[key];
+    if (value === undefined) {
+      if (!field.optional) return `missing field "${key}" in ${type}`;
+      continue;
+    }
+    if (!isValidField(value, field.kind)) return `bad field "${key}" in ${type}`;
+  }
+  return undefined;
+}
+
+/** True when `x` is a well-formed envelope of a FromWebviewMessage: the host drops (and logs) anything else. */
+export function isFromWebviewMessage(x: unknown): x is Envelope<FromWebviewMessage> {
+  return checkFromWebviewMessage(x) === undefined;
+}
+
+/** The webview trusts its host, but still ignores what is not an envelope of a known type. */
+export function isToWebviewMessage(x: unknown): x is Envelope<ToWebviewMessage> {
+  if (!isRecord(x) || typeof x.id !== 'number' || !isRecord(x.body)) return false;
+  const type = x.body.type;
+  return (
+    type === MessageType.Init ||
+    type === MessageType.View ||
+    type === MessageType.Subtree ||
+    type === MessageType.SearchResult ||
+    type === MessageType.BaseList ||
+    type === MessageType.Done ||
+    type === MessageType.Error
+  );
+}
+
+//#endregion
+
+/**
+ * The meaning of a search term on both sides (highlighting in the page, matched share in the host):
+ * a Go regular expression, as pprof takes them, matched case-insensitively; text that is not a valid
+ * regexp is matched literally. Returns the Go pattern, or '' for an empty term.
+ */
+export function searchPattern(term: string): string {
+  if (term === '') return '';
+  try {
+    compileGoRegexp(`(?i)${term}`, 'search');
+    return `(?i)${term}`;
+  } catch {
+    return `(?i)${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+  }
+}
+
+/** The search as a JavaScript RegExp, or undefined for an empty term. */
+export function compileSearch(term: string): RegExp | undefined {
+  const pattern = searchPattern(term);
+  return pattern === '' ? undefined : compileGoRegexp(pattern, 'search');
+}
+
+/**
+ * Boxes narrower than this share of the zoomed frame are folded into their parent before a tree
+ * is sent to the page: under a pixel at up to 2,500 px of graph width (the graph draws nothing
+ * narrower than a pixel anyway).
+ */
+export const PRUNE_FRACTION = 1 / 2500;

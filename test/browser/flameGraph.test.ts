@@ -1,0 +1,161 @@
+/**
+ * The flame-graph page in a real browser (Debian's Chromium through playwright-core), as report.html:
+ * hostile profile strings show as text and run nothing, search highlights, zoom and reset work, and
+ * the page makes no request. Screenshots land in test/e2e/artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { readAssets, reportHtml } from '../../src/cli/commands/report';
+import { decodeProfile } from '../../src/pprof/decode';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARTIFACTS = path.resolve('test/e2e/artifacts');
+const HOSTILE = {
+  script: '<script>alert("name")</script>',
+  img: 'main.<img src=x onerror=alert(1)>',
+  entity: 'main.&lt;b&gt;not-bold&amp;',
+  file: '/src/"><svg onload=alert(2)>.go',
+};
+
+const fixture = (name: string) => decodeProfile(readFileSync(path.resolve('test/fixtures/pprof', name)));
+
+describe('report.html in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+  const errors: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-report-'));
+    const file = path.join(dir, 'report.html');
+    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', profile: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', profile: fixture('heap-2.pb.gz') }], readAssets(path.resolve('dist'))));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'dark' });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    // Markup a payload could smuggle in, even for a moment and even where the CSP then blocks it.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { injected: string[] }).injected = seen;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          for (const node of Array.from(r.addedNodes)) {
+            if (!(node instanceof Element)) continue;
+            for (const el of [node, ...Array.from(node.querySelectorAll('*'))]) {
+              if (!el.closest('#app, .tooltip, .tabs')) continue; // the page's own head and script elements
+              const tag = el.tagName.toLowerCase();
+              if (tag === 'img' || tag === 'iframe' || tag === 'script' || tag === 'b') seen.push(tag);
+              for (const a of Array.from(el.attributes)) if (/^on/i.test(a.name)) seen.push(`${tag}[${a.name}]`);
+            }
+          }
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    // Anything a payload could run would set this.
+    await page.addInitScript(() => {
+      (window as unknown as { alert: (m: string) => void }).alert = (m: string) => {
+        (window as unknown as { pwned: string[] }).pwned ??= [];
+        (window as unknown as { pwned: string[] }).pwned.push(String(m));
+      };
+    });
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('#app[data-ready="true"] .d3-flame-graph g.frame');
+    await page.waitForTimeout(300); // labels are set on the next animation frame
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows function names carrying HTML and script as text, in labels, tooltip and table', async () => {
+    const labels = await page.$$eval('.d3-flame-graph-label', (els) => els.map((e) => e.textContent));
+    assert.ok(labels.includes(HOSTILE.script), `labels: ${JSON.stringify(labels)}`);
+    assert.ok(labels.includes(HOSTILE.img));
+    assert.ok(labels.includes(HOSTILE.entity), 'entities stay as typed, not decoded');
+
+    const frame = page.locator('g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: 'onerror' }) }).first();
+    await frame.hover();
+    const tooltip = page.locator('.tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    const tipText = await tooltip.textContent();
+    assert.ok(tipText?.includes(HOSTILE.img), tipText ?? '');
+    assert.ok(tipText?.includes(`${HOSTILE.file}:11`), tipText ?? '');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-hostile-tooltip.png') });
+
+    // The table fills in once the graph has painted.
+    await page.waitForFunction(() => document.querySelectorAll('.top vscode-data-grid-row').length > 1);
+    const table = await page.locator('.top vscode-data-grid').textContent();
+    assert.ok(table?.includes(HOSTILE.script), table ?? '');
+
+    // No element a payload names exists anywhere in the page, and nothing ran.
+    const injected = await page.evaluate(() => document.querySelectorAll('body img, body svg image, body iframe, #app script, .tooltip *[onerror], *[onload]').length);
+    assert.equal(injected, 0);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { injected: string[] }).injected), []);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { pwned?: string[] }).pwned ?? []), []);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('highlights search matches and shows the matched share of the total', async () => {
+    const fillOf = () => page.locator('g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: 'onerror' }) }).first().locator('rect').getAttribute('fill');
+    const before = await fillOf();
+    const other = await page.locator('g.frame[name="main.main"] rect').getAttribute('fill');
+    await page.locator('vscode-text-field[placeholder^="Search"]').locator('input').fill('onerror');
+    await page.waitForFunction(() => (document.querySelector('#app') as HTMLElement).dataset.searchMatched === '2000');
+    const afterFill = await fillOf();
+    assert.notEqual(afterFill, before, 'the matching frame changed colour');
+    assert.equal(await page.locator('g.frame[name="main.main"] rect').getAttribute('fill'), other, 'a frame that does not match keeps its colour');
+    const share = await page.locator('.share').textContent();
+    assert.match(share ?? '', /matched 1\.95 kB of 5\.86 kB \(33\.3%\)/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-search.png') });
+    await page.locator('vscode-text-field[placeholder^="Search"]').locator('input').fill('');
+    await page.waitForFunction(() => (document.querySelector('#app') as HTMLElement).dataset.searchMatched === '');
+  });
+
+  it('zooms into a frame with breadcrumbs, and resets', async () => {
+    const graphWidth = Number(await page.locator('svg.d3-flame-graph').getAttribute('width'));
+    const frame = page.locator('g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: 'not-bold' }) }).first();
+    const widthBefore = Number(await frame.locator('rect').getAttribute('width'));
+    assert.ok(widthBefore < graphWidth * 0.9, `${widthBefore} of ${graphWidth}`);
+    await frame.click();
+    await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 3);
+    await page.waitForTimeout(400); // the zoom transition
+    const crumbs = await page.$$eval('.crumbs .crumb', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(crumbs, ['all', 'main.main', HOSTILE.entity]);
+    const widthAfter = Number(await frame.locator('rect').getAttribute('width'));
+    assert.ok(Math.abs(widthAfter - graphWidth) < 1, `zoomed frame spans the graph: ${widthAfter} of ${graphWidth}`);
+    assert.match((await page.locator('.selection').textContent()) ?? '', /not-bold/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-zoomed.png') });
+    await page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 1);
+    await page.waitForTimeout(400);
+    assert.ok(Math.abs(Number(await frame.locator('rect').getAttribute('width')) - widthBefore) < 1);
+  });
+
+  it('switches tabs to another profile and makes no network request', async () => {
+    await page.locator('.tab', { hasText: 'heap-2.pb.gz' }).click();
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('heap-2.pb.gz'));
+    await page.waitForSelector('.d3-flame-graph g.frame');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-heap.png') });
+    assert.deepEqual(requests, []);
+    assert.deepEqual(errors, [], 'no page errors and no CSP violations');
+  });
+});

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { CLI_JS, REPO_ROOT, runCli } from './cliRunner';
+
+interface JsonHandler {
+  file: string;
+  line: number;
+  function: string;
+  route: string | null;
+  method: string | null;
+  framework: string;
+}
+
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'handlers');
+const LEAKY = path.join(REPO_ROOT, 'examples', 'leaky-service');
+const NET_HTTP = '/usr/lib/go/src/net/http';
+
+function handlersJson(args: string[], cwd = REPO_ROOT): JsonHandler[] {
+  const run = runCli(['handlers', '--format', 'json', ...args], { cwd });
+  assert.equal(run.stderr, '');
+  assert.equal(run.status, 0);
+  return JSON.parse(run.stdout) as JsonHandler[];
+}
+
+/** 1-based line of the first line of `file` that matches. */
+function lineOf(file: string, re: RegExp): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => re.test(l));
+  assert.ok(index >= 0, `${re} not in ${file}`);
+  return index + 1;
+}
+
+describe('goroscope handlers', () => {
+  test('json: an array of {file, line, function, route, method, framework} with absolute paths', () => {
+    const hs = handlersJson(['gin'], FIXTURES);
+    assert.ok(hs.length > 0);
+    for (const h of hs) {
+      assert.deepEqual(Object.keys(h), ['file', 'line', 'function', 'route', 'method', 'framework']);
+      assert.ok(path.isAbsolute(h.file), h.file);
+    }
+    const ping = hs.find((h) => h.function === 'ping');
+    const file = path.join(FIXTURES, 'gin', 'main.go');
+    assert.deepEqual(ping, { file, line: lineOf(file, /^func ping\(/), function: 'ping', route: '/ping', method: 'GET', framework: 'gin' });
+  });
+
+  test('text: path:line: function METHOD route (framework), paths relative to the working directory', () => {
+    const run = runCli(['handlers', 'crosspkg'], { cwd: FIXTURES });
+    assert.equal(run.status, 0, run.stderr);
+    const api = path.join('crosspkg', 'api', 'api.go');
+    assert.deepEqual(run.stdout.trimEnd().split('\n'), [
+      `${api}:${lineOf(path.join(FIXTURES, api), /^func Index/)}: Index GET / (net/http)`,
+      `${api}:${lineOf(path.join(FIXTURES, api), /\) Show\(/)}: (*Handlers).Show * /show (net/http)`,
+      `${api}:${lineOf(path.join(FIXTURES, api), /\) Hidden\(/)}: (*Handlers).Hidden * - (net/http)`,
+    ]);
+  });
+
+  test('a single file is read with the rest of its package left out: no route from files not given', () => {
+    const hs = handlersJson([path.join(FIXTURES, 'nethttp', 'handlers.go')]);
+    assert.ok(hs.length > 5);
+    assert.ok(hs.every((h) => h.route === null), JSON.stringify(hs.filter((h) => h.route !== null)));
+  });
+
+  test('examples/leaky-service: every handler its README lists, with its route', () => {
+    const readme = readFileSync(path.join(LEAKY, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Endpoints'), readme.indexOf('## Leaks at known rates'));
+    // | `GET /search?q=` | method `(*Server).handleSearch` | … — pprof and expvar rows are not the service's own code.
+    const rows = section.split('\n').filter((l) => l.startsWith('| `') && !l.includes('net/http/pprof') && !l.includes('`expvar`'));
+    const expected = rows.map((row) => {
+      const [routes = '', shape = ''] = row.split('|').slice(1).map((c) => c.trim());
+      const route = /`(?:[A-Z]+ )?(\/[^`?]*)/.exec(routes)?.[1];
+      const name = /`([^`]+)`/.exec(shape)?.[1] ?? null;
+      return { route, name };
+    });
+    assert.equal(expected.length, 8, section);
+    const hs = handlersJson([LEAKY]);
+    assert.equal(hs.length, expected.length, JSON.stringify(hs, null, 1));
+    for (const { route, name } of expected) {
+      const h = hs.find((x) => x.route === route);
+      assert.ok(h, `no handler for ${route}`);
+      // The inline literal has no name in the README: it is listed under its closure symbol.
+      if (name !== null) assert.equal(h.function, name);
+      else assert.match(h.function, /^\(\*Server\)\.routes\.func\d+$/);
+      assert.equal(h.framework, 'net/http');
+    }
+  });
+
+  test('usage and input errors: exit 2 and one goroscope: line', () => {
+    for (const [args, message] of [
+      [['handlers'], /needs at least one file or directory/],
+      [['handlers', 'no/such/dir'], /no such file or directory: no\/such\/dir/],
+      [['handlers', 'README.md'], /not a Go file: README.md/],
+      [['handlers', '--format', 'sarif', '.'], /unknown format "sarif"/],
+      [['handlers', '--bogus', '.'], /unknown flag --bogus/],
+    ] as const) {
+      const run = runCli([...args], { cwd: FIXTURES });
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stdout}`);
+      assert.match(run.stderr, /^goroscope: .+\n$/);
+      assert.match(run.stderr, message);
+      assert.equal(run.stdout, '');
+    }
+  });
+
+  test('--help prints the usage and exits 0', () => {
+    const run = runCli(['handlers', '--help']);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /^usage: goroscope handlers \[--format text\|json\] <file\|dir>…/);
+  });
+
+  test("Go's net/http source: crash-free, the mux's ServeHTTP and pprof's routes found", { timeout: 120_000 }, () => {
+    assert.ok(existsSync(NET_HTTP), `${NET_HTTP} is missing: apt-get install -y golang-go`);
+    const hs = handlersJson([NET_HTTP]);
+    const server = path.join(NET_HTTP, 'server.go');
+    assert.ok(hs.some((h) => h.file === server && h.function === '(*ServeMux).ServeHTTP' && h.line === lineOf(server, /^func \(mux \*ServeMux\) ServeHTTP\(/)));
+    const pprof = path.join(NET_HTTP, 'pprof', 'pprof.go');
+    assert.ok(hs.some((h) => h.file === pprof && h.function === 'Index' && h.route === '/debug/pprof/'), JSON.stringify(hs.filter((h) => h.file === pprof)));
+  });
+
+  test('--serve without an IPC channel is a usage error', () => {
+    const run = runCli(['handlers', '--serve']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^goroscope: --serve needs the IPC channel of a forked process/);
+  });
+
+  test('--serve answers handlersOf with unsaved text, ignores malformed messages, reports background reads', { timeout: 60_000 }, async () => {
+    const child = fork(CLI_JS, ['handlers', '--serve'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const messages: Array<Record<string, unknown>> = [];
+    const waitFor = (pred: (m: Record<string, unknown>) => boolean) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const found = messages.find(pred);
+        if (found) return resolve(found);
+        const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(messages)} ${stderr}`)), 30_000);
+        child.on('message', (m: Record<string, unknown>) => {
+          if (pred(m)) {
+            clearTimeout(timer);
+            resolve(m);
+          }
+        });
+      });
+    child.on('message', (m: Record<string, unknown>) => messages.push(m));
+    try {
+      const file = path.join(LEAKY, 'internal', 'api', 'primes.go');
+      const unsaved = readFileSync(file, 'utf8').replace('func handlePrimes(', '\n\nfunc handlePrimes(');
+      child.send({ kind: 'bogus' });
+      child.send({ kind: 'handlersOf', id: 'not a number', file });
+      child.send({ kind: 'handlersOf', id: 7, file, unsaved: [{ file, source: unsaved }] });
+      const reply = await waitFor((m) => m.kind === 'handlers' && m.id === 7);
+      const handlers = reply.handlers as Array<Record<string, unknown>>;
+      assert.equal(handlers.length, 1);
+      assert.equal(handlers[0]?.function, 'handlePrimes');
+      assert.equal(handlers[0]?.route, '/primes');
+      assert.equal(handlers[0]?.symbol, 'example.com/leaky-service/internal/api.handlePrimes');
+      assert.equal(handlers[0]?.line, lineOf(file, /^func handlePrimes\(/) + 2);
+      await waitFor((m) => m.kind === 'changed');
+      assert.equal(messages.filter((m) => m.kind === 'handlers' || m.kind === 'error').length, 1, JSON.stringify(messages));
+    } finally {
+      child.disconnect();
+    }
+  });
+});

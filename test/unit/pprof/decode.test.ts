@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { decodePackedProfile, decodeProfile } from '../../../src/pprof/decode';
+import { packProfile, unpackProfile } from '../../../src/pprof/packed';
+import { defaultSampleIndex, resolveSampleIndex } from '../../../src/pprof/sampleTypes';
+import { topFunctions } from '../../../src/pprof/top';
+import { ProfileError } from '../../../src/pprof/errors';
+import { CAPTURED, readFixture } from './fixtures';
+
+const typeOf = (name: string, index: number): string => {
+  const p = decodeProfile(readFixture(name));
+  return p.sampleTypes[index]?.type ?? '';
+};
+
+describe('decodeProfile on profiles captured from examples/leaky-service', () => {
+  test('every captured profile decodes with its sample types', () => {
+    const expected: Record<string, string[]> = {
+      cpu: ['samples/count', 'cpu/nanoseconds'],
+      'heap-1': ['alloc_objects/count', 'alloc_space/bytes', 'inuse_objects/count', 'inuse_space/bytes'],
+      'heap-2': ['alloc_objects/count', 'alloc_space/bytes', 'inuse_objects/count', 'inuse_space/bytes'],
+      allocs: ['alloc_objects/count', 'alloc_space/bytes', 'inuse_objects/count', 'inuse_space/bytes'],
+      goroutine: ['goroutine/count'],
+      block: ['contentions/count', 'delay/nanoseconds'],
+      mutex: ['contentions/count', 'delay/nanoseconds'],
+      threadcreate: ['threadcreate/count'],
+    };
+    for (const name of CAPTURED) {
+      const p = decodeProfile(readFixture(name));
+      assert.deepEqual(p.sampleTypes.map((t) => `${t.type}/${t.unit}`), expected[name], name);
+      for (const s of p.samples) {
+        assert.equal(s.values.length, p.sampleTypes.length, name);
+        for (const f of s.stack) assert.ok(p.frames[f], `${name}: frame ${f} exists`);
+      }
+    }
+  });
+
+  test("the default sample type is pprof's: inuse_space for heap, alloc_space for allocs, cpu for CPU", () => {
+    assert.equal(typeOf('heap-2', decodeProfile(readFixture('heap-2')).defaultSampleIndex), 'inuse_space');
+    assert.equal(typeOf('allocs', decodeProfile(readFixture('allocs')).defaultSampleIndex), 'alloc_space');
+    assert.equal(typeOf('cpu', decodeProfile(readFixture('cpu')).defaultSampleIndex), 'cpu');
+    assert.equal(typeOf('goroutine', decodeProfile(readFixture('goroutine')).defaultSampleIndex), 'goroutine');
+    assert.equal(typeOf('block', decodeProfile(readFixture('block')).defaultSampleIndex), 'delay');
+  });
+
+  test('defaultSampleIndex: default_sample_type when named, else the last type', () => {
+    const types = [
+      { type: 'alloc_objects', unit: 'count' },
+      { type: 'alloc_space', unit: 'bytes' },
+      { type: 'inuse_space', unit: 'bytes' },
+    ];
+    assert.equal(defaultSampleIndex(types, 'alloc_space'), 1);
+    assert.equal(defaultSampleIndex(types, ''), 2);
+    assert.equal(defaultSampleIndex(types, 'no_such_type'), 2);
+  });
+
+  test('sample types are picked by name or number; an unknown one names the choices', () => {
+    const p = decodeProfile(readFixture('heap-2'));
+    assert.equal(resolveSampleIndex(p, 'alloc_objects'), 0);
+    assert.equal(resolveSampleIndex(p, '1'), 1);
+    assert.equal(resolveSampleIndex(p, undefined), 3);
+    assert.throws(
+      () => resolveSampleIndex(p, 'cpu'),
+      (err: Error) => err instanceof ProfileError && err.message === 'the profile has no sample type "cpu" (it has alloc_objects, alloc_space, inuse_objects, inuse_space)',
+    );
+    assert.throws(() => resolveSampleIndex(p, '9'), ProfileError);
+  });
+
+  test('inlined frames are expanded innermost first, as their own frames (pprof: "(inline)")', () => {
+    const p = decodePackedProfile(readFixture('heap-2'));
+    // bytes.(*Buffer).Grow is inlined into its caller: one location, two lines.
+    let found = false;
+    for (let l = 0; l + 1 < p.locationFrameStart.length; l++) {
+      const names = [];
+      for (let f = p.locationFrameStart[l] as number; f < (p.locationFrameStart[l + 1] as number); f++) {
+        names.push(p.frames[p.locationFrames[f] as number]?.name);
+      }
+      if (names[0] === 'bytes.(*Buffer).Grow') {
+        assert.ok(names.length >= 2, `inlined location has ${names.length} frames: ${names.join(' < ')}`);
+        found = true;
+      }
+    }
+    assert.ok(found, 'heap-2 has an inlined bytes.(*Buffer).Grow');
+    const model = unpackProfile(p);
+    const withGrow = model.samples.find((s) => s.stack.some((f) => model.frames[f]?.name === 'bytes.(*Buffer).Grow'));
+    assert.ok(withGrow);
+    // Leaf first: the inlined callee comes right before the function it was inlined into.
+    const names = withGrow.stack.map((f) => model.frames[f]?.name);
+    const at = names.indexOf('bytes.(*Buffer).Grow');
+    assert.ok(at > 0, 'Grow is not the leaf: it calls bytes.(*Buffer).grow');
+    assert.equal(names[at - 1], 'bytes.(*Buffer).grow');
+  });
+
+  test('string labels and numeric labels are kept', () => {
+    const heap = decodeProfile(readFixture('heap-2'));
+    assert.ok(heap.samples.every((s) => Array.isArray(s.numLabels?.bytes) && (s.numLabels?.bytes?.[0] ?? 0) > 0), 'heap samples carry a bytes label');
+    const cpu = decodeProfile(readFixture('cpu'));
+    const labelled = cpu.samples.filter((s) => s.labels !== undefined);
+    assert.ok(labelled.length > 0, 'the CPU profile has labelled samples');
+    for (const s of labelled) for (const values of Object.values(s.labels ?? {})) assert.ok(values.every((v) => typeof v === 'string'));
+  });
+
+  test('frames carry names, files and lines from the build machine', () => {
+    const p = decodeProfile(readFixture('heap-2'));
+    const create = p.frames.find((f) => f.name === 'example.com/leaky-service/internal/sessions.(*Store).Create');
+    assert.ok(create);
+    assert.match(create.file, /examples\/leaky-service\/internal\/sessions\/[a-z]+\.go$/);
+    assert.ok(create.line > 0);
+  });
+
+  test('profile → model → packed again gives the same top table', () => {
+    for (const name of ['heap-2', 'cpu', 'goroutine']) {
+      const packed = decodePackedProfile(readFixture(name));
+      const model = unpackProfile(packed);
+      const clone = structuredClone(model);
+      const a = topFunctions(packed, packed.defaultSampleIndex);
+      const b = topFunctions(packProfile(clone), clone.defaultSampleIndex);
+      assert.deepEqual(b, a, name);
+    }
+  });
+
+  test('an uncompressed profile.proto decodes like the gzipped one', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const gz = readFixture('heap-2');
+    assert.deepEqual(decodeProfile(gunzipSync(gz)), decodeProfile(gz));
+    assert.deepEqual(decodeProfile(gzipSync(gunzipSync(gz))), decodeProfile(gz));
+  });
+
+  test('names carrying HTML and script payloads stay plain text, byte for byte', () => {
+    const p = decodeProfile(readFixture('hostile'));
+    const names = p.frames.map((f) => f.name);
+    assert.ok(names.includes('<script>alert("name")</script>'));
+    assert.ok(names.includes('main.<img src=x onerror=alert(1)>'));
+    assert.ok(names.includes('main.&lt;b&gt;not-bold&amp;'), 'entities are not decoded');
+    assert.ok(p.frames.some((f) => f.file === '/src/"><svg onload=alert(2)>.go'));
+    assert.ok(p.samples.some((s) => s.labels?.handler?.[0] === '<iframe src=javascript:alert(3)>'));
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Entry of dist/webview.js. In VS Code it talks to the extension host through acquireVsCodeApi();
+ * inside report.html (a `<script type="application/json" id="goroscope-report">` block is present)
+ * it answers its own requests from the profiles embedded in the page.
+ */
+import '../node_modules/d3-flame-graph/dist/d3-flamegraph.css';
+import './webview.css';
+import { isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
+import { ProfileApp } from './app';
+import { startReport } from './report';
+import { registerToolkit } from './toolkit';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+function startInVsCode(root: HTMLElement): void {
+  const vscode = acquireVsCodeApi();
+  const rpc = new MessageHandler<FromWebviewMessage, ToWebviewMessage>(
+    (envelope) => vscode.postMessage(envelope),
+    (message) => {
+      app.handleEvent(message); // events only arrive after Ready, long after app exists
+      return undefined;
+    },
+  );
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (isToWebviewMessage(event.data)) rpc.handleMessage(event.data as Envelope<ToWebviewMessage>);
+  });
+  const app = new ProfileApp(root, rpc);
+  performance.mark('goroscope:app');
+  void app.start();
+}
+
+performance.mark('goroscope:start');
+registerToolkit();
+performance.mark('goroscope:toolkit');
+const root = document.getElementById('app');
+if (root) {
+  const data = document.getElementById('goroscope-report');
+  if (data) startReport(root, data.textContent ?? '');
+  else startInVsCode(root);
+}

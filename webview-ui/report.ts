@@ -1,0 +1,97 @@
+/**
+ * report.html: the panel's UI over profiles embedded in the page, one tab per input, with an
+ * in-page host answering the same protocol the extension answers (no network, no VS Code).
+ */
+import type { Profile } from '../src/pprof/model';
+import {
+  dispatchRequest,
+  MessageHandler,
+  MessageType,
+  type Envelope,
+  type FromWebviewMessage,
+  type ToWebviewMessage,
+} from '../src/protocol/panel';
+import { ProfileSession } from '../src/extension/panel/session';
+import { ProfileApp } from './app';
+import { ReportEngine } from './reportEngine';
+
+/** The JSON block report.ts (the CLI command) writes into the page. */
+export interface ReportData {
+  version: 1;
+  generatedAt: string;
+  profiles: Array<{ title: string; profile: Profile }>;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export function startReport(root: HTMLElement, json: string): void {
+  let data: ReportData;
+  try {
+    data = JSON.parse(json) as ReportData;
+    if (!Array.isArray(data.profiles) || data.profiles.length === 0) throw new Error('the report holds no profiles');
+  } catch (err) {
+    root.textContent = `This report cannot be shown: ${err instanceof Error ? err.message : String(err)}`;
+    return;
+  }
+  document.body.classList.add('report');
+  const engine = new ReportEngine();
+  const entries = data.profiles.map((p, i) => ({ id: String(i), title: p.title, summary: engine.add(p.profile) }));
+
+  const tabs = el('nav', 'tabs');
+  tabs.setAttribute('role', 'tablist');
+  const stage = el('div', 'tab-stage');
+  root.replaceWith(tabs, stage);
+  stage.id = 'app';
+
+  let current: { app: ProfileApp; host: MessageHandler<ToWebviewMessage, FromWebviewMessage>; page: MessageHandler<FromWebviewMessage, ToWebviewMessage> } | undefined;
+  const buttons = entries.map((entry, i) => {
+    const tab = el('button', 'tab', entry.title);
+    tab.type = 'button';
+    tab.setAttribute('role', 'tab');
+    tab.addEventListener('click', () => select(i));
+    return tab;
+  });
+  tabs.append(...buttons);
+  if (entries.length < 2) tabs.hidden = true;
+
+  function select(index: number): void {
+    const entry = entries[index];
+    if (!entry) return;
+    buttons.forEach((b, i) => b.setAttribute('aria-selected', String(i === index)));
+    if (current) {
+      current.app.destroy();
+      current.page.dispose();
+      current.host.dispose();
+    }
+    const others = entries.filter((e) => e !== entry);
+    const session = new ProfileSession({
+      title: entry.title,
+      engine,
+      summary: entry.summary,
+      ...(others.length > 0
+        ? { listBases: async () => others.map((o) => ({ id: o.id, title: o.title, open: async () => o.summary })) }
+        : {}),
+    });
+    // The two ends of the channel, as postMessage would connect them: asynchronous, structured clones.
+    const host: MessageHandler<ToWebviewMessage, FromWebviewMessage> = new MessageHandler<ToWebviewMessage, FromWebviewMessage>(
+      (envelope) => setTimeout(() => page.handleMessage(structuredClone(envelope) as Envelope<ToWebviewMessage>)),
+      (message) => (message.type === MessageType.Error ? undefined : dispatchRequest(session.handlers, message)),
+    );
+    const page: MessageHandler<FromWebviewMessage, ToWebviewMessage> = new MessageHandler<FromWebviewMessage, ToWebviewMessage>(
+      (envelope) => setTimeout(() => host.handleMessage(structuredClone(envelope) as Envelope<FromWebviewMessage>)),
+      (message) => {
+        current?.app.handleEvent(message);
+        return undefined;
+      },
+    );
+    const app = new ProfileApp(stage, page);
+    current = { app, host, page };
+    void app.start();
+  }
+  select(0);
+}
