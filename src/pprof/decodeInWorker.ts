@@ -55,6 +55,11 @@ export class ProfileWorker {
     return this.call('top', view);
   }
 
+  /** The flame-graph search's matched share of a built tree (a Go regexp, as the panel sends it). */
+  search(treeId: number, pattern: string): Promise<WorkerResults['search']> {
+    return this.call('search', { treeId, pattern });
+  }
+
   folded(view: ViewRequest): Promise<string> {
     return this.call('folded', view);
   }

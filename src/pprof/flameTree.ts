@@ -70,6 +70,29 @@ export class CallTree {
   }
 
   /**
+   * The flame-graph search's matched share: the sum of `total` over nodes whose function name matches,
+   * a match's descendants not counted again (they are inside its box).
+   */
+  matchedTotal(re: RegExp): number {
+    let matched = 0;
+    const stack: number[] = [ROOT_ID];
+    while (stack.length > 0) {
+      const n = stack.pop() as number;
+      const fn = this.nodeFunction[n] as number;
+      const name = fn >= 0 ? this.functions[fn]?.name : undefined;
+      if (name !== undefined && n !== ROOT_ID) {
+        re.lastIndex = 0;
+        if (re.test(name)) {
+          matched += this.total[n] as number;
+          continue;
+        }
+      }
+      for (let c = this.childStart[n] as number; c < (this.childStart[n + 1] as number); c++) stack.push(this.childList[c] as number);
+    }
+    return matched;
+  }
+
+  /**
    * The subtree at `id` as FlameNodes, children below `minFraction` of that node's magnitude folded
    * into their parent (`truncated`). Undefined for an unknown id.
    */

@@ -8,6 +8,7 @@ import { ProfileError } from './errors';
 import { buildCallTree, type CallTree } from './flameTree';
 import { decodePackedProfile } from './decode';
 import { foldedStacks } from './folded';
+import { compileGoRegexp } from './goRegexp';
 import { unpackProfile, type PackedProfile } from './packed';
 import { resolveSampleIndex } from './sampleTypes';
 import { topFunctions } from './top';
@@ -58,6 +59,11 @@ export class ProfileStore {
       case 'folded': {
         const { profile, sampleIndex } = this.resolve(request);
         return foldedStacks(profile, sampleIndex, request.filter);
+      }
+      case 'search': {
+        const entry = this.trees.get(request.treeId);
+        if (!entry) throw new ProfileError(`tree ${request.treeId} is no longer available; build the view again`);
+        return { matched: entry.tree.matchedTotal(compileGoRegexp(request.pattern, 'search')), total: entry.tree.rootTotal };
       }
       case 'close':
         this.profiles.delete(request.profileId);

@@ -53,6 +53,7 @@ export type WorkerRequest =
   | { id: number; op: 'subtree'; treeId: number; nodeId: number; minFraction: number }
   | ({ id: number; op: 'top' } & ViewRequest)
   | ({ id: number; op: 'folded' } & ViewRequest)
+  | { id: number; op: 'search'; treeId: number; pattern: string }
   | { id: number; op: 'close'; profileId: number };
 
 export interface WorkerResults {
@@ -62,6 +63,7 @@ export interface WorkerResults {
   subtree: SubtreeResult;
   top: TopResultMessage;
   folded: string;
+  search: { matched: number; total: number };
   close: null;
 }
 

@@ -15,6 +15,23 @@ describe('ProfileWorker (dist/pprofWorker.js)', () => {
   const worker = new ProfileWorker(SCRIPT);
   after(() => worker.dispose());
 
+  test('search: the matched share equals the stacks with a matching frame, counted once', async () => {
+    const bytes = readFixture('heap-2');
+    const summary = await worker.open(bytes);
+    const tree = await worker.tree({ profileId: summary.profileId, minFraction: 0.01 });
+    const profile = decodeProfile(bytes);
+    const index = summary.defaultSampleIndex;
+    let expected = 0;
+    for (const s of profile.samples) {
+      if (s.stack.some((f) => /sessions/i.test(profile.frames[f]?.name ?? ''))) expected += s.values[index] ?? 0;
+    }
+    const result = await worker.search(tree.treeId, '(?i)sessions');
+    assert.ok(expected > 0, 'the fixture holds the session store');
+    assert.equal(result.matched, expected);
+    assert.equal(result.total, tree.total);
+    assert.equal((await worker.search(tree.treeId, 'no-such-function-anywhere')).matched, 0);
+  });
+
   test('decodes in the worker: the model equals a direct decode', async () => {
     const bytes = readFixture('heap-2');
     assert.deepEqual(await decodeInWorker(bytes, SCRIPT), decodeProfile(bytes));
