@@ -119,3 +119,9 @@ console.log('written to bench/results/foundation.json');
 // 3. pprof: a 500,000-sample heap profile, goroscope profile vs go tool pprof -top, and the worker path
 //    (bench/pprof.mjs; its figures go to bench/results/pprof.json).
 await import('./pprof.mjs');
+
+// 4. First paint of that profile's flame graph in Chromium (bench/flamePaint.mjs).
+await import('./flamePaint.mjs');
+
+// 5. Parse and cluster a 100,000-goroutine dump (bench/goroutines.mjs).
+await import('./goroutines.mjs');
