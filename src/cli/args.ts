@@ -49,3 +49,19 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
   }
   return { flags, positionals };
 }
+
+/** The last value given for a flag, or undefined. */
+export function lastValue(flags: ParsedArgs['flags'], name: string): string | undefined {
+  return flags.get(name)?.at(-1);
+}
+
+/** `value` when it is one of `allowed`; a UsageError naming the flag and the choices otherwise. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`unknown ${flag} "${value}" (expected ${allowed.join(', ')})`);
+  return value as T;
+}
+
+/** `--format` (last one wins) among `allowed`; `text` when not given. */
+export function chooseFormat<T extends string>(flags: ParsedArgs['flags'], allowed: readonly T[]): T {
+  return oneOf(lastValue(flags, 'format') ?? 'text', allowed, 'format');
+}

@@ -6,7 +6,7 @@ import type { GoroutineGroup, GoroutineSummary } from '../../goroutines/model';
 import { DumpParseError } from '../../goroutines/parseDump';
 import { profileUrl, parsePprofUrl, EndpointError } from '../../pprof/endpoints';
 import { fetchRaw, TransportError } from '../../pprof/fetch';
-import { parseArgs } from '../args';
+import { chooseFormat, parseArgs } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 
 export const goroutinesCommand: Command = {
@@ -30,8 +30,7 @@ state and a stack, largest first; for a live service, labels from debug=1 are jo
       io.stdout(this.usage);
       return EXIT_OK;
     }
-    const format = flags.get('format')?.at(-1) ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format ${JSON.stringify(format)}: use text or json`);
+    const format = chooseFormat(flags, ['text', 'json'] as const);
     if (positionals.length !== 1) throw new UsageError('goroutines takes one file or URL (see goroscope goroutines --help)');
     const input = positionals[0] as string;
     const summary = /^https?:\/\//i.test(input) ? await fromService(input) : fromFile(path.resolve(io.cwd, input));

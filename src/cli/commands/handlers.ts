@@ -2,13 +2,12 @@ import { expandGoPaths, GoPathError } from '../../lint/goFiles';
 import type { Handler } from '../../handlers/model';
 import { HandlerScanner } from '../../handlers/scanner';
 import { serveHandlers } from '../../handlers/service';
-import { parseArgs } from '../args';
+import { chooseFormat, parseArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command';
 import { displayPath } from '../formats/text';
 import { distDir } from '../install';
 
 const FORMATS = ['text', 'json'] as const;
-type Format = (typeof FORMATS)[number];
 
 /** One handler in `--format json` output. */
 export interface JsonHandler {
@@ -52,7 +51,7 @@ Exit status: 0 on success, 2 on a usage or input error.
       return EXIT_OK;
     }
     if (flags.has('serve')) return serve();
-    const format = parseFormat(flags.get('format'));
+    const format = chooseFormat(flags, FORMATS);
     if (positionals.length === 0) throw new UsageError('handlers needs at least one file or directory (see goroscope handlers --help)');
     let files: string[];
     try {
@@ -95,10 +94,3 @@ export function formatHandlersText(handlers: readonly Handler[], cwd: string): s
     .join('');
 }
 
-function parseFormat(values: string[] | undefined): Format {
-  const value = values?.at(-1) ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(', ')})`);
-  }
-  return value as Format;
-}

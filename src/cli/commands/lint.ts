@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expandGoPaths, GoPathError, groupByPackage } from '../../lint/goFiles';
 import { lintPackages, type FileLintResult } from '../../lint/lintPool';
 import { isRuleId, RULE_IDS, type RuleId } from '../../lint/types';
-import { parseArgs } from '../args';
+import { chooseFormat, parseArgs } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command';
 import { formatJson } from '../formats/json';
 import { formatSarif } from '../formats/sarif';
@@ -10,7 +10,6 @@ import { formatText } from '../formats/text';
 import { cliVersion, distDir } from '../install';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
 
 /** Overrides the number of worker threads (0 = lint in the main thread); for benchmarks and tests. */
 const WORKERS_ENV = 'GOROSCOPE_LINT_WORKERS';
@@ -40,7 +39,7 @@ Exit status: 0 when nothing at warning or above was found, 1 when something was,
       io.stdout(this.usage);
       return EXIT_OK;
     }
-    const format = parseFormat(flags.get('format'));
+    const format = chooseFormat(flags, FORMATS);
     const disabledRules = parseRuleSelection(flags.get('rule'));
     if (positionals.length === 0) throw new UsageError('lint needs at least one file or directory (see goroscope lint --help)');
     const maxWorkers = parseWorkerOverride(io.env[WORKERS_ENV]);
@@ -86,13 +85,6 @@ function groupFailures(results: readonly FileLintResult[]): string[] {
   );
 }
 
-function parseFormat(values: string[] | undefined): Format {
-  const value = values?.at(-1) ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(', ')})`);
-  }
-  return value as Format;
-}
 
 /** `--rule a,b --rule c` selects rules; everything else becomes disabled. No flag: all rules. */
 function parseRuleSelection(values: string[] | undefined): RuleId[] {

@@ -10,7 +10,7 @@ import type { PackedProfile } from '../../pprof/packed';
 import { resolveSampleIndex } from '../../pprof/sampleTypes';
 import { topFunctions } from '../../pprof/top';
 import { formatPercent, formatValue } from '../../pprof/units';
-import { parseArgs } from '../args';
+import { chooseFormat, oneOf, parseArgs } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 
 const FORMATS = ['text', 'json', 'folded'] as const;
@@ -65,7 +65,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
       return EXIT_OK;
     }
     const last = (name: string): string | undefined => flags.get(name)?.at(-1);
-    const format = oneOf(last('format') ?? 'text', FORMATS, 'format');
+    const format = chooseFormat(flags, FORMATS);
     const kind = last('type') === undefined ? undefined : oneOf(last('type') as string, PROFILE_KINDS, 'type');
     const top = wholeNumber(last('top'), '--top') ?? DEFAULT_TOP;
     const seconds = wholeNumber(last('seconds'), '--seconds');
@@ -184,10 +184,6 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`unknown ${flag} "${value}" (expected ${allowed.join(', ')})`);
-  return value as T;
-}
 
 function wholeNumber(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

@@ -2,7 +2,7 @@ import { findLeakSuspects, type LeakReport, type LeakSnapshot } from '../../leak
 import { watchService } from '../../leaks/watch';
 import { EndpointError, parsePprofUrl } from '../../pprof/endpoints';
 import { formatValue } from '../../pprof/units';
-import { parseArgs } from '../args';
+import { chooseFormat, parseArgs } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 
 export const watchCommand: Command = {
@@ -31,8 +31,7 @@ watch goes on.
       io.stdout(this.usage);
       return EXIT_OK;
     }
-    const format = flags.get('format')?.at(-1) ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format ${JSON.stringify(format)}: use text or json`);
+    const format = chooseFormat(flags, ['text', 'json'] as const);
     const intervalSeconds = positiveNumber(flags.get('interval')?.at(-1) ?? '10', '--interval');
     const count = positiveNumber(flags.get('count')?.at(-1) ?? '6', '--count');
     if (!Number.isInteger(count) || count < 2) throw new UsageError('--count must be a whole number of at least 2');
