@@ -38,6 +38,7 @@ const builds = [
   // Always minified: report.html inlines it, and the page parses less before its first paint.
   { entryPoints: { webview: 'webview-ui/main.ts' }, platform: 'browser', format: 'iife', target: 'chrome114', minify: true },
   { entryPoints: { pprofWorker: 'src/pprof/worker.ts' } },
+  { entryPoints: { goroutinesWorker: 'src/goroutines/worker.ts' } },
 ];
 
 const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, outdir: dist, ...b })));

@@ -7,6 +7,7 @@ import '../node_modules/d3-flame-graph/dist/d3-flamegraph.css';
 import './webview.css';
 import { isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
 import { ProfileApp } from './app';
+import { startGoroutinesPage } from './goroutines';
 import { startReport } from './report';
 import { registerToolkit } from './toolkit';
 
@@ -38,6 +39,11 @@ performance.mark('goroscope:toolkit');
 const root = document.getElementById('app');
 if (root) {
   const data = document.getElementById('goroscope-report');
+  const page = root.dataset.view;
   if (data) startReport(root, data.textContent ?? '');
+  else if (page === 'goroutines' || page === 'watch') {
+    const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
+    startGoroutinesPage(root, page, (m) => vscode.postMessage(m));
+  }
   else startInVsCode(root);
 }

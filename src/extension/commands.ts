@@ -1,4 +1,5 @@
 import type { ExtensionContext } from './ctx';
+import { goroutinesCommands } from './goroutines';
 import type { ServicesFeature } from './services/feature';
 
 type CommandHandler = (...args: unknown[]) => unknown;
@@ -12,5 +13,6 @@ export function createCommands(ctx: ExtensionContext, services: ServicesFeature)
     },
     'goroscope.lint.showOutput': () => ctx.outputChannel.show(true),
     ...services.commands(),
+    ...goroutinesCommands(ctx.vscodeContext, services, ctx.outputChannel),
   };
 }

@@ -1,6 +1,8 @@
 // Entry of dist/extension.js.
 import * as vscode from 'vscode';
 import { createCommands } from './commands';
+import { registerInlineCosts } from './costs';
+import type { InlineCostsState } from './costs/inlineCosts';
 import { ExtensionContext } from './ctx';
 import { registerHandlerLenses } from './handlers';
 import { registerProfilePanel } from './panel';
@@ -11,6 +13,8 @@ let active: ExtensionContext | undefined;
 /** What activate() returns: the Services view's data, for the in-editor test suite to read. */
 export interface GoroscopeApi {
   servicesTree: vscode.TreeDataProvider<unknown>;
+  /** What the inline costs show right now. */
+  inlineCosts(): InlineCostsState;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<GoroscopeApi> {
@@ -21,7 +25,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
   const services = new ServicesFeature(context, outputChannel);
   context.subscriptions.push(services);
   registerProfilePanel(context, outputChannel);
-  registerHandlerLenses(context, outputChannel, { isAttached: () => services.services.current() !== undefined });
+  const costs = registerInlineCosts(context, outputChannel, services);
+  registerHandlerLenses(context, outputChannel, { services, worker: costs.worker });
   for (const [id, handler] of Object.entries(createCommands(ctx, services))) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
@@ -31,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
     // Keep the commands (restart, show output) usable when the server fails to start.
     outputChannel.appendLine(`The leak analyzer did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { servicesTree: services.tree };
+  return { servicesTree: services.tree, inlineCosts: () => costs.costs.state() };
 }
 
 export async function deactivate(): Promise<void> {

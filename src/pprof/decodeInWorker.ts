@@ -64,6 +64,16 @@ export class ProfileWorker {
     return this.call('folded', view);
   }
 
+  /** Per-line flat and cum of a view (lineCosts.ts), for the editor's inline costs. */
+  lineCosts(view: ViewRequest): Promise<WorkerResults['lineCosts']> {
+    return this.call('lineCosts', view);
+  }
+
+  /** String label keys of an open profile with their distinct values. */
+  labels(profileId: number): Promise<WorkerResults['labels']> {
+    return this.call('labels', { profileId });
+  }
+
   close(profileId: number): Promise<null> {
     return this.call('close', { profileId });
   }

@@ -134,3 +134,24 @@ function join(dir: string, rest: string): string {
   const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
   return `${dir.replace(/[\\/]$/, '')}${sep}${sep === '\\' ? rest.replace(/\//g, '\\') : rest}`;
 }
+
+/**
+ * The fallback when a recorded path names no folder known here (a build in /tmp/x, a CI checkout): the
+ * frame's package, when it lies in a workspace module, plus the file's name. `fn` is the frame's function
+ * (`example.com/m/internal/search.(*S).Run.func1`); undefined when that package is not a workspace one.
+ */
+export function mapByPackage(fn: string, file: string, options: PathMappingOptions): string | undefined {
+  const name = basename(file);
+  if (!name.endsWith('.go')) return undefined;
+  const slash = fn.lastIndexOf('/');
+  const dot = fn.indexOf('.', slash + 1);
+  const pkg = dot < 0 ? fn : fn.slice(0, dot);
+  const modules = [...options.modules].sort((a, b) => b.path.length - a.path.length);
+  for (const m of modules) {
+    if (pkg !== m.path && !pkg.startsWith(`${m.path}/`)) continue;
+    const rel = pkg.slice(m.path.length + 1);
+    const candidate = join(m.dir, rel === '' ? name : `${rel}/${name}`);
+    if (!options.exists || options.exists(candidate)) return candidate;
+  }
+  return undefined;
+}

@@ -8,6 +8,7 @@ import { ProfileError } from './errors';
 import { buildCallTree, type CallTree } from './flameTree';
 import { decodePackedProfile } from './decode';
 import { foldedStacks } from './folded';
+import { labelValues, lineCosts } from './lineCosts';
 import { compileGoRegexp } from './goRegexp';
 import { unpackProfile, type PackedProfile } from './packed';
 import { resolveSampleIndex } from './sampleTypes';
@@ -65,6 +66,12 @@ export class ProfileStore {
         if (!entry) throw new ProfileError(`tree ${request.treeId} is no longer available; build the view again`);
         return { matched: entry.tree.matchedTotal(compileGoRegexp(request.pattern, 'search')), total: entry.tree.rootTotal };
       }
+      case 'lineCosts': {
+        const { profile, sampleIndex } = this.resolve(request);
+        return lineCosts(profile, sampleIndex, request.filter);
+      }
+      case 'labels':
+        return labelValues(this.profile(request.profileId));
       case 'close':
         this.profiles.delete(request.profileId);
         for (const [id, entry] of this.trees) if (entry.profileId === request.profileId) this.trees.delete(id);

@@ -1,4 +1,5 @@
 /** Messages between decodeInWorker.ts (extension host or CLI) and worker.ts (dist/pprofWorker.js). */
+import type { LineCostsResult } from './lineCosts';
 import type { FlameNode, Profile, SampleType, TopRow, ViewFilter } from './model';
 
 /** What a view asks for: sample type (name or index; default as pprof), filters, inversion, diff base. */
@@ -54,6 +55,8 @@ export type WorkerRequest =
   | ({ id: number; op: 'top' } & ViewRequest)
   | ({ id: number; op: 'folded' } & ViewRequest)
   | { id: number; op: 'search'; treeId: number; pattern: string }
+  | ({ id: number; op: 'lineCosts' } & ViewRequest)
+  | { id: number; op: 'labels'; profileId: number }
   | { id: number; op: 'close'; profileId: number };
 
 export interface WorkerResults {
@@ -64,6 +67,9 @@ export interface WorkerResults {
   top: TopResultMessage;
   folded: string;
   search: { matched: number; total: number };
+  lineCosts: LineCostsResult;
+  /** String label keys with their distinct values. */
+  labels: Record<string, string[]>;
   close: null;
 }
 

@@ -8,6 +8,9 @@
  */
 import { compileGoRegexp } from '../pprof/goRegexp';
 import type { FlameNode, SampleType, TopRow, ViewFilter } from '../pprof/model';
+import type { GoroutinesView, WatchView } from './goroutinesView';
+
+export type { FrameFinding, GoroutinesView, GroupView, WatchView } from './goroutinesView';
 
 export enum MessageType {
   //#region to webview
@@ -19,6 +22,10 @@ export enum MessageType {
   SearchResult = 'searchResult',
   BaseList = 'baseList',
   Done = 'done',
+  /** Reply to GoroutinesReady, or event when the host has more (lint findings, a newer dump): the Goroutines view. */
+  Goroutines = 'goroutines',
+  /** Event during "Watch for Leaks": every snapshot so far, ranked suspects and series. */
+  Watch = 'watch',
   //#endregion
   //#region from webview
   Ready = 'ready',
@@ -31,6 +38,10 @@ export enum MessageType {
   Compare = 'compare',
   OpenSource = 'openSource',
   SaveSnapshot = 'saveSnapshot',
+  /** The Goroutines page is listening; the host replies with Goroutines. */
+  GoroutinesReady = 'goroutinesReady',
+  /** The watch page asks the host to stop taking snapshots. */
+  StopWatch = 'stopWatch',
   //#endregion
   /** Either way: the request failed; `message` is for the user. */
   Error = 'error',
@@ -108,6 +119,18 @@ export interface DoneMessage {
   note?: string;
 }
 
+/** The Goroutines view: groups, histogram, findings on their frames. Strings from the dump are untrusted text. */
+export interface GoroutinesMessage {
+  type: MessageType.Goroutines;
+  view: GoroutinesView;
+}
+
+/** The state of a leak watch, sent after every snapshot and when it stops. */
+export interface WatchMessage {
+  type: MessageType.Watch;
+  watch: WatchView;
+}
+
 export interface BaseCandidate {
   id: string;
   title: string;
@@ -179,6 +202,16 @@ export interface SaveSnapshotMessage {
 
 //#endregion
 
+/** The Goroutines (or watch) page is listening; the host replies with Goroutines, or Watch for a watch page. */
+export interface GoroutinesReadyMessage {
+  type: MessageType.GoroutinesReady;
+}
+
+/** Stop the leak watch this page shows; the snapshots taken so far stay. */
+export interface StopWatchMessage {
+  type: MessageType.StopWatch;
+}
+
 /** Failure reply to a request, in either direction. */
 export interface ErrorMessage {
   type: MessageType.Error;
@@ -207,6 +240,12 @@ export type FromWebviewMessage =
   | SaveSnapshotMessage
   | ErrorMessage;
 
+/** What the host sends a Goroutines or leak-watch page. */
+export type ToGoroutinesPageMessage = GoroutinesMessage | WatchMessage | DoneMessage | ErrorMessage;
+
+/** What a Goroutines or leak-watch page sends its host. */
+export type FromGoroutinesPageMessage = GoroutinesReadyMessage | OpenSourceMessage | StopWatchMessage | ErrorMessage;
+
 /** The reply each request gets (besides ErrorMessage). */
 export interface Replies {
   [MessageType.Ready]: InitMessage;
@@ -221,9 +260,36 @@ export interface Replies {
   [MessageType.SaveSnapshot]: DoneMessage;
 }
 
+/**
+ * The replies of the Goroutines and watch pages' requests. A separate table from the flame graph's:
+ * each host implements the requests its page sends, and the compiler checks that table.
+ */
+export interface GoroutinesReplies {
+  [MessageType.GoroutinesReady]: GoroutinesMessage | WatchMessage;
+  [MessageType.OpenSource]: DoneMessage;
+  [MessageType.StopWatch]: DoneMessage;
+}
+
+export type GoroutinesRequestType = keyof GoroutinesReplies;
+export type GoroutinesRequest = Extract<FromGoroutinesPageMessage, { type: GoroutinesRequestType }>;
+
+export type GoroutinesRequestHandlers = {
+  [K in GoroutinesRequestType]: (message: Extract<GoroutinesRequest, { type: K }>) => Promise<GoroutinesReplies[K]>;
+};
+
+/** Dispatches a checked request of a Goroutines page to its handler. */
+export function dispatchGoroutinesRequest(handlers: GoroutinesRequestHandlers, message: GoroutinesRequest): Promise<ToGoroutinesPageMessage> {
+  const handler = handlers[message.type] as (m: GoroutinesRequest) => Promise<ToGoroutinesPageMessage>;
+  return handler(message);
+}
+
 export type RequestType = keyof Replies;
 export type WebviewRequest = Extract<FromWebviewMessage, { type: RequestType }>;
-export type ReplyOf<M extends { type: MessageType }> = M['type'] extends RequestType ? Replies[M['type']] : never;
+export type ReplyOf<M extends { type: MessageType }> = M['type'] extends RequestType
+  ? Replies[M['type']]
+  : M['type'] extends GoroutinesRequestType
+    ? GoroutinesReplies[M['type']]
+    : never;
 
 /**
  * One handler per request: a missing one is a compile error. The host (extension or report page)
@@ -343,7 +409,7 @@ const MAX_PATH = 16_384;
 type FieldKind = 'string' | 'path' | 'int' | 'bool' | 'filter';
 type FieldSpec = Record<string, { kind: FieldKind; optional?: boolean }>;
 
-const FROM_WEBVIEW_FIELDS: Record<FromWebviewMessage['type'], FieldSpec> = {
+const FROM_WEBVIEW_FIELDS: Record<FromWebviewMessage['type'] | FromGoroutinesPageMessage['type'], FieldSpec> = {
   [MessageType.Ready]: {},
   [MessageType.SetSampleType]: { sampleIndex: { kind: 'int' } },
   [MessageType.Search]: { term: { kind: 'string' } },
@@ -354,6 +420,8 @@ const FROM_WEBVIEW_FIELDS: Record<FromWebviewMessage['type'], FieldSpec> = {
   [MessageType.Compare]: { baseId: { kind: 'string', optional: true } },
   [MessageType.OpenSource]: { function: { kind: 'path' }, file: { kind: 'path' }, line: { kind: 'int' } },
   [MessageType.SaveSnapshot]: {},
+  [MessageType.GoroutinesReady]: {},
+  [MessageType.StopWatch]: {},
   [MessageType.Error]: { message: { kind: 'string' } },
 };
 
@@ -382,16 +450,46 @@ function isValidField(value: unknown, kind: FieldKind): boolean {
   }
 }
 
+const FLAME_PAGE_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type']>([
+  MessageType.Ready,
+  MessageType.SetSampleType,
+  MessageType.Search,
+  MessageType.SetFilter,
+  MessageType.SetInverted,
+  MessageType.ExpandNode,
+  MessageType.ListBases,
+  MessageType.Compare,
+  MessageType.OpenSource,
+  MessageType.SaveSnapshot,
+  MessageType.Error,
+]);
+
+const GOROUTINES_PAGE_TYPES: ReadonlySet<string> = new Set<FromGoroutinesPageMessage['type']>([
+  MessageType.GoroutinesReady,
+  MessageType.OpenSource,
+  MessageType.StopWatch,
+  MessageType.Error,
+]);
+
 /** Why a received message is unusable, or undefined when it is a well-formed FromWebviewMessage envelope. */
 export function checkFromWebviewMessage(x: unknown): string | undefined {
+  return checkEnvelope(x, FLAME_PAGE_TYPES);
+}
+
+/** Why a message from a Goroutines or watch page is unusable, or undefined when it is a well-formed FromGoroutinesPageMessage envelope. */
+export function checkFromGoroutinesPageMessage(x: unknown): string | undefined {
+  return checkEnvelope(x, GOROUTINES_PAGE_TYPES);
+}
+
+function checkEnvelope(x: unknown, allowed: ReadonlySet<string>): string | undefined {
   if (!isRecord(x)) return 'not an object';
   if (!(typeof x.id === 'number' && Number.isSafeInteger(x.id))) return 'missing or bad id';
   if (x.replyTo !== undefined && !(typeof x.replyTo === 'number' && Number.isSafeInteger(x.replyTo))) return 'bad replyTo';
   const body = x.body;
   if (!isRecord(body)) return 'body is not an object';
   const type = body.type;
-  if (typeof type !== 'string' || !Object.hasOwn(FROM_WEBVIEW_FIELDS, type)) return `unknown message type ${JSON.stringify(type)?.slice(0, 60)}`;
-  const spec = FROM_WEBVIEW_FIELDS[type as FromWebviewMessage['type']];
+  if (typeof type !== 'string' || !allowed.has(type)) return `unknown message type ${JSON.stringify(type)?.slice(0, 60)}`;
+  const spec = FROM_WEBVIEW_FIELDS[type as FromWebviewMessage['type'] | FromGoroutinesPageMessage['type']];
   for (const key of Object.keys(body)) {
     if (key !== 'type' && !Object.hasOwn(spec, key)) return `unexpected field "${key.slice(0, 60)}" in ${type}`;
   }
@@ -424,6 +522,13 @@ export function isToWebviewMessage(x: unknown): x is Envelope<ToWebviewMessage> 
     type === MessageType.Done ||
     type === MessageType.Error
   );
+}
+
+/** The Goroutines and watch pages' counterpart of isToWebviewMessage. */
+export function isToGoroutinesPageMessage(x: unknown): x is Envelope<ToGoroutinesPageMessage> {
+  if (!isRecord(x) || typeof x.id !== 'number' || !isRecord(x.body)) return false;
+  const type = x.body.type;
+  return type === MessageType.Goroutines || type === MessageType.Watch || type === MessageType.Done || type === MessageType.Error;
 }
 
 //#endregion

@@ -12,6 +12,8 @@ import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkGoroutines } from './steps/goroutines.mjs';
+import { checkHandlerProfiling } from './steps/handlers.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -79,6 +81,11 @@ async function drive(page) {
   await checkEditor(page);
   await checkProblemsPanel(page);
   await checkLivePprof(page);
+  await checkGoroutines({ page, artifacts, repo: opts.repo, workspace: opts.workspace, serviceUrl: opts['service-url'], uiCheck, runCommand, runQuickOpen, dismissNotifications, waitUntil, sleep });
+  await checkHandlerProfiling(page, {
+    uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
+    runCommand, dismissNotifications, waitUntil, sleep, artifacts, serviceUrl: opts['service-url'] ?? '',
+  });
   return report(results);
 }
 
@@ -350,7 +357,9 @@ async function runQuickOpen(page, fileName) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 10_000 });
+  // Enter only once the highlighted row is the file asked for: the list of recently opened files may
+  // still hold the focus for a moment after typing.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
 

@@ -8,19 +8,22 @@ import * as vscode from 'vscode';
 import type { Handler } from '../../handlers/model';
 import type { HandlerService } from './handlerService';
 import type { ProfileHandlerArgs } from './profileHandler';
+import type { HandlerResults } from './results';
 
 export const PROFILE_HANDLER_COMMAND = 'goroscope.profileHandler';
 
 export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly service: HandlerService,
     private readonly log: (line: string) => void,
+    private readonly results?: HandlerResults,
   ) {
-    this.subscription = service.onDidChange(() => this.changeEmitter.fire());
+    this.subscriptions = [service.onDidChange(() => this.changeEmitter.fire())];
+    if (results) this.subscriptions.push(results.onDidChange(() => this.changeEmitter.fire()));
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
@@ -34,7 +37,7 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
       return [];
     }
     if (token.isCancellationRequested) return [];
-    return lensesFor(document, handlers);
+    return lensesFor(document, handlers, this.results);
   }
 
   refresh(): void {
@@ -42,13 +45,16 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changeEmitter.dispose();
   }
 }
 
-/** One lens per handler, or per route when a handler has several; placed on the `func` keyword. */
-export function lensesFor(document: vscode.TextDocument, handlers: readonly Handler[]): vscode.CodeLens[] {
+/**
+ * One lens per handler, or per route when a handler has several; placed on the `func` keyword. A
+ * profiled handler also gets its last result beside it (`CPU 23% · 1.2 MB/s allocated`), as text.
+ */
+export function lensesFor(document: vscode.TextDocument, handlers: readonly Handler[], results?: HandlerResults): vscode.CodeLens[] {
   const byLine = new Map<number, Handler[]>();
   for (const h of handlers) {
     const list = byLine.get(h.line);
@@ -70,6 +76,9 @@ export function lensesFor(document: vscode.TextDocument, handlers: readonly Hand
           arguments: [args],
         }),
       );
+      const result = results?.get(h.file, h.line, h.route);
+      // A lens with an empty command id is drawn as plain text.
+      if (result) lenses.push(new vscode.CodeLens(range, { title: result.summary, tooltip: result.details, command: '' }));
     }
   }
   return lenses;

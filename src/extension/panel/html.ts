@@ -11,6 +11,8 @@ export interface PanelHtmlOptions {
   styleUri: string;
   title: string;
   nonce?: string;
+  /** Which page of the bundle to start (default: the flame graph). */
+  view?: 'flame' | 'goroutines' | 'watch';
 }
 
 export function makeNonce(): string {
@@ -32,6 +34,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+const VIEW_LABELS = { flame: 'Flame graph', goroutines: 'Goroutines', watch: 'Leak watch' } as const;
+
 export function panelHtml(options: PanelHtmlOptions): string {
   const nonce = options.nonce ?? makeNonce();
   return `<!DOCTYPE html>
@@ -46,7 +50,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
 </head>
 <body>
-<main id="app" aria-label="Flame graph"></main>
+<main id="app" data-view="${options.view ?? 'flame'}" aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
 <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { mapSourcePath, type WorkspaceModule } from '../../pprof/pathMapping';
+import { mapByPackage, mapSourcePath, type WorkspaceModule } from '../../pprof/pathMapping';
 import { findFunctionLine, modulePathOf } from './goSource';
 
 interface GoEnv {
@@ -32,7 +32,7 @@ function localGoEnv(): Promise<GoEnv> {
   return goEnv;
 }
 
-async function workspaceModules(): Promise<WorkspaceModule[]> {
+export async function workspaceModules(): Promise<WorkspaceModule[]> {
   const files = await vscode.workspace.findFiles('**/go.mod', '{**/vendor/**,**/node_modules/**,**/testdata/**}', 500);
   const modules: WorkspaceModule[] = [];
   for (const uri of files) {
@@ -47,10 +47,31 @@ async function workspaceModules(): Promise<WorkspaceModule[]> {
   return modules;
 }
 
+/**
+ * The same mapping as "Open source", for many frames at once (the Goroutines view's findings): the
+ * local file of a frame's file, or undefined when it has none here.
+ */
+export async function sourcePathMapper(): Promise<{ modules: WorkspaceModule[]; map: (frame: string | { function: string; file: string }) => string | undefined }> {
+  const [modules, env] = await Promise.all([workspaceModules(), localGoEnv()]);
+  const cache = new Map<string, string | undefined>();
+  /** A file alone, or a frame: its function's package is the fallback when the file's folder is unknown here. */
+  const map = (target: string | { function: string; file: string }): string | undefined => {
+    const frame = typeof target === 'string' ? { function: '', file: target } : target;
+    const key = `${frame.function}\u0000${frame.file}`;
+    if (!cache.has(key)) {
+      const mapped = mapSourcePath(frame.file, { modules, ...env, exists: existsSync });
+      cache.set(key, typeof mapped === 'string' ? mapped : mapByPackage(frame.function, frame.file, { modules, exists: existsSync }));
+    }
+    return cache.get(key);
+  };
+  return { modules, map };
+}
+
 /** Opens the frame's file at its line; resolves to a note for the user when it cannot. */
 export async function openFrameSource(fn: string, file: string, line: number): Promise<string | undefined> {
   const [modules, env] = await Promise.all([workspaceModules(), localGoEnv()]);
-  const mapped = mapSourcePath(file, { modules, ...env, exists: existsSync });
+  const recorded = mapSourcePath(file, { modules, ...env, exists: existsSync });
+  const mapped = typeof recorded === 'string' ? recorded : (mapByPackage(fn, file, { modules, exists: existsSync }) ?? recorded);
   if (typeof mapped !== 'string') {
     const note = `Can't map ${file === '' ? fn : file}: ${mapped.unmapped}`;
     void vscode.window.showWarningMessage(`Goroscope: ${note}`);

@@ -107,6 +107,7 @@ async function runCapture(feature: ServicesFeature, service: AttachedService, ki
       },
     );
     feature.log(`captured ${what} from ${service.config.name}: ${snapshot.sizeBytes} bytes, ${snapshot.url}`);
+    feature.captured(snapshot);
     return snapshot;
   } catch (err) {
     if ((err as { kind?: unknown }).kind === 'aborted') {

@@ -40,6 +40,9 @@ export class ServicesFeature implements vscode.Disposable {
   private readonly storeReady: Promise<SnapshotStore>;
   private openedStore: SnapshotStore | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly captureEmitter = new vscode.EventEmitter<Snapshot>();
+  /** Every completed capture (the capture commands' and "Profile this handler"'s): inline costs follow it. */
+  readonly onDidCapture = this.captureEmitter.event;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -51,7 +54,7 @@ export class ServicesFeature implements vscode.Disposable {
     this.tree = new ServicesTreeProvider(this.services, () => this.openedStore);
     this.statusBar = new ServiceStatusBar(this.services, this.tokens);
     const view = vscode.window.createTreeView(SERVICES_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
-    this.disposables.push(this.services, this.tree, this.statusBar, view);
+    this.disposables.push(this.services, this.tree, this.statusBar, view, this.captureEmitter);
 
     // Workspace storage keeps snapshots with the project they belong to; with no folder open, global storage.
     const base = context.storageUri ?? context.globalStorageUri;
@@ -85,6 +88,11 @@ export class ServicesFeature implements vscode.Disposable {
 
   attach(arg?: unknown): Promise<AttachedService | undefined> {
     return attachCommand({ services: this.services, tokens: this.tokens, log: (l) => this.log(l) }, arg);
+  }
+
+  /** Announces a stored capture to onDidCapture's listeners. */
+  captured(snapshot: Snapshot): void {
+    this.captureEmitter.fire(snapshot);
   }
 
   openSnapshot(snapshot: Snapshot): Promise<void> {

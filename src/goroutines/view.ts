@@ -1,0 +1,118 @@
+/**
+ * The Goroutines view's model from a clustered dump: the histogram, the groups with their
+ * standard-library flag, capped so a page never gets a 100,000-goroutine payload, and the filters the
+ * page applies. No vscode import, no DOM: the worker builds it, the page filters it.
+ */
+import type { FrameFinding, GoroutinesView, GroupView } from '../protocol/goroutinesView';
+import { isStandardFrame, packageOf } from './cluster';
+import type { GoroutineSummary, StackFrame } from './model';
+
+export interface ViewLimits {
+  /** Groups sent to the page (the rest are counted in groupsOmitted). */
+  maxGroups: number;
+  /** Goroutine ids kept per group. */
+  maxIds: number;
+}
+
+export const DEFAULT_VIEW_LIMITS: ViewLimits = { maxGroups: 2000, maxIds: 200 };
+
+export interface ViewSource {
+  title: string;
+  source: string;
+  /** Module paths of the workspace (from go.mod): their frames are user code even without a dot. */
+  userModules?: readonly string[];
+  canOpenSource?: boolean;
+}
+
+export function buildGoroutinesView(summary: GoroutineSummary, source: ViewSource, limits: ViewLimits = DEFAULT_VIEW_LIMITS): GoroutinesView {
+  const userModules = source.userModules ?? [];
+  const groups: GroupView[] = summary.groups.slice(0, limits.maxGroups).map((g) => ({
+    count: g.count,
+    state: g.state,
+    minWaitMinutes: g.minWaitMinutes,
+    maxWaitMinutes: g.maxWaitMinutes,
+    createdBy: g.createdBy,
+    lockedToThread: g.lockedToThread,
+    labels: g.labels,
+    frames: g.frames,
+    ids: g.ids.slice(0, limits.maxIds),
+    idsOmitted: Math.max(0, g.ids.length - limits.maxIds),
+    standardOnly: g.frames.every((f) => isStandardFrame(f, userModules)) && (g.createdBy === null || isStandardFrame(g.createdBy, userModules)),
+    findings: [],
+  }));
+  const states = Object.entries(summary.states)
+    .map(([state, count]) => ({ state, count }))
+    .sort((a, b) => b.count - a.count || a.state.localeCompare(b.state));
+  return {
+    title: source.title,
+    source: source.source,
+    total: summary.total,
+    truncated: summary.truncated,
+    states,
+    groups,
+    groupsOmitted: Math.max(0, summary.groups.length - limits.maxGroups),
+    findingsStatus: '',
+    canOpenSource: source.canOpenSource ?? false,
+  };
+}
+
+export interface GroupFilter {
+  /** Only groups in this state ('' or undefined: every state). */
+  state?: string;
+  /** Case-insensitive text matched against every frame's function, package and file, and the creator's. */
+  text?: string;
+  /** Hide groups made only of runtime and standard-library frames. */
+  hideStandard?: boolean;
+}
+
+/** The groups the page shows for a filter, in their order. */
+export function filterGroups<G extends Pick<GroupView, 'state' | 'frames' | 'createdBy' | 'standardOnly'>>(groups: readonly G[], filter: GroupFilter): G[] {
+  const text = filter.text?.trim().toLowerCase() ?? '';
+  return groups.filter((g) => {
+    if (filter.state && g.state !== filter.state) return false;
+    if (filter.hideStandard && g.standardOnly) return false;
+    if (text === '') return true;
+    const frames = g.createdBy ? [...g.frames, g.createdBy] : g.frames;
+    return frames.some((f) => f.function.toLowerCase().includes(text) || packageOf(f.function).toLowerCase().includes(text) || f.file.toLowerCase().includes(text));
+  });
+}
+
+/** A lint finding located in a local file (1-based lines, as `goroscope lint --format json` prints them). */
+export interface LocatedFinding {
+  file: string;
+  line: number;
+  endLine: number;
+  rule: string;
+  severity: string;
+  message: string;
+}
+
+/**
+ * Attaches findings to the group frames whose line they cover. `localPathOf` maps a frame (its file as the
+ * build machine printed it, its function) to the local file findings are reported in, or undefined.
+ * Returns how many findings were attached in all.
+ */
+export function linkFindings(groups: readonly GroupView[], findings: readonly LocatedFinding[], localPathOf: (frame: StackFrame) => string | undefined): number {
+  const byFile = new Map<string, LocatedFinding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  let linked = 0;
+  for (const group of groups) {
+    const attached: FrameFinding[] = [];
+    group.frames.forEach((frame, index) => {
+      const local = localPathOf(frame);
+      if (local === undefined) return;
+      for (const f of byFile.get(local) ?? []) {
+        if (frame.line >= f.line && frame.line <= f.endLine) {
+          attached.push({ frame: index, rule: f.rule, severity: f.severity, message: f.message, file: f.file, line: f.line });
+        }
+      }
+    });
+    group.findings = attached;
+    linked += attached.length;
+  }
+  return linked;
+}

@@ -1,0 +1,133 @@
+// The Goroutines view like a person uses it, driven through the real workbench after the suite has run:
+// "Show Goroutines" for the attached demo service, a saved .goroutines file opened (highlighted) and
+// "Analyze Goroutine Dump" on it. Assertions read the webview's DOM; screenshots land in the artifacts.
+import { copyFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * `ctx`: the driver's page, artifacts folder, workspace, service URL and its helpers (uiCheck,
+ * runCommand, runQuickOpen, dismissNotifications, waitUntil, sleep).
+ */
+export async function checkGoroutines(ctx) {
+  const { page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, sleep } = ctx;
+  const host = ctx.serviceUrl ? new URL(ctx.serviceUrl).host : '';
+  const shot = (name) => page.screenshot({ path: path.join(artifacts, name) });
+
+  await uiCheck('ui: F1 → "Goroscope: Show Goroutines" lists the demo\'s groups, the search select leak on top, with its finding', async () => {
+    if (!host) throw new Error('run.sh passed no --service-url');
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Goroscope: Show Goroutines');
+    const frame = await goroutinesFrame(page, waitUntil, `Goroutines · ${host}`, 30_000);
+    const top = frame.locator('.group[data-rank="0"]');
+    const state = (await top.locator('.g-state').innerText()).trim();
+    const fn = (await top.locator('.stack .frame .fn').first().innerText()).trim();
+    if (state !== 'select' || !/internal\/search\.\(\*Service\)\.Search\.func1$/.test(fn)) throw new Error(`the top group is [${state}] ${fn}`);
+    const counts = (await frame.locator('.group .g-count').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+    if (counts.some((c, i) => i > 0 && c > (counts[i - 1] ?? 0))) throw new Error(`groups are not sorted by count: ${counts.join(', ')}`);
+    if ((await frame.locator('.histogram .bar-row').count()) < 2) throw new Error('the state histogram has fewer than two states');
+    // The static finding where the goroutines wait (the workspace holds the demo's source).
+    await top.locator('.badge.finding').waitFor({ timeout: 30_000 });
+    const finding = await top.locator('.frame-finding').first().innerText();
+    if (!finding.includes('select-without-ctx-done')) throw new Error(`the top group's finding reads "${finding}"`);
+    await sleep(300);
+    await shot('goroutines-view.png');
+    // "Hide runtime-only groups" leaves only groups with user code.
+    const before = await frame.locator('.group').count();
+    await frame.locator('vscode-checkbox', { hasText: 'Hide runtime-only' }).click();
+    const after = await waitUntil('fewer groups', async () => {
+      const n = await frame.locator('.group').count();
+      return n < before ? n : undefined;
+    }, 5_000);
+    if (after < 1) throw new Error('hiding runtime-only groups hid every group');
+    await frame.locator('vscode-checkbox', { hasText: 'Hide runtime-only' }).click();
+  }, 'goroutines-view-failed.png', page);
+
+  await uiCheck('ui: a saved .goroutines file opens as a highlighted goroutine dump', async () => {
+    const dump = path.join(ctx.workspace, 'leaky-service.goroutines');
+    if (!existsSync(dump)) copyFileSync(path.join(ctx.repo, 'test', 'fixtures', 'goroutines', 'leaky-service.debug2.txt'), dump);
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await quickOpenExact(page, 'leaky-service.goroutines');
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="leaky-service.goroutines"]', { timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: 'Go Goroutine Dump' }).first().waitFor({ timeout: 10_000 });
+    // Highlighted: the first line's tokens (goroutine, id, state) get different token classes.
+    const classes = await waitUntil('coloured tokens', async () => {
+      const found = await page.locator('.editor-group-container.active .view-lines span[class^="mtk"]').evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+      return found.length >= 4 ? found : undefined;
+    }, 10_000);
+    if (classes.length < 4) throw new Error(`only ${classes.length} token colours`);
+    await shot('goroutine-dump-editor.png');
+  }, 'goroutine-dump-editor-failed.png', page);
+
+  await uiCheck('ui: F1 → "Goroscope: Analyze Goroutine Dump" opens the Goroutines view of the file', async () => {
+    await runCommand(page, 'Goroscope: Analyze Goroutine Dump');
+    const frame = await goroutinesFrame(page, waitUntil, 'Goroutines · leaky-service.goroutines', 30_000);
+    const total = await frame.locator('.facts .total').innerText();
+    if (total.trim() !== '356 goroutines') throw new Error(`the view counts "${total}"`);
+    const top = frame.locator('.group[data-rank="0"]');
+    if ((await top.locator('.g-count').innerText()).trim() !== '320') throw new Error('the top group is not the 320 search goroutines');
+    // The dump was built in /tmp/leaky: its frames map to the workspace copy through their package.
+    await top.locator('.badge.finding').waitFor({ timeout: 30_000 });
+    await page.mouse.move(700, 840); // no toolbar tooltip over the page's title
+    await sleep(300);
+    await shot('goroutine-dump-analyzed.png');
+  }, 'goroutine-dump-analyzed-failed.png', page);
+
+  await checkLeakWatch(ctx);
+}
+
+/** Ctrl+P, the file's name, and a click on the row whose label is exactly that name (not the first fuzzy match). */
+async function quickOpenExact(page, fileName) {
+  await page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(fileName);
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: fileName }) }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+}
+
+/** The webview frame of the Goroutines page whose title is `title`. */
+async function goroutinesFrame(page, waitUntil, title, timeoutMs) {
+  return waitUntil(`a Goroutines page titled "${title}"`, async () => {
+    for (const frame of page.frames()) {
+      const found = await frame.locator('.goroutines-app h1', { hasText: title }).count().catch(() => 0);
+      if (found > 0 && (await frame.locator('.group').count().catch(() => 0)) > 0) return frame;
+    }
+    return undefined;
+  }, timeoutMs);
+}
+
+/**
+ * "Watch for Leaks" from the palette on the attached demo: the page fills in as snapshots arrive, ranks
+ * the search goroutines, draws the series; Stop ends it and keeps the snapshots. The suite set the
+ * interval to 1 s (goroscope.leaks.watchIntervalSeconds) so this takes seconds, not minutes.
+ */
+export async function checkLeakWatch(ctx) {
+  const { page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, sleep } = ctx;
+  await uiCheck('ui: F1 → "Goroscope: Watch for Leaks" ranks the search goroutines, draws trends, and Stop keeps the snapshots', async () => {
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await runCommand(page, 'Goroscope: Watch for Leaks');
+    await page.locator('.notification-toast', { hasText: 'watching' }).first().waitFor({ timeout: 15_000 });
+    const frame = await waitUntil('the leak-watch page', async () => {
+      for (const f of page.frames()) if ((await f.locator('.watch-app h1').count().catch(() => 0)) > 0) return f;
+      return undefined;
+    }, 20_000);
+    const top = frame.locator('.suspect.goroutines').first();
+    await top.waitFor({ timeout: 30_000 });
+    const fn = await top.locator('.fn').innerText();
+    if (!/internal\/search\.\(\*Service\)\.Search\.func1$/.test(fn.trim())) throw new Error(`the top goroutine suspect is ${fn}`);
+    if ((await top.locator('svg.chart polyline').count()) !== 1) throw new Error('the suspect has no trend chart');
+    if ((await frame.locator('.series svg.chart polyline').count()) < 3) throw new Error('fewer than three time series are drawn');
+    await sleep(500);
+    await page.screenshot({ path: path.join(artifacts, 'leak-watch.png') });
+    const taken = await frame.locator('.snapshot-list li').count();
+    await frame.locator('vscode-button', { hasText: 'Stop watching' }).click();
+    await frame.locator('.facts', { hasText: 'stopped' }).waitFor({ timeout: 15_000 });
+    if ((await frame.locator('.snapshot-list li').count()) < taken) throw new Error('stopping lost snapshots');
+  }, 'leak-watch-failed.png', page);
+}

@@ -1,0 +1,127 @@
+// The Goroutines view as a user meets it, inside a real VS Code: for the attached demo service
+// (examples/leaky-service, GOROSCOPE_E2E_SERVICE_URL) and for a saved dump file (*.goroutines, the
+// go-goroutines language). The e2e driver then runs the same commands from the palette and checks the
+// webview (test/e2e/steps/goroutines.mjs).
+import * as assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ShownGoroutines } from '../../src/extension/goroutines/showGoroutines';
+import type { WatchRun } from '../../src/extension/goroutines/watchLeaks';
+import type { AttachedService } from '../../src/extension/services/attachedServices';
+import type { Snapshot } from '../../src/services/snapshotStore';
+import { EXTENSION_ID, fixtureUri } from './workspace';
+
+const serviceUrl = process.env.GOROSCOPE_E2E_SERVICE_URL;
+const SEARCH_LEAK = /leaky-service\/internal\/search\.\(\*Service\)\.Search\.func1$/;
+
+suite('goroutines', () => {
+  let serviceName = '';
+  let dumpUri: vscode.Uri;
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    await extension.activate();
+    // A saved dump, as a user keeps one: the demo service's, in the workspace under a .goroutines name.
+    dumpUri = fixtureUri('leaky-service.goroutines');
+    copyFileSync(path.join(extension.extensionPath, 'test', 'fixtures', 'goroutines', 'leaky-service.debug2.txt'), dumpUri.fsPath);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (serviceName) await vscode.commands.executeCommand('goroscope.services.detach', serviceName);
+    // The driver's leak-watch step then watches from the palette: a snapshot a second, not every 10 s.
+    await vscode.workspace.getConfiguration('goroscope.leaks').update('watchIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  test('Show Goroutines for the attached service: the search select leak is the top group, with its static finding', async function () {
+    this.timeout(60_000);
+    assert.ok(serviceUrl, 'GOROSCOPE_E2E_SERVICE_URL is not set: run this suite through npm run test:e2e');
+    const attached = await vscode.commands.executeCommand<AttachedService | undefined>('goroscope.services.attach', serviceUrl);
+    assert.ok(attached);
+    serviceName = attached.config.name;
+    const shown = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.show', { service: serviceName });
+    assert.ok(shown, 'the command resolved to the view it opened');
+    const top = shown.view.groups[0];
+    assert.ok(top);
+    assert.equal(top.state, 'select');
+    assert.match(top.frames[0]?.function ?? '', SEARCH_LEAK);
+    assert.equal(top.count, Math.max(...shown.view.groups.map((g) => g.count)));
+    assert.equal(top.standardOnly, false);
+    assert.match(shown.view.source, /labels from debug=1/);
+    assert.deepEqual(top.labels, { route: '/search' }, 'pprof labels joined from debug=1');
+    // The workspace holds the service's source (leaky-service/go.mod): the select the goroutines wait in is flagged.
+    const withFindings = await shown.withFindings;
+    const findings = withFindings.groups[0]?.findings ?? [];
+    assert.ok(
+      findings.some((f) => f.rule === 'select-without-ctx-done' && f.frame === 0 && f.line === top.frames[0]?.line && f.file.endsWith(path.join('internal', 'search', 'search.go'))),
+      `${withFindings.findingsStatus} ${JSON.stringify(findings)}`,
+    );
+  });
+
+  test('a goroutine snapshot from the Services view shows in the Goroutines view too; other kinds are refused', async function () {
+    this.timeout(30_000);
+    assert.ok(serviceName);
+    const snapshot = await vscode.commands.executeCommand<Snapshot | undefined>('goroscope.services.captureGoroutine', { service: serviceName, open: false });
+    assert.ok(snapshot);
+    const heap = await vscode.commands.executeCommand<Snapshot | undefined>('goroscope.services.captureHeap', { service: serviceName, open: false, sampleIndex: 'inuse_space' });
+    try {
+      const shown = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.show', { snapshotId: snapshot.id });
+      assert.ok(shown);
+      // debug=0 stacks keep the runtime's own frames (runtime.gopark, selectgo) above the user's.
+      assert.match(shown.view.groups[0]?.frames.find((f) => !f.function.startsWith('runtime.'))?.function ?? '', SEARCH_LEAK);
+      assert.equal(shown.view.states[0]?.state, 'unknown', 'a debug=0 profile has no states');
+      assert.ok(heap);
+      assert.equal(await vscode.commands.executeCommand('goroscope.goroutines.show', { snapshotId: heap.id }), undefined);
+    } finally {
+      // The live-pprof suite counts the snapshots it takes: leave none behind.
+      for (const s of [snapshot, heap]) if (s) await vscode.commands.executeCommand('goroscope.snapshots.delete', s.id, { confirmed: true });
+    }
+  });
+
+  test('a .goroutines file opens in the go-goroutines language', async () => {
+    const document = await vscode.workspace.openTextDocument(dumpUri);
+    assert.equal(document.languageId, 'go-goroutines');
+  });
+
+  test('Analyze Goroutine Dump on the active editor and on a selection', async function () {
+    this.timeout(30_000);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dumpUri));
+    const whole = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.analyzeDump');
+    assert.ok(whole);
+    assert.equal(whole.view.total, 356);
+    assert.equal(whole.view.groups[0]?.count, 320);
+    assert.match(whole.view.groups[0]?.frames[0]?.function ?? '', SEARCH_LEAK);
+    // The first goroutine's lines only (a dump pasted in the middle of a log is analyzed the same way).
+    const firstBlank = editor.document.getText().split('\n').findIndex((l) => l.trim() === '');
+    editor.selection = new vscode.Selection(0, 0, firstBlank, 0);
+    const selected = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.analyzeDump');
+    assert.ok(selected);
+    assert.equal(selected.view.total, 1);
+    assert.equal(selected.view.states[0]?.state, 'running');
+    assert.match(selected.view.title, /\(selection\)/);
+  });
+
+  test('Analyze Goroutine Dump on text that holds no dump says so and opens nothing', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'just a log line\nand another\n' });
+    await vscode.window.showTextDocument(doc);
+    const shown = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.analyzeDump');
+    assert.equal(shown, undefined);
+  });
+
+  test('Watch for Leaks ranks the search goroutines as a suspect over a few snapshots', async function () {
+    this.timeout(60_000);
+    assert.ok(serviceName);
+    const run = await vscode.commands.executeCommand<WatchRun | undefined>('goroscope.leaks.watch', { service: serviceName, intervalSeconds: 1, maxSnapshots: 4 });
+    assert.ok(run);
+    const done = await run.done;
+    assert.equal(done.running, false);
+    assert.equal(done.snapshots.length, 4);
+    assert.ok(done.series.goroutines.every((n) => typeof n === 'number' && n > 0));
+    const goroutineSuspects = done.suspects.filter((s) => s.kind === 'goroutines');
+    assert.match(goroutineSuspects[0]?.function ?? '(none)', /internal\/search\.\(\*Service\)\.Search\.func1$/, JSON.stringify(done.suspects.map((s) => s.function)));
+    assert.ok((goroutineSuspects[0]?.trend.length ?? 0) >= 3);
+  });
+});
