@@ -251,7 +251,7 @@ function heapSuspects(snapshots: readonly LeakSnapshot[], userModules: readonly 
     const half = Math.max(1, Math.floor(d.length / 2));
     const early = mean(d.slice(0, half));
     const late = mean(d.slice(-half));
-    if (late <= 0 || late < early * 0.25) continue;
+    if (late <= 0 || late < early * 0.15) continue;
     const frame = perSnapshot.find((m) => m.has(name))?.get(name)?.frame ?? { name, file: '', line: 0 };
     const consistency = rises / d.length;
     const inUserCode = !isStandardFrame({ function: name, file: frame.file, line: frame.line }, userModules);

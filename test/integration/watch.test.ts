@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { findLeakSuspects, type LeakReport } from '../../src/leaks/suspects';
+import { findLeakSuspects, inuseBySite, type LeakReport, type LeakSnapshot } from '../../src/leaks/suspects';
 import { takeLeakSnapshot, watchService } from '../../src/leaks/watch';
 import { buildLeakyService, startLeakyService, type LeakyService } from './leakyService';
 
@@ -10,6 +10,7 @@ import { buildLeakyService, startLeakyService, type LeakyService } from './leaky
 let service: LeakyService;
 let cleanup: () => void = () => undefined;
 let report: LeakReport;
+let snapshots: LeakSnapshot[] = [];
 
 before(async () => {
   const built = await buildLeakyService();
@@ -17,7 +18,7 @@ before(async () => {
   service = await startLeakyService(built.binary, ['-traffic', '20', '-catalog-cache', '16', '-health-interval', '0']);
   // Let the small cache fill before the first snapshot.
   await new Promise((r) => setTimeout(r, 3000));
-  const snapshots = await watchService(service.pprof, { intervalSeconds: 1.5, count: 6 });
+  snapshots = await watchService(service.pprof, { intervalSeconds: 2, count: 7 });
   report = findLeakSuspects(snapshots, ['example.com/leaky-service']);
 });
 
@@ -26,11 +27,11 @@ after(async () => {
   cleanup();
 });
 
-test('watch: six snapshots with goroutines, heap and memstats, series filled', () => {
-  assert.equal(report.snapshots, 6);
-  assert.equal(report.series.goroutines.filter((x) => x !== null).length, 6);
-  assert.equal(report.series.heapInuse.filter((x) => x !== null).length, 6);
-  assert.ok((report.series.goroutines[5] ?? 0) > (report.series.goroutines[0] ?? 0), JSON.stringify(report.series.goroutines));
+test('watch: seven snapshots with goroutines, heap and memstats, series filled', () => {
+  assert.equal(report.snapshots, 7);
+  assert.equal(report.series.goroutines.filter((x) => x !== null).length, 7);
+  assert.equal(report.series.heapInuse.filter((x) => x !== null).length, 7);
+  assert.ok((report.series.goroutines[6] ?? 0) > (report.series.goroutines[0] ?? 0), JSON.stringify(report.series.goroutines));
 });
 
 test('watch: the leaking search goroutines are the top goroutine suspect', () => {
@@ -42,7 +43,9 @@ test('watch: the leaking search goroutines are the top goroutine suspect', () =>
 
 test('watch: the session store is the top heap suspect', () => {
   const top = report.suspects.find((s) => s.kind === 'heap');
-  assert.ok(top, JSON.stringify(report.suspects.map((s) => s.function)));
+  // On failure, say what the heap snapshots held for the session store, and what went wrong.
+  const trend = snapshots.map((s) => (s.heap ? [...inuseBySite(s.heap, ['example.com/leaky-service'])].find(([k]) => k.endsWith('sessions.(*Store).Create'))?.[1].bytes ?? 0 : null));
+  assert.ok(top, `suspects ${JSON.stringify(report.suspects.map((s) => s.function))}; Store.Create in use per snapshot ${JSON.stringify(trend)}; problems ${JSON.stringify(snapshots.map((s) => s.problems))}`);
   assert.match(top.function, /internal\/sessions\.\(\*Store\)\.Create$/);
   assert.ok(top.growth > 1 << 20, `growth ${top.growth}`);
 });
