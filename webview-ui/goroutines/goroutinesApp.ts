@@ -6,23 +6,18 @@
  */
 import { filterGroups, type GroupFilter } from '../../src/goroutines/view';
 import type { StackFrame } from '../../src/goroutines/model';
-import {
-  MessageType,
-  type FromGoroutinesPageMessage,
-  type GoroutinesView,
-  type GroupView,
-  type MessageHandler,
-  type ToGoroutinesPageMessage,
-} from '../../src/protocol/panel';
+import { MessageType, type GoroutinesView, type GroupView, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
 import { checkbox, dropdown, textField } from '../toolkit';
 import { el, linkButton, plural, shortLocation, waitRange } from './dom';
 
-export type GoroutinesRpc = MessageHandler<FromGoroutinesPageMessage, ToGoroutinesPageMessage>;
+import { PageApp, type GoroutinesRpc } from './pageApp';
+
+export type { GoroutinesRpc } from './pageApp';
 
 /** Groups drawn at once; the rest wait for a narrower filter (a dump can hold thousands). */
 const MAX_SHOWN = 300;
 
-export class GoroutinesApp {
+export class GoroutinesApp extends PageApp {
   private view: GoroutinesView | undefined;
   private readonly filter: GroupFilter = { state: '', text: '', hideStandard: false };
   private readonly header = el('header', 'g-header');
@@ -31,13 +26,10 @@ export class GoroutinesApp {
   private readonly textFilter = textField('Function or package', { title: 'Only groups with a frame whose function, package or file contains this text' });
   private readonly hideStandard = checkbox('Hide runtime-only groups', 'Hide groups made only of runtime and standard-library frames');
   private readonly shown = el('span', 'share');
-  private readonly message = el('div', 'message');
   private readonly list = el('div', 'groups');
 
-  constructor(
-    root: HTMLElement,
-    private readonly rpc: GoroutinesRpc,
-  ) {
+  constructor(root: HTMLElement, rpc: GoroutinesRpc) {
+    super(rpc);
     root.replaceChildren();
     root.classList.add('goroutines-app');
     const toolbar = el('div', 'toolbar');
@@ -57,16 +49,9 @@ export class GoroutinesApp {
     });
   }
 
-  async start(): Promise<void> {
-    try {
-      this.handleEvent(await this.rpc.sendRequest({ type: MessageType.GoroutinesReady }, 120_000));
-    } catch (err) {
-      this.showMessage(err instanceof Error ? err.message : String(err), 'error');
-    }
-  }
 
   /** A message from the host: the view, first or with its findings. */
-  handleEvent(message: ToGoroutinesPageMessage): void {
+  override handleEvent(message: ToGoroutinesPageMessage): void {
     if (message.type === MessageType.Goroutines) this.show(message.view);
     else if (message.type === MessageType.Error) this.showMessage(message.message, 'error');
   }
@@ -185,19 +170,7 @@ export class GoroutinesApp {
     return link;
   }
 
-  private async openSource(fn: string, file: string, line: number): Promise<void> {
-    try {
-      const done = await this.rpc.sendRequest({ type: MessageType.OpenSource, function: fn, file, line });
-      if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
-    } catch (err) {
-      this.showMessage(err instanceof Error ? err.message : String(err), 'error');
-    }
-  }
 
-  private showMessage(text: string, kind: 'error' | 'info'): void {
-    this.message.className = `message ${kind}`;
-    this.message.textContent = text;
-  }
 }
 
 /** The frame a reader looks for first: the innermost that is not runtime, else the innermost. */

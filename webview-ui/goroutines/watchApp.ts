@@ -9,20 +9,17 @@ import { MessageType, type WatchView, type ToGoroutinesPageMessage } from '../..
 import { button } from '../toolkit';
 import { lineChart } from './chart';
 import { el, linkButton, shortLocation } from './dom';
-import type { GoroutinesRpc } from './goroutinesApp';
+import { PageApp, type GoroutinesRpc } from './pageApp';
 
-export class WatchApp {
+export class WatchApp extends PageApp {
   private readonly header = el('header', 'g-header');
   private readonly stopButton = button('Stop watching', { title: 'Stop taking snapshots; the ones taken stay' });
-  private readonly message = el('div', 'message');
   private readonly series = el('section', 'series');
   private readonly suspects = el('section', 'suspects');
   private readonly snapshots = el('section', 'snapshots');
 
-  constructor(
-    root: HTMLElement,
-    private readonly rpc: GoroutinesRpc,
-  ) {
+  constructor(root: HTMLElement, rpc: GoroutinesRpc) {
+    super(rpc);
     root.replaceChildren();
     root.classList.add('goroutines-app', 'watch-app');
     const toolbar = el('div', 'toolbar');
@@ -31,15 +28,8 @@ export class WatchApp {
     this.stopButton.addEventListener('click', () => void this.stop());
   }
 
-  async start(): Promise<void> {
-    try {
-      this.handleEvent(await this.rpc.sendRequest({ type: MessageType.GoroutinesReady }, 120_000));
-    } catch (err) {
-      this.showMessage(err instanceof Error ? err.message : String(err), 'error');
-    }
-  }
 
-  handleEvent(message: ToGoroutinesPageMessage): void {
+  override handleEvent(message: ToGoroutinesPageMessage): void {
     if (message.type === MessageType.Watch) this.show(message.watch);
     else if (message.type === MessageType.Error) this.showMessage(message.message, 'error');
   }
@@ -50,7 +40,7 @@ export class WatchApp {
       const done = await this.rpc.sendRequest({ type: MessageType.StopWatch });
       if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
     } catch (err) {
-      this.showMessage(err instanceof Error ? err.message : String(err), 'error');
+      this.showError(err);
     }
   }
 
@@ -100,7 +90,7 @@ export class WatchApp {
     head.append(el('span', 'badge', suspect.kind === 'heap' ? 'heap' : 'goroutines'));
     if (suspect.confirmed) head.append(el('span', 'badge confirmed', 'confirmed leaked (goroutineleak)'));
     head.append(el('span', 'fn', suspect.function));
-    if (suspect.file) head.append(el('span', undefined, ' '), linkButton(shortLocation(suspect.file, suspect.line), `Open ${suspect.file}:${suspect.line}`, () => void this.openSource(suspect)));
+    if (suspect.file) head.append(el('span', undefined, ' '), linkButton(shortLocation(suspect.file, suspect.line), `Open ${suspect.file}:${suspect.line}`, () => void this.openSource(suspect.function, suspect.file, suspect.line)));
     const growth = suspect.unit === 'bytes' ? formatValue(suspect.growth, 'bytes') : `${suspect.growth.toLocaleString('en-US')} goroutines`;
     head.append(el('span', 'growth', `+${growth}${suspect.state ? ` · ${suspect.state}` : ''} · score ${suspect.score.toFixed(1)}`));
     const trend = lineChart(suspect.trend, { width: 120, height: 28, label: `${suspect.function}: ${suspect.trend.join(', ')}`, className: 'trend' });
@@ -112,17 +102,5 @@ export class WatchApp {
     return item;
   }
 
-  private async openSource(suspect: Suspect): Promise<void> {
-    try {
-      const done = await this.rpc.sendRequest({ type: MessageType.OpenSource, function: suspect.function, file: suspect.file, line: suspect.line });
-      if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
-    } catch (err) {
-      this.showMessage(err instanceof Error ? err.message : String(err), 'error');
-    }
-  }
 
-  private showMessage(text: string, kind: 'error' | 'info'): void {
-    this.message.className = `message ${kind}`;
-    this.message.textContent = text;
-  }
 }
