@@ -125,5 +125,8 @@ await import('./pprof.mjs');
 // 4. First paint of that profile's flame graph in Chromium (bench/flamePaint.mjs).
 await import('./flamePaint.mjs');
 
+// 4b. Peak memory of the extension host while the panel opens that profile (bench/hostMemory.mjs).
+await import('./hostMemory.mjs');
+
 // 5. Parse and cluster a 100,000-goroutine dump (bench/goroutines.mjs).
 await import('./goroutines.mjs');

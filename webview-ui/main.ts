@@ -40,7 +40,7 @@ const root = document.getElementById('app');
 if (root) {
   const data = document.getElementById('goroscope-report');
   const page = root.dataset.view;
-  if (data) startReport(root, data.textContent ?? '');
+  if (data) void startReport(root, data.textContent ?? '');
   else if (page === 'goroutines' || page === 'watch') {
     const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
     startGoroutinesPage(root, page, (m) => vscode.postMessage(m));

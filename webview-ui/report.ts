@@ -2,7 +2,8 @@
  * report.html: the panel's UI over profiles embedded in the page, one tab per input, with an
  * in-page host answering the same protocol the extension answers (no network, no VS Code).
  */
-import type { Profile } from '../src/pprof/model';
+import { decodeUngzipped, isGzip } from '../src/pprof/decodeProto';
+import type { PackedProfile } from '../src/pprof/packed';
 import {
   dispatchRequest,
   MessageHandler,
@@ -15,12 +16,7 @@ import { ProfileSession } from '../src/extension/panel/session';
 import { ProfileApp } from './app';
 import { ReportEngine } from './reportEngine';
 
-/** The JSON block report.ts (the CLI command) writes into the page. */
-export interface ReportData {
-  version: 1;
-  generatedAt: string;
-  profiles: Array<{ title: string; profile: Profile }>;
-}
+import type { ReportData } from '../src/protocol/report';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -29,18 +25,53 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
   return e;
 }
 
-export function startReport(root: HTMLElement, json: string): void {
-  let data: ReportData;
+/** The embedded profiles, decoded with the same core the extension uses. */
+async function loadProfiles(json: string): Promise<Array<{ title: string; profile: PackedProfile }>> {
+  const data = JSON.parse(json) as ReportData;
+  if (data.version !== 2) throw new Error(`this report was written by another version of goroscope (format ${String(data.version)})`);
+  if (!Array.isArray(data.profiles) || data.profiles.length === 0) throw new Error('the report holds no profiles');
+  const profiles = [];
+  for (const p of data.profiles) {
+    const bytes = fromBase64(p.base64);
+    try {
+      profiles.push({ title: p.title, profile: decodeUngzipped(isGzip(bytes) ? await gunzip(bytes) : bytes) });
+    } catch (err) {
+      throw new Error(`${p.title}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return profiles;
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The browser's own gunzip: no request leaves the page (the stream is built from memory). */
+async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   try {
-    data = JSON.parse(json) as ReportData;
-    if (!Array.isArray(data.profiles) || data.profiles.length === 0) throw new Error('the report holds no profiles');
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch {
+    throw new Error('truncated or corrupt gzip data: the embedded profile is incomplete');
+  }
+}
+
+export async function startReport(root: HTMLElement, json: string): Promise<void> {
+  root.textContent = 'Loading the report…';
+  let profiles: Array<{ title: string; profile: PackedProfile }>;
+  try {
+    profiles = await loadProfiles(json);
   } catch (err) {
     root.textContent = `This report cannot be shown: ${err instanceof Error ? err.message : String(err)}`;
     return;
   }
+  root.textContent = '';
   document.body.classList.add('report');
   const engine = new ReportEngine();
-  const entries = data.profiles.map((p, i) => ({ id: String(i), title: p.title, summary: engine.add(p.profile) }));
+  const entries = profiles.map((p, i) => ({ id: String(i), title: p.title, summary: engine.add(p.profile) }));
 
   const tabs = el('nav', 'tabs');
   tabs.setAttribute('role', 'tablist');

@@ -18,7 +18,7 @@ export class ReportEngine implements ProfileEngine {
   private readonly trees = new Map<number, CallTree>();
 
   /** Makes an embedded profile available; returns what `open` returns in the worker. */
-  add(profile: Profile): ProfileSummary {
+  add(profile: Profile | PackedProfile): ProfileSummary {
     const packed = packProfile(profile);
     const profileId = this.nextId++;
     this.profiles.set(profileId, packed);

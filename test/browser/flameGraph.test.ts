@@ -10,7 +10,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readAssets, reportHtml } from '../../src/cli/commands/report';
-import { decodeProfile } from '../../src/pprof/decode';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -22,7 +21,7 @@ const HOSTILE = {
   file: '/src/"><svg onload=alert(2)>.go',
 };
 
-const fixture = (name: string) => decodeProfile(readFileSync(path.resolve('test/fixtures/pprof', name)));
+const fixture = (name: string) => readFileSync(path.resolve('test/fixtures/pprof', name));
 
 describe('report.html in Chromium', () => {
   let browser: Browser;
@@ -35,7 +34,7 @@ describe('report.html in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-report-'));
     const file = path.join(dir, 'report.html');
-    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', profile: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', profile: fixture('heap-2.pb.gz') }], readAssets(path.resolve('dist'))));
+    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', bytes: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }], readAssets(path.resolve('dist'))));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'dark' });
     page.on('dialog', (d) => {
@@ -157,5 +156,21 @@ describe('report.html in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-heap.png') });
     assert.deepEqual(requests, []);
     assert.deepEqual(errors, [], 'no page errors and no CSP violations');
+  });
+
+  it('says once, as text, when an embedded profile cannot be decoded', async () => {
+    const file = path.join(dir, 'tampered.html');
+    const tampered = Buffer.from(fixture('heap-2.pb.gz').subarray(0, 300));
+    writeFileSync(file, reportHtml([{ title: '<b>cut</b>.pb.gz', bytes: tampered }], readAssets(path.resolve('dist'))));
+    const other = await browser.newPage();
+    const pageErrors: string[] = [];
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    await other.goto(`file://${file}`);
+    await other.waitForFunction(() => document.body.textContent?.includes('cannot be shown'));
+    const text = (await other.locator('body').textContent())?.trim();
+    assert.match(text ?? '', /^This report cannot be shown: <b>cut<\/b>\.pb\.gz: truncated or corrupt gzip data/);
+    assert.equal(await other.locator('body b').count(), 0, 'the title is text');
+    assert.deepEqual(pageErrors, []);
+    await other.close();
   });
 });

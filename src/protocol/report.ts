@@ -1,0 +1,15 @@
+/**
+ * The data block `goroscope report` writes into report.html (`<script type="application/json"
+ * id="goroscope-report">`) and the page reads: one entry per profile, its bytes as captured.
+ */
+export interface ReportData {
+  version: 2;
+  generatedAt: string;
+  profiles: ReportProfile[];
+}
+
+export interface ReportProfile {
+  title: string;
+  /** The profile.proto bytes (gzipped or not), base64. */
+  base64: string;
+}
