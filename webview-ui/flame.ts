@@ -58,6 +58,16 @@ function hasTruncated(node: ChartNode): boolean {
   return false;
 }
 
+/**
+ * A box's width. Comparing, it is the node's value in both profiles together (|now| + |base|): a path
+ * that exists only in the base still shows, coloured as shrinkage, and widths still add up from children
+ * to parents. Otherwise it is the node's value.
+ */
+function widthOf(node: ChartNode, comparing: boolean): number {
+  if (!comparing) return node.total;
+  return Math.abs(node.total) + Math.abs(node.total - (node.delta ?? 0));
+}
+
 function pathOf(node: HierarchyNode<ChartNode>): ChartNode[] {
   const path: ChartNode[] = [];
   for (let n: HierarchyNode<ChartNode> | null = node; n; n = n.parent) path.push(n.data);
@@ -95,7 +105,7 @@ export class FlameView {
       .selfValue(false)
       .sort(true)
       .getName((d) => labelOf(d.data))
-      .getValue((d) => ('data' in d ? (d as HierarchyNode<ChartNode>).value : (d as ChartNode).total))
+      .getValue((d) => ('data' in d ? (d as HierarchyNode<ChartNode>).value : widthOf(d as ChartNode, opts.comparing)))
       .getChildren((d) => (d as { children?: unknown[] }).children)
       .setLabelHandler((d) => labelOf(d.data))
       .setDetailsHandler(() => {})

@@ -1,14 +1,17 @@
 /**
  * The flame-graph page in a real browser (Debian's Chromium through playwright-core), as report.html:
  * hostile profile strings show as text and run nothing, search highlights, zoom and reset work, and
- * the page makes no request. Screenshots land in test/e2e/artifacts/.
+ * comparing shows growth and shrinkage (paths only the base has included), a report whose data is
+ * damaged says so, and the page makes no request. Screenshots land in test/e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Profile } from 'pprof-format';
 import { readAssets, reportHtml } from '../../src/cli/commands/report';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,6 +25,19 @@ const HOSTILE = {
 };
 
 const fixture = (name: string) => readFileSync(path.resolve('test/fixtures/pprof', name));
+const STORE = 'example.com/leaky-service/internal/sessions.(*Store).Create';
+
+/** heap-2 as it would have been before the session store held anything: its samples under Store.Create dropped. */
+function withoutSessionStore(): Buffer {
+  const profile = Profile.decode(gunzipSync(fixture('heap-2.pb.gz')));
+  const storeFunctions = new Set(profile.function.filter((f) => profile.stringTable.strings[Number(f.name)] === STORE).map((f) => f.id));
+  const storeLocations = new Set(profile.location.filter((l) => l.line.some((line) => storeFunctions.has(line.functionId))).map((l) => l.id));
+  assert.equal(storeLocations.size, 1);
+  const before = profile.sample.length;
+  profile.sample = profile.sample.filter((sample) => !sample.locationId.some((id) => storeLocations.has(id)));
+  assert.ok(profile.sample.length < before);
+  return gzipSync(profile.encode());
+}
 
 describe('report.html in Chromium', () => {
   let browser: Browser;
@@ -34,7 +50,7 @@ describe('report.html in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-report-'));
     const file = path.join(dir, 'report.html');
-    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', bytes: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }], readAssets(path.resolve('dist'))));
+    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', bytes: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }, { title: 'before-sessions.pb.gz', bytes: withoutSessionStore() }], readAssets(path.resolve('dist'))));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'dark' });
     page.on('dialog', (d) => {
@@ -156,6 +172,35 @@ describe('report.html in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-heap.png') });
     assert.deepEqual(requests, []);
     assert.deepEqual(errors, [], 'no page errors and no CSP violations');
+  });
+
+  it('compares with another profile: a path only the base has still shows, coloured as shrinkage', async () => {
+    await page.locator('.tab', { hasText: 'before-sessions.pb.gz' }).click();
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('before-sessions.pb.gz'));
+    await page.waitForSelector('.d3-flame-graph g.frame');
+    const storeFrame = page.locator(`g.frame[name="${STORE.replace(/^.*\//, '')}"]`); // labels drop the module path
+    const store = storeFrame.locator('rect');
+    assert.equal(await store.count(), 0, 'not in this profile');
+    await page.locator('vscode-button', { hasText: 'Compare…' }).click();
+    const dropdown = page.locator('vscode-dropdown[title="Base profile to compare against"]');
+    await dropdown.waitFor({ state: 'visible' });
+    await dropdown.click();
+    await dropdown.locator('vscode-option', { hasText: 'heap-2.pb.gz' }).click();
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('compared with heap-2.pb.gz'));
+    await page.waitForTimeout(300);
+    // The base's session store (8 MB of its 11.5) is not in this profile at all, yet it shows, as shrinkage.
+    const width = Number(await store.getAttribute('width'));
+    const graphWidth = Number(await page.locator('svg.d3-flame-graph').getAttribute('width'));
+    assert.ok(width > graphWidth * 0.5, `base-only path drawn ${width} px of ${graphWidth}`);
+    const shrank = await store.getAttribute('fill');
+    const unchanged = await page.locator('g.frame[name="unicode.init"] rect').getAttribute('fill');
+    assert.notEqual(shrank, unchanged, 'the shrinking path is coloured, an unchanged one is not');
+    const tip = page.locator('.tooltip');
+    await storeFrame.hover();
+    await tip.waitFor({ state: 'visible' });
+    assert.match((await tip.textContent()) ?? '', /Cum0 B \(0\.0%\)Change−7\.98 MB vs base/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-compare.png') });
+    assert.deepEqual(errors, []);
   });
 
   it('says once, as text, when an embedded profile cannot be decoded', async () => {
