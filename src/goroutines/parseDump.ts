@@ -18,6 +18,9 @@ const WAIT = /^(\d+) minutes?$/;
 const BUBBLE = /^synctest bubble (\d+)$/;
 const FLAG_SUFFIX = / \((scan|leaked|durable)\)$/;
 
+/** Shared by every goroutine without ancestors (nearly all): one array less per goroutine. Never pushed to. */
+const NO_ANCESTORS: number[] = [];
+
 export class DumpParseError extends Error {
   override name = 'DumpParseError';
 }
@@ -181,7 +184,7 @@ export function parseGoroutineDump(text: string): GoroutineDump {
           elidedFrames: 0,
           createdBy: null,
           stackUnavailable: false,
-          ancestors: [],
+          ancestors: NO_ANCESTORS,
         };
         continue;
       }
@@ -241,6 +244,7 @@ export function parseGoroutineDump(text: string): GoroutineDump {
     if (line.startsWith('[originating from goroutine ')) {
       const a = ANCESTOR.exec(line);
       if (a) {
+        if (g.ancestors === NO_ANCESTORS) g.ancestors = [];
         g.ancestors.push(Number(a[1]));
         inAncestor = true;
         continue;
