@@ -24,6 +24,18 @@ export class GoroutinesWorker {
     return this.call('watchSnapshot', body);
   }
 
+  watchStart(body: Body<'watchStart'>): Promise<GoroutinesWorkerResults['watchStart']> {
+    return this.call('watchStart', body);
+  }
+
+  watchResume(body: Body<'watchResume'>): Promise<GoroutinesWorkerResults['watchResume']> {
+    return this.call('watchResume', body);
+  }
+
+  watchList(body: Body<'watchList'>): Promise<GoroutinesWorkerResults['watchList']> {
+    return this.call('watchList', body);
+  }
+
   watchClose(watchId: number): Promise<null> {
     return this.call('watchClose', { watchId });
   }

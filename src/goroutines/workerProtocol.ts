@@ -1,5 +1,6 @@
 /** Requests and replies between the extension host and dist/goroutinesWorker.js (worker.ts). */
 import type { LeakReport } from '../leaks/suspects';
+import type { StoredWatchInfo, WatchMeta } from '../leaks/watchStore';
 import type { FetchOptions } from '../pprof/fetch';
 import type { GoroutinesView, WatchSnapshotView } from '../protocol/goroutinesView';
 import type { ViewSource } from './view';
@@ -9,12 +10,27 @@ export type GoroutinesWorkerRequest =
   | { id: number; op: 'analyze'; dump: Uint8Array; labels?: Uint8Array; source: ViewSource }
   /** Take one leak-watch snapshot of a service (fetching, parsing and ranking all happen in the worker). */
   | { id: number; op: 'watchSnapshot'; watchId: number; baseUrl: string; fetch: Omit<FetchOptions, 'signal'>; userModules: string[] }
-  /** Forget a watch's snapshots. */
+  /** Keep a new watch's snapshots on disk under `store.root` (each watchSnapshot then appends). */
+  | { id: number; op: 'watchStart'; watchId: number; store: WatchStoreLocation; meta: Omit<WatchMeta, 'id'> }
+  /** Load a stored watch under `watchId` (to show it, or to go on with it: later snapshots append). */
+  | { id: number; op: 'watchResume'; watchId: number; store: WatchStoreLocation; storedId: string; userModules: string[] }
+  /** The stored watches, newest first. */
+  | { id: number; op: 'watchList'; store: WatchStoreLocation }
+  /** Forget a watch's snapshots (in memory; what is stored stays). */
   | { id: number; op: 'watchClose'; watchId: number };
+
+export interface WatchStoreLocation {
+  root: string;
+  /** Most watches kept; starting one more drops the oldest. */
+  maxWatches: number;
+}
 
 export interface GoroutinesWorkerResults {
   analyze: GoroutinesView;
   watchSnapshot: { snapshot: WatchSnapshotView; report: LeakReport };
+  watchStart: WatchMeta;
+  watchResume: { meta: WatchMeta; snapshots: WatchSnapshotView[]; report: LeakReport; problems: string[] };
+  watchList: StoredWatchInfo[];
   watchClose: null;
 }
 

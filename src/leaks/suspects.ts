@@ -27,6 +27,8 @@ export interface LeakSnapshot {
   goroutines: GoroutineSummary | null;
   /** A heap profile taken with gc=1. */
   heap: Profile | null;
+  /** That heap profile as the service sent it (gzipped), for storing the snapshot. */
+  heapBytes?: Uint8Array;
   memstats: MemSample | null;
   /** Groups of the goroutineleak profile, when the service offers it. */
   leaked: GoroutineSummary | null;

@@ -32,7 +32,10 @@ export async function takeLeakSnapshot(baseUrl: string, fetchOpts: FetchOptions 
       if (labelled) joinLabels(summary, loadGoroutines(labelled.body));
       return summary;
     }),
-    part('heap', async () => decodeProfile(await fetchProfile(profileUrl(base, 'heap', { gc: true }), fetchOpts))),
+    part('heap', async () => {
+      const bytes = await fetchProfile(profileUrl(base, 'heap', { gc: true }), fetchOpts);
+      return { profile: decodeProfile(bytes), bytes };
+    }),
     part('memstats', async () => {
       const m = parseExpvarMemstats(await fetchText(varsUrl(base), fetchOpts));
       return { heapInuse: m.heapInuse, heapAlloc: m.heapAlloc, stackInuse: m.stackInuse, numGC: m.numGC };
@@ -52,7 +55,7 @@ export async function takeLeakSnapshot(baseUrl: string, fetchOpts: FetchOptions 
     const i = problems.findIndex((p) => p.startsWith('memstats:'));
     if (i >= 0 && goroutines !== null) problems.splice(i, 1, 'memstats: /debug/vars is not served (import _ "expvar" in the service to see stack in use and GC counts)');
   }
-  return { takenAt, goroutines, heap, memstats, leaked, problems };
+  return { takenAt, goroutines, heap: heap?.profile ?? null, ...(heap ? { heapBytes: heap.bytes } : {}), memstats, leaked, problems };
 }
 
 export interface WatchOptions {

@@ -302,7 +302,8 @@ function newId(kind: string, takenAt: number): string {
   return `${safeKind}-${Math.max(0, Math.floor(takenAt)).toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
-async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+/** Writes a file whole or not at all: a temporary file renamed into place. */
+export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await fs.writeFile(tmp, bytes);

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ShownGoroutines } from '../../src/extension/goroutines/showGoroutines';
 import type { WatchRun } from '../../src/extension/goroutines/watchLeaks';
 import type { AttachedService } from '../../src/extension/services/attachedServices';
+import type { WatchView } from '../../src/protocol/goroutinesView';
 import type { Snapshot } from '../../src/services/snapshotStore';
 import { EXTENSION_ID, fixtureUri } from './workspace';
 
@@ -17,6 +18,7 @@ const SEARCH_LEAK = /leaky-service\/internal\/search\.\(\*Service\)\.Search\.fun
 
 suite('goroutines', () => {
   let serviceName = '';
+  let watched: { storedId: string | undefined; view: WatchView } | undefined;
   let dumpUri: vscode.Uri;
 
   suiteSetup(async () => {
@@ -123,5 +125,30 @@ suite('goroutines', () => {
     const goroutineSuspects = done.suspects.filter((s) => s.kind === 'goroutines');
     assert.match(goroutineSuspects[0]?.function ?? '(none)', /internal\/search\.\(\*Service\)\.Search\.func1$/, JSON.stringify(done.suspects.map((s) => s.function)));
     assert.ok((goroutineSuspects[0]?.trend.length ?? 0) >= 3);
+    watched = { storedId: run.storedId(), view: done };
+  });
+
+  test('the watch is stored: Open Leak Watch shows it as it was left, and Continue adds snapshots to it', async function () {
+    this.timeout(60_000);
+    assert.ok(watched?.storedId, 'the watch was stored');
+    const storedId = watched.storedId;
+    const shown = await vscode.commands.executeCommand<WatchView | undefined>('goroscope.leaks.open', { storedId });
+    assert.ok(shown);
+    assert.equal(shown.running, false);
+    assert.deepEqual(shown.snapshots, watched.view.snapshots);
+    assert.deepEqual(shown.series, watched.view.series);
+    assert.deepEqual(shown.suspects.map((s) => s.function), watched.view.suspects.map((s) => s.function));
+    assert.ok(shown.notes.some((n) => /4 snapshots loaded from the workspace storage/.test(n)), shown.notes.join('\n'));
+
+    const run = await vscode.commands.executeCommand<WatchRun | undefined>('goroscope.leaks.open', { storedId, continue: true, maxSnapshots: 6 });
+    assert.ok(run);
+    assert.equal(run.storedId(), storedId);
+    const done = await run.done;
+    assert.equal(done.snapshots.length, 6);
+    assert.deepEqual(done.snapshots.slice(0, 4), watched.view.snapshots, 'the stored snapshots come first');
+    assert.ok(done.notes.some((n) => n.startsWith('Continuing the watch')), done.notes.join('\n'));
+    const reopened = await vscode.commands.executeCommand<WatchView | undefined>('goroscope.leaks.open', { storedId });
+    assert.equal(reopened?.snapshots.length, 6);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -15,19 +15,37 @@ import { snapshotTitle } from '../services/openSnapshot';
 import { isServiceNode, isSnapshotNode } from '../services/servicesTree';
 import { withTransportDefaults } from '../services/settings';
 import { showGoroutines, type GoroutinesEnv, type ShownGoroutines } from './showGoroutines';
-import { intervalSetting, watchLeaks, type WatchRun } from './watchLeaks';
+import type { WatchView } from '../../protocol/goroutinesView';
+import { intervalSetting, showStoredWatch, watchLeaks, type WatchRun } from './watchLeaks';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
 export function goroutinesCommands(context: vscode.ExtensionContext, services: ServicesFeature, output: vscode.OutputChannel): Record<string, CommandHandler> {
   const worker = new GoroutinesWorker(path.join(context.extensionUri.fsPath, 'dist', 'goroutinesWorker.js'));
   context.subscriptions.push({ dispose: () => worker.dispose() });
-  const env: GoroutinesEnv = { extensionUri: context.extensionUri, worker, log: (line) => output.appendLine(`[goroutines] ${line}`) };
+  const env: GoroutinesEnv = {
+    extensionUri: context.extensionUri,
+    worker,
+    log: (line) => output.appendLine(`[goroutines] ${line}`),
+    // Workspace storage keeps watches with the project they belong to; with no folder open, global storage.
+    watchStore: {
+      root: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'leak-watches'),
+      get maxWatches() {
+        return keepWatchesSetting();
+      },
+    },
+  };
   return {
     'goroscope.goroutines.show': (arg) => reportFailure(env, showCommand(env, services, arg)),
     'goroscope.goroutines.analyzeDump': () => reportFailure(env, analyzeDumpCommand(env)),
     'goroscope.leaks.watch': (arg) => reportFailure(env, watchCommand(env, services, arg)),
+    'goroscope.leaks.open': (arg) => reportFailure(env, openWatchCommand(env, services, arg)),
   };
+}
+
+function keepWatchesSetting(): number {
+  const value = vscode.workspace.getConfiguration('goroscope.leaks').get<number>('keepWatches');
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 10;
 }
 
 /** Every failure ends in one message to the user (and the log), never an unhandled rejection. */
@@ -94,14 +112,72 @@ async function watchCommand(env: GoroutinesEnv, services: ServicesFeature, arg: 
   const { signal: _signal, ...fetch } = fetchOptionsFor(withTransportDefaults(service.config), await bearer(services, service));
   const seconds = field(arg, 'intervalSeconds');
   const count = field(arg, 'maxSnapshots');
+  const continueWatch = field(arg, 'continueWatch');
   return watchLeaks(
     env,
     { name: service.config.name, baseUrl: service.config.url, fetch },
     {
       intervalSeconds: seconds !== undefined && Number(seconds) >= 1 ? Number(seconds) : intervalSetting(),
       ...(count !== undefined && Number(count) >= 1 ? { maxSnapshots: Number(count) } : {}),
+      ...(continueWatch !== undefined ? { continueWatch } : {}),
     },
   );
+}
+
+const CONTINUE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-continue'), tooltip: 'Continue watching (takes more snapshots)' };
+
+/**
+ * "Open Leak Watch…": the stored watches, newest first. Choosing one shows it as it was left; its
+ * Continue button goes on watching the same service (attached under that URL, or attached now).
+ * `arg`: `{ storedId, continue?, maxSnapshots? }` skips the choice (tests, links).
+ */
+async function openWatchCommand(env: GoroutinesEnv, services: ServicesFeature, arg: unknown): Promise<WatchView | WatchRun | undefined> {
+  let storedId = field(arg, 'storedId');
+  let goOn = typeof arg === 'object' && arg !== null && (arg as { continue?: unknown }).continue === true;
+  if (storedId === undefined) {
+    const watches = await env.worker.watchList({ store: env.watchStore });
+    if (watches.length === 0) {
+      void vscode.window.showInformationMessage('Goroscope: no leak watch is stored in this workspace yet; run "Goroscope: Watch for Leaks" on an attached service.');
+      return undefined;
+    }
+    const picked = await new Promise<{ id: string; goOn: boolean } | undefined>((resolve) => {
+      const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
+      pick.title = 'Goroscope: Open Leak Watch';
+      pick.placeholder = 'A stored leak watch to show (the button continues it)';
+      pick.items = watches.map((w) => ({
+        id: w.id,
+        label: w.service,
+        description: `${new Date(w.startedAt).toLocaleString()} · ${w.snapshots} snapshot${w.snapshots === 1 ? '' : 's'}`,
+        detail: `${w.baseUrl} · every ${w.intervalSeconds} s · last ${new Date(w.lastAt).toLocaleString()}`,
+        buttons: [CONTINUE_BUTTON],
+      }));
+      let result: { id: string; goOn: boolean } | undefined;
+      pick.onDidAccept(() => {
+        const item = pick.selectedItems[0];
+        if (item) result = { id: item.id, goOn: false };
+        pick.hide();
+      });
+      pick.onDidTriggerItemButton((e) => {
+        result = { id: e.item.id, goOn: true };
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        pick.dispose();
+        resolve(result);
+      });
+      pick.show();
+    });
+    if (!picked) return undefined;
+    storedId = picked.id;
+    goOn = picked.goOn;
+  }
+  if (!goOn) return showStoredWatch(env, storedId);
+  const stored = (await env.worker.watchList({ store: env.watchStore })).find((w) => w.id === storedId);
+  if (!stored) throw new Error(`the stored watch ${storedId} is gone`);
+  const service = services.services.list().find((s) => s.config.url === stored.baseUrl) ?? (await services.attach(stored.baseUrl));
+  if (!service) return undefined;
+  const count = field(arg, 'maxSnapshots');
+  return watchCommand(env, services, { service: service.config.name, continueWatch: storedId, intervalSeconds: stored.intervalSeconds, ...(count ? { maxSnapshots: count } : {}) });
 }
 
 async function resolveService(services: ServicesFeature, name: string | undefined): Promise<AttachedService | undefined> {

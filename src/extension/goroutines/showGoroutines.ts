@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
+import type { WatchStoreLocation } from '../../goroutines/workerProtocol';
 import { linkFindings } from '../../goroutines/view';
 import type { GoroutinesView } from '../../protocol/goroutinesView';
 import { MessageType } from '../../protocol/panel';
@@ -15,6 +16,8 @@ export interface GoroutinesEnv {
   extensionUri: vscode.Uri;
   worker: GoroutinesWorker;
   log: (line: string) => void;
+  /** Where leak watches are stored (workspace storage). */
+  watchStore: WatchStoreLocation;
 }
 
 export interface DumpInput {

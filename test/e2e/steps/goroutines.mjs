@@ -76,6 +76,7 @@ export async function checkGoroutines(ctx) {
   }, 'goroutine-dump-analyzed-failed.png', page);
 
   await checkLeakWatch(ctx);
+  await checkStoredWatch(ctx);
 }
 
 /** Ctrl+P, the file's name, and a click on the row whose label is exactly that name (not the first fuzzy match). */
@@ -130,4 +131,34 @@ export async function checkLeakWatch(ctx) {
     await frame.locator('.facts', { hasText: 'stopped' }).waitFor({ timeout: 15_000 });
     if ((await frame.locator('.snapshot-list li').count()) < taken) throw new Error('stopping lost snapshots');
   }, 'leak-watch-failed.png', page);
+}
+
+/**
+ * "Open Leak Watch…" from the palette: the quick pick lists the stored watches (the one just stopped
+ * among them, with its snapshot count); Enter shows it as it was left, nothing fetched.
+ */
+export async function checkStoredWatch(ctx) {
+  const { page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, sleep } = ctx;
+  await uiCheck('ui: F1 → "Goroscope: Open Leak Watch…" lists the stored watches and shows the chosen one', async () => {
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await runCommand(page, 'Goroscope: Open Leak Watch…');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    const first = await rows.first().innerText();
+    if (!/snapshots?/.test(first) || !/debug\/pprof/.test(first)) throw new Error(`the first stored watch reads ${JSON.stringify(first)}`);
+    await sleep(300);
+    await page.screenshot({ path: path.join(artifacts, 'open-leak-watch.png') });
+    await page.keyboard.press('Enter');
+    const frame = await waitUntil('the stored leak-watch page', async () => {
+      for (const f of page.frames()) if ((await f.locator('.watch-app h1', { hasText: '(stored)' }).count().catch(() => 0)) > 0) return f;
+      return undefined;
+    }, 20_000);
+    await frame.locator('.facts', { hasText: 'stopped' }).waitFor({ timeout: 15_000 });
+    if ((await frame.locator('.snapshot-list li').count()) < 2) throw new Error('the stored watch shows fewer than two snapshots');
+    if ((await frame.locator('.suspect.goroutines').count()) < 1) throw new Error('the stored watch shows no goroutine suspect');
+    if ((await frame.locator('vscode-button', { hasText: 'Stop watching' }).isVisible())) throw new Error('a stored watch offers Stop');
+    await sleep(500);
+    await page.screenshot({ path: path.join(artifacts, 'stored-leak-watch.png') });
+  }, 'stored-leak-watch-failed.png', page);
 }
