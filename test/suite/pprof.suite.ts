@@ -99,8 +99,9 @@ suite('live pprof', () => {
     const items = await Promise.all(children.map((n) => api.servicesTree.getTreeItem(n)));
     const labels = items.map((i) => String(i.label));
     assert.deepEqual(labels.slice(0, 2), ['cpu 1 s', 'heap'], `newest first: ${labels.join(', ')}`);
-    for (const item of items) {
-      assert.equal(item.contextValue, 'snapshot');
+    for (const [i, item] of items.entries()) {
+      const kind = (children[i] as { snapshot: Snapshot }).snapshot.kind;
+      assert.equal(item.contextValue, kind === 'goroutine' ? 'snapshot.goroutine' : 'snapshot', 'only goroutine snapshots offer Show Goroutines');
       assert.match(String(item.description), /^\S.* · \d+(\.\d)? (bytes|KiB|MiB)$/, 'time and size');
       assert.equal(item.command?.command, 'goroscope.snapshots.open', 'a click opens it');
     }
@@ -134,6 +135,11 @@ suite('live pprof', () => {
     const goroutine = await vscode.commands.executeCommand<Snapshot | undefined>('goroscope.services.captureGoroutine', { open: false });
     assert.ok(goroutine);
     assert.ok((await treeLabels()).includes('goroutine'));
+    const node = (api.servicesTree.getChildren() as ServicesTreeNode[])
+      .flatMap((service) => api.servicesTree.getChildren(service) as ServicesTreeNode[])
+      .find((n) => n.type === 'snapshot' && n.snapshot.id === goroutine.id);
+    assert.ok(node);
+    assert.equal((await api.servicesTree.getTreeItem(node)).contextValue, 'snapshot.goroutine', 'it offers Show Goroutines');
     assert.equal(await vscode.commands.executeCommand('goroscope.snapshots.delete', goroutine.id, { confirmed: true }), true);
     assert.ok(!(await treeLabels()).includes('goroutine'), 'the view no longer lists it');
     assert.equal(existsSync(goroutine.file), false, 'its file is removed');

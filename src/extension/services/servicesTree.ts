@@ -112,7 +112,8 @@ function snapshotItem(snapshot: Snapshot): vscode.TreeItem {
   item.id = `snapshot:${snapshot.id}`;
   item.description = `${formatTakenAt(snapshot.takenAt)} · ${formatBytes(snapshot.sizeBytes)}`;
   item.iconPath = new vscode.ThemeIcon('flame');
-  item.contextValue = 'snapshot';
+  // `snapshot.goroutine` for goroutine profiles: only they offer "Show Goroutines" (package.json menus).
+  item.contextValue = snapshot.kind === 'goroutine' ? 'snapshot.goroutine' : 'snapshot';
   const tooltip = [`${snapshotLabel(snapshot)} from ${snapshot.serviceName}`, `taken ${new Date(snapshot.takenAt).toLocaleString()}`];
   if (snapshot.sampleIndexHint) tooltip.push(`shown as ${snapshot.sampleIndexHint}`);
   if (snapshot.url) tooltip.push(snapshot.url);
