@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,6 +36,7 @@ func main() {
 	traffic := flag.Int("traffic", 0, "synthetic requests per second sent to each busy endpoint (0 disables it)")
 	blockRate := flag.Int("block-rate", 10000, "runtime.SetBlockProfileRate: sample one blocking event per this many nanoseconds")
 	mutexFraction := flag.Int("mutex-fraction", 5, "runtime.SetMutexProfileFraction")
+	token := flag.String("token", "", "when set, /debug/ (pprof and expvar) answers 401 unless the request carries \"Authorization: Bearer TOKEN\"")
 	flag.Parse()
 
 	log.SetOutput(os.Stderr)
@@ -41,13 +44,13 @@ func main() {
 	runtime.SetBlockProfileRate(*blockRate)
 	runtime.SetMutexProfileFraction(*mutexFraction)
 
-	if err := run(*addr, *cacheSize, *replicas, *healthEvery, *traffic); err != nil {
+	if err := run(*addr, *cacheSize, *replicas, *healthEvery, *traffic, *token); err != nil {
 		log.Printf("leaky-service: %v", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffic int) error {
+func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffic int, token string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -72,7 +75,11 @@ func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffi
 		Health:   health.NewChecker(baseURL + "/healthz"),
 		Indexer:  search.NewIndexer(ctx),
 	})
-	httpServer := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	handler := srv.Handler()
+	if token != "" {
+		handler = requireToken(handler, token)
+	}
+	httpServer := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second}
 
 	// Tests and scripts read this line to find the port: keep it the only line on stdout.
 	fmt.Printf("listening on %s\n", baseURL)
@@ -103,4 +110,18 @@ func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffi
 		return httpServer.Close()
 	}
 	return nil
+}
+
+// requireToken guards the diagnostics endpoints (/debug/: pprof and expvar) the way a service behind an
+// authenticating proxy does: without "Authorization: Bearer <token>" they answer 401. The shop stays open.
+func requireToken(next http.Handler, token string) http.Handler {
+	want := "Bearer " + token
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/debug/") && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="diagnostics"`)
+			http.Error(w, "401 unauthorized: this endpoint needs a bearer token", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkGoroutines } from './steps/goroutines.mjs';
 import { checkHandlerProfiling } from './steps/handlers.mjs';
+import { checkBearerToken } from './steps/transport.mjs';
+import { checkUntrustedWorkspace } from './steps/trust.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -25,11 +27,18 @@ const { values: opts } = parseArgs({
     artifacts: { type: 'string' },
     'server-pid': { type: 'string' },
     'service-url': { type: 'string' },
+    'token-service-url': { type: 'string' },
+    token: { type: 'string' },
+    'user-data': { type: 'string' },
+    // "untrusted": a second, short session in a workspace the user does not trust (no suite runs).
+    phase: { type: 'string', default: 'main' },
+    'proxy-target': { type: 'string' },
     'timeout-seconds': { type: 'string', default: '360' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
 });
-for (const name of ['port', 'repo', 'workspace', 'results', 'hold', 'artifacts', 'server-pid']) {
+const untrusted = opts.phase === 'untrusted';
+for (const name of ['port', 'repo', 'workspace', 'artifacts', 'server-pid', ...(untrusted ? ['proxy-target'] : ['results', 'hold'])]) {
   if (!opts[name]) fail(`missing --${name}`);
 }
 
@@ -56,8 +65,8 @@ try {
   console.log(`e2e: ${err instanceof Error ? err.message : String(err)}`);
   console.log('e2e: 0 passed, 1 failed');
 } finally {
-  writeFileSync(opts.hold, 'done\n');
-  writeFileSync(path.join(artifacts, 'browser-console.log'), consoleLines.join('\n') + '\n');
+  if (opts.hold) writeFileSync(opts.hold, 'done\n');
+  writeFileSync(path.join(artifacts, untrusted ? 'browser-console-untrusted.log' : 'browser-console.log'), consoleLines.join('\n') + '\n');
   await browser?.close().catch(() => {});
 }
 process.exit(exitCode);
@@ -70,8 +79,15 @@ async function drive(page) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
     ['extensionDevelopmentPath', remote(opts.repo)],
-    ['extensionTestsPath', remote(path.join(opts.repo, 'out', 'test', 'suite', 'index.js'))],
+    ...(untrusted ? [] : [['extensionTestsPath', remote(path.join(opts.repo, 'out', 'test', 'suite', 'index.js'))]]),
   ];
+  if (untrusted) {
+    await checkUntrustedWorkspace({ page, artifacts, uiCheck, runCommand, dismissNotifications, sleep, workspace: opts.workspace, target: opts['proxy-target'], openWorkbench: async () => {
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: remaining() });
+    } });
+    return report({ tests: [] });
+  }
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(opts.workspace)}` +
     `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url);
@@ -85,6 +101,11 @@ async function drive(page) {
   await checkHandlerProfiling(page, {
     uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
     runCommand, dismissNotifications, waitUntil, sleep, artifacts, serviceUrl: opts['service-url'] ?? '',
+  });
+  // Last: it attaches a second service, which becomes the status bar's.
+  await checkBearerToken({
+    page, artifacts, uiCheck, runCommand, dismissNotifications,
+    tokenServiceUrl: opts['token-service-url'], token: opts.token, userData: opts['user-data'], workspace: opts.workspace,
   });
   return report(results);
 }
@@ -397,11 +418,12 @@ function report(results) {
     }
   }
   if (passed + failed === 0) {
-    console.log('  FAIL  the suite ran no tests');
+    console.log(untrusted ? '  FAIL  no check ran' : '  FAIL  the suite ran no tests');
     failed++;
   }
-  console.log(`e2e: suite took ${Math.round((results.durationMs ?? 0) / 100) / 10} s; screenshots in ${path.relative(process.cwd(), artifacts) || '.'}`);
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  const took = results.durationMs === undefined ? '' : `suite took ${Math.round(results.durationMs / 100) / 10} s; `;
+  console.log(`e2e${untrusted ? ' (untrusted workspace)' : ''}: ${took}screenshots in ${path.relative(process.cwd(), artifacts) || '.'}`);
+  console.log(`e2e${untrusted ? ' (untrusted workspace)' : ''}: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 

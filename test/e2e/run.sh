@@ -23,23 +23,28 @@ node scripts/build-tests.mjs
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/goroscope-e2e.XXXXXX")
 artifacts=$repo/test/e2e/artifacts
 server_pid=
-service_pid=
+untrusted_server_pid=
+service_pids=
+# stop_group PID: stops the process group PID leads (code-server and what it started).
+stop_group() {
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 -- "-$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+}
 cleanup() {
   local status=$?
-  if [ -n "$service_pid" ]; then
-    kill -TERM -- "-$service_pid" 2>/dev/null || true
-    for _ in $(seq 30); do kill -0 -- "-$service_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$service_pid" 2>/dev/null || true
-  fi
-  if [ -n "$server_pid" ]; then
-    kill -TERM -- "-$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 -- "-$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$server_pid" 2>/dev/null || true
-  fi
+  for pid in $service_pids; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  for pid in $server_pid $untrusted_server_pid; do
+    stop_group "$pid"
+  done
   # Keep the logs for whoever reads the artifacts; drop the scratch workspace.
   mkdir -p "$artifacts/logs"
-  cp "$scratch/code-server.log" "$artifacts/logs/" 2>/dev/null || true
-  cp "$scratch/leaky-service.log" "$artifacts/logs/" 2>/dev/null || true
+  cp "$scratch"/code-server*.log "$artifacts/logs/" 2>/dev/null || true
+  cp "$scratch"/leaky-service*.log "$artifacts/logs/" 2>/dev/null || true
   [ -d "$scratch/user-data/logs" ] && cp -r "$scratch/user-data/logs/." "$artifacts/logs/vscode" 2>/dev/null || true
   rm -rf "$scratch"
   exit "$status"
@@ -74,23 +79,36 @@ cat > "$scratch/user-data/User/settings.json" <<'JSON'
   "window.title": "Goroscope e2e"
 }
 JSON
+cp "$scratch/user-data/User/settings.json" "$scratch/user-settings.json" # the untrusted session's, with trust on
 
 # The demo service, built with -trimpath as release builds are, so its frames carry module paths
 # (example.com/leaky-service/…) that "Open source" maps through the go.mod of the workspace's copy.
 cp -r examples/leaky-service "$workspace/leaky-service"
 (cd "$workspace/leaky-service" && go build -trimpath -o "$scratch/leaky-service-bin" .)
-setsid "$scratch/leaky-service-bin" -addr 127.0.0.1:0 -traffic 10 >"$scratch/leaky-service.out" 2>"$scratch/leaky-service.log" </dev/null &
-service_pid=$!
-service_url=
-for _ in $(seq 100); do
-  service_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$scratch/leaky-service.out")
-  [ -n "$service_url" ] && break
-  kill -0 "$service_pid" 2>/dev/null || { echo "e2e: leaky-service exited:" >&2; cat "$scratch/leaky-service.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$service_url" ] || { echo "e2e: leaky-service printed no 'listening on' line" >&2; exit 1; }
-service_url=$service_url/debug/pprof/
-echo "e2e: leaky-service at $service_url"
+# start_service NAME ARGS…: starts an instance of the demo on a free port; sets $started_url to its pprof base URL.
+start_service() {
+  local name=$1
+  shift
+  setsid "$scratch/leaky-service-bin" -addr 127.0.0.1:0 "$@" >"$scratch/$name.out" 2>"$scratch/$name.log" </dev/null &
+  local pid=$!
+  service_pids="$service_pids $pid"
+  started_url=
+  for _ in $(seq 100); do
+    started_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$scratch/$name.out")
+    [ -n "$started_url" ] && break
+    kill -0 "$pid" 2>/dev/null || { echo "e2e: $name exited:" >&2; cat "$scratch/$name.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$started_url" ] || { echo "e2e: $name printed no 'listening on' line" >&2; exit 1; }
+  started_url=$started_url/debug/pprof/
+  echo "e2e: $name at $started_url"
+}
+start_service leaky-service -traffic 10
+service_url=$started_url
+# A second instance whose diagnostics want a bearer token, for the token flow (a fresh token per run).
+token=e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+start_service leaky-service-token -health-interval 0 -token "$token"
+token_service_url=$started_url
 
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 results=$scratch/results.json
@@ -104,6 +122,29 @@ GOROSCOPE_TEST_RESULTS=$results GOROSCOPE_TEST_HOLD=$scratch/release GOROSCOPE_E
 server_pid=$!
 
 echo "e2e: code-server on 127.0.0.1:$port, workspace $workspace"
+status=0
 node test/e2e/driver.mjs --port "$port" --repo "$repo" --workspace "$workspace" --results "$results" \
   --hold "$scratch/release" --artifacts "$artifacts" --server-pid "$server_pid" --service-url "$service_url" \
-  --timeout-seconds "${GOROSCOPE_E2E_TIMEOUT:-360}"
+  --token-service-url "$token_service_url" --token "$token" --user-data "$scratch/user-data" \
+  --timeout-seconds "${GOROSCOPE_E2E_TIMEOUT:-360}" || status=$?
+stop_group "$server_pid"
+server_pid=
+
+# A second, short session with workspace trust on: a folder the user does not trust names a service in
+# its settings (the driver writes them), and Goroscope must not contact it without confirmation.
+untrusted=$scratch/untrusted-workspace
+cp -r test/fixtures/e2e-workspace "$untrusted"
+mkdir -p "$scratch/user-data-untrusted/User"
+sed 's/"security.workspace.trust.enabled": false/"security.workspace.trust.enabled": true/' "$scratch/user-settings.json" \
+  >"$scratch/user-data-untrusted/User/settings.json"
+port2=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port2" --disable-telemetry --disable-update-check \
+    --disable-getting-started-override \
+    --user-data-dir "$scratch/user-data-untrusted" --extensions-dir "$scratch/extensions" "$untrusted" \
+    >"$scratch/code-server-untrusted.log" 2>&1 < /dev/null &
+untrusted_server_pid=$!
+echo "e2e: code-server (workspace trust on) on 127.0.0.1:$port2, workspace $untrusted"
+node test/e2e/driver.mjs --phase untrusted --port "$port2" --repo "$repo" --workspace "$untrusted" \
+  --artifacts "$artifacts" --server-pid "$untrusted_server_pid" --proxy-target "$service_url" \
+  --timeout-seconds 120 || status=$?
+exit "$status"

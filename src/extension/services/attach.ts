@@ -1,13 +1,15 @@
 /**
  * "Goroscope: Attach to Go Service": pick a named service, a recent one or the usual localhost:6060, or
  * type any pprof URL; read the service's index page to learn which profiles it offers (custom ones too);
- * and attach. Failures end in one sentence naming the URL and what went wrong.
+ * and attach. Failures end in one sentence naming the URL and what went wrong; a 401 or 403 also offers
+ * to store a bearer token (secret storage) and try again.
  */
 import * as vscode from 'vscode';
 import { parsePprofUrl, parseIndexPage, NON_PROFILE_ENDPOINTS, type ProfileEntry } from '../../pprof/endpoints';
-import { fetchText } from '../../pprof/fetch';
+import { fetchText, TransportError } from '../../pprof/fetch';
 import { defaultServiceName, fetchOptionsFor, type ServiceConfig } from '../../services/config';
 import type { AttachedService, AttachedServices } from './attachedServices';
+import { askBearerToken } from './setBearerToken';
 import { configuredServices, withTransportDefaults, type ConfiguredService, type ServiceOrigin } from './settings';
 import type { BearerTokens } from './tokens';
 import { mayContact } from './trust';
@@ -49,7 +51,7 @@ export async function attachCommand(deps: AttachDeps, arg?: unknown): Promise<At
 }
 
 /** Contact the service, read its index page, and record it as attached. */
-async function attach(candidate: Candidate, deps: AttachDeps): Promise<AttachedService | undefined> {
+async function attach(candidate: Candidate, deps: AttachDeps, retried = false): Promise<AttachedService | undefined> {
   const { config, origin } = candidate;
   if (!(await mayContact(config.name, config.url, origin))) return undefined;
   try {
@@ -72,9 +74,25 @@ async function attach(candidate: Candidate, deps: AttachDeps): Promise<AttachedS
   } catch (err) {
     if (isCancellation(err)) return undefined;
     deps.log(`attach ${config.url}: ${message(err)}`);
+    if (wantsCredentials(err) && !retried) {
+      // The service wants a token: offer to store one (secret storage) and try once more with it.
+      const choice = await vscode.window.showErrorMessage(
+        `Goroscope: could not attach to ${config.name}: ${message(err)}. The service wants credentials.`,
+        SET_TOKEN,
+      );
+      if (choice === SET_TOKEN && (await askBearerToken(deps.tokens, { name: config.name, url: config.url }))) return attach(candidate, deps, true);
+      return undefined;
+    }
     void vscode.window.showErrorMessage(`Goroscope: could not attach to ${config.name}: ${message(err)}`);
     return undefined;
   }
+}
+
+const SET_TOKEN = 'Set Bearer Token…';
+
+/** A 401 or 403 from the service (or a proxy in front of it). */
+function wantsCredentials(err: unknown): boolean {
+  return err instanceof TransportError && (err.status === 401 || err.status === 403);
 }
 
 /** The index page's profiles, without the endpoints that are not profiles (cmdline, trace, symbol). */

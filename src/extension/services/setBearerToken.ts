@@ -5,13 +5,19 @@
 import * as vscode from 'vscode';
 import { parsePprofUrl } from '../../pprof/endpoints';
 import type { ServicesFeature } from './feature';
+import type { BearerTokens } from './tokens';
 import { isServiceNode } from './servicesTree';
 import { configuredServices } from './settings';
 
 export async function setBearerTokenCommand(feature: ServicesFeature, arg?: unknown): Promise<boolean> {
   const target = await pickTarget(feature, arg);
   if (!target) return false;
-  const existing = await feature.tokens.get(target.url);
+  return askBearerToken(feature.tokens, target);
+}
+
+/** Asks for the token of one service and stores it (an empty entry removes it). False when dismissed. */
+export async function askBearerToken(tokens: BearerTokens, target: { name: string; url: string }): Promise<boolean> {
+  const existing = await tokens.get(target.url);
   const token = await vscode.window.showInputBox({
     title: `Goroscope: bearer token for ${target.name}`,
     prompt: `Sent as "Authorization: Bearer …" to ${target.url}, never to another origin. Kept in VS Code's secret storage.${existing ? ' Leave empty to remove the stored token.' : ''}`,
@@ -22,7 +28,7 @@ export async function setBearerTokenCommand(feature: ServicesFeature, arg?: unkn
   });
   if (token === undefined) return false;
   const value = token.trim().replace(/^Bearer\s+/i, '');
-  await feature.tokens.set(target.url, value || undefined);
+  await tokens.set(target.url, value || undefined);
   vscode.window.setStatusBarMessage(value ? `Goroscope: bearer token stored for ${target.name}` : `Goroscope: bearer token removed for ${target.name}`, 5000);
   return true;
 }
