@@ -14,7 +14,7 @@ import {
 } from '../src/protocol/panel';
 import { FlameView, shortName } from './flame';
 import { onThemeChange } from './theme';
-import { button, checkbox, dropdown, textField } from './toolkit';
+import { button, checkbox, dropdown, registerToolkit, textField } from './toolkit';
 import { Tooltip } from './tooltip';
 import { TopTable } from './topTable';
 
@@ -34,6 +34,8 @@ export class ProfileApp {
   private view: ProfileView | undefined;
   private readonly flame: FlameView;
   private readonly top: TopTable;
+  /** Puts the toolbar's controls in the page (once); see layout(). */
+  private mountControls: (() => void) | undefined;
   private readonly tooltip: Tooltip;
   private selected: FlameNode | undefined;
   private searchSeq = 0;
@@ -117,21 +119,32 @@ export class ProfileApp {
       return g;
     };
     this.baseDropdown.hidden = true;
-    toolbar.append(
-      group('Sample type', this.sampleType),
-      group('Search', this.searchField, this.searchShare),
-      group('Filters', this.focusField, this.ignoreField, this.hideField),
-      group('View', this.invertedBox, this.compareButton, this.baseDropdown, this.saveButton),
-    );
+    // The controls are toolkit elements, whose first connection (templates, design tokens) costs more
+    // than drawing the graph: they join the page right after the graph's first paint (show()).
     const nav = el('div', 'navbar');
-    nav.append(this.resetButton, this.crumbs);
+    nav.append(this.crumbs);
     const selectionBar = el('div', 'selectionbar');
-    selectionBar.append(this.selection, this.openButton);
+    selectionBar.append(this.selection);
     this.openButton.hidden = true;
     const main = el('div', 'main');
     const graphPane = el('section', 'graph-pane');
     graphPane.append(this.graph);
-    main.append(graphPane, this.top.element);
+    const topPane = el('section', 'top'); // the table's place, same size, until the table joins
+    main.append(graphPane, topPane);
+    this.mountControls = () => {
+      this.mountControls = undefined;
+      registerToolkit();
+      toolbar.append(
+        group('Sample type', this.sampleType),
+        group('Search', this.searchField, this.searchShare),
+        group('Filters', this.focusField, this.ignoreField, this.hideField),
+        group('View', this.invertedBox, this.compareButton, this.baseDropdown, this.saveButton),
+      );
+      nav.prepend(this.resetButton);
+      selectionBar.append(this.openButton);
+      topPane.replaceWith(this.top.element);
+      if (this.view) this.syncControls(this.view);
+    };
     this.root.append(toolbar, this.message, nav, selectionBar, main, this.status);
   }
 
@@ -179,6 +192,23 @@ export class ProfileApp {
   private show(view: ProfileView): void {
     this.view = view;
     this.selected = undefined;
+    // Marks for bench/flamePaint.mjs (and anyone profiling the page in devtools).
+    performance.mark('goroscope:view');
+    this.flame.render(view.tree, { inverted: view.inverted, comparing: view.baseTitle !== undefined });
+    performance.mark('goroscope:graph');
+    this.onZoom([view.tree]);
+    this.setStatus();
+    this.root.dataset.viewId = String(view.viewId);
+    if (this.mountControls) {
+      // First view: the toolkit controls and the table join once the graph's frame is on screen (see layout()).
+      requestAnimationFrame(() => setTimeout(() => this.mountControls?.()));
+    } else {
+      this.syncControls(view);
+    }
+  }
+
+  /** The toolbar and the table as the view says; only once the controls are in the page. */
+  private syncControls(view: ProfileView): void {
     this.sampleType.setOptions(
       view.sampleTypes.map((t, i) => ({ value: String(i), label: `${t.type} (${t.unit})` })),
       String(view.sampleIndex),
@@ -192,25 +222,16 @@ export class ProfileApp {
     this.compareButton.textContent = view.baseTitle === undefined ? 'Compare…' : 'Change base…';
     this.baseDropdown.hidden = true;
     this.saveButton.hidden = !view.canSave;
-    // Marks for bench/flamePaint.mjs (and anyone profiling the page in devtools).
-    performance.mark('goroscope:view');
-    this.flame.render(view.tree, { inverted: view.inverted, comparing: view.baseTitle !== undefined });
-    performance.mark('goroscope:graph');
-    // The table (hundreds of toolkit elements) waits until the graph has painted and the page is idle.
+    // The table (hundreds of toolkit elements) fills in when the page is idle.
     const viewId = view.viewId;
-    requestAnimationFrame(() =>
-      requestIdleCallback(
-        () => {
-          if (this.view?.viewId !== viewId) return;
-          this.top.setRows(view.top);
-          performance.mark('goroscope:table');
-        },
-        { timeout: 400 },
-      ),
+    requestIdleCallback(
+      () => {
+        if (this.view?.viewId !== viewId) return;
+        this.top.setRows(view.top);
+        performance.mark('goroscope:table');
+      },
+      { timeout: 400 },
     );
-    this.onZoom([view.tree]);
-    this.setStatus();
-    this.root.dataset.viewId = String(view.viewId);
     this.root.dataset.ready = 'true';
     if (this.searchField.value !== '') void this.search(this.searchField.value);
     else this.searchShare.textContent = '';

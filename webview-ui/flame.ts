@@ -79,6 +79,8 @@ export class FlameView {
   private root: ChartNode | undefined;
   private palette: Palette;
   private diffScale = 0;
+  /** The width the chart was last drawn at. */
+  private width = 0;
   private comparing = false;
   private searchTerm = '';
   private zoomed: ChartNode[] = [];
@@ -96,7 +98,7 @@ export class FlameView {
     this.diffScale = opts.comparing ? maxAbsDelta(root) : 0;
     const { container, tooltip } = this.options;
     const chart = flamegraph<ChartNode>()
-      .width(Math.max(200, container.clientWidth))
+      .width((this.width = Math.max(200, container.clientWidth)))
       .cellHeight(CELL_HEIGHT)
       .minFrameSize(1)
       .transitionDuration(0)
@@ -140,9 +142,15 @@ export class FlameView {
     if (target) this.chart?.zoomTo(target);
   }
 
-  /** Re-reads the theme's colours and redraws. */
+  /**
+   * Re-reads the theme's colours and redraws when they changed. The observer that calls this also sees
+   * style writes that are not theme changes (the toolkit's design tokens as its controls connect):
+   * those cost no redraw.
+   */
   refreshTheme(): void {
-    this.palette = readPalette();
+    const palette = readPalette();
+    if (palette.signature === this.palette.signature) return;
+    this.palette = palette;
     this.chart?.update();
   }
 
@@ -150,6 +158,8 @@ export class FlameView {
   resize(): void {
     if (!this.chart) return;
     const width = Math.max(200, this.options.container.clientWidth);
+    if (width === this.width) return; // the observer's first call, or a height-only change: nothing to redraw
+    this.width = width;
     this.chart.transitionDuration(0).width(width).update();
     this.chart.transitionDuration(ZOOM_MS);
   }
@@ -178,6 +188,9 @@ export class FlameView {
    * now (as text: labels are untrusted), so the first paint shows the graph.
    */
   private paintNow(): void {
+    // d3-flame-graph schedules a d3 transition per frame even at duration 0 (rect widths, label text);
+    // their first tick would only repeat what is set here, a frame later and at the cost of that frame.
+    (select(this.options.container).selectAll('*') as unknown as { interrupt(): void }).interrupt();
     for (const g of Array.from(this.options.container.querySelectorAll<SVGGElement>('g.frame'))) {
       const rect = g.querySelector('rect');
       const width = g.getAttribute('width');

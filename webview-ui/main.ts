@@ -5,7 +5,7 @@
  */
 import '../node_modules/d3-flame-graph/dist/d3-flamegraph.css';
 import './webview.css';
-import { isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
+import { fromWire, isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
 import { ProfileApp } from './app';
 import { startGoroutinesPage } from './goroutines';
 import { startReport } from './report';
@@ -26,7 +26,8 @@ function startInVsCode(root: HTMLElement): void {
     },
   );
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isToWebviewMessage(event.data)) rpc.handleMessage(event.data as Envelope<ToWebviewMessage>);
+    const envelope = fromWire(event.data);
+    if (isToWebviewMessage(envelope)) rpc.handleMessage(envelope as Envelope<ToWebviewMessage>);
   });
   const app = new ProfileApp(root, rpc);
   performance.mark('goroscope:app');
@@ -34,14 +35,14 @@ function startInVsCode(root: HTMLElement): void {
 }
 
 performance.mark('goroscope:start');
-registerToolkit();
-performance.mark('goroscope:toolkit');
 const root = document.getElementById('app');
 if (root) {
   const data = document.getElementById('goroscope-report');
   const page = root.dataset.view;
+  // The flame-graph pages register the toolkit themselves, after the graph's first paint (ProfileApp).
   if (data) void startReport(root, data.textContent ?? '');
   else if (page === 'goroutines' || page === 'watch') {
+    registerToolkit();
     const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
     startGoroutinesPage(root, page, (m) => vscode.postMessage(m));
   }

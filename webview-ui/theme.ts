@@ -14,6 +14,8 @@ export interface Palette {
   diff(delta: number, scale: number): string;
   highlight: string;
   highContrast: boolean;
+  /** The theme values the palette was made from: equal signatures, equal colours. */
+  signature: string;
 }
 
 let probe: CanvasRenderingContext2D | null | undefined;
@@ -80,6 +82,7 @@ export function readPalette(root: Element = document.body): Palette {
   const cache = new Map<string, string>();
   return {
     highContrast,
+    signature: JSON.stringify([highContrast, background, hues, red, green, purple, neutral]),
     frame(name) {
       let fill = cache.get(name);
       if (fill === undefined) {

@@ -1,6 +1,6 @@
 /** Starts the Goroutines or leak-watch page of the panel bundle (main.ts picks it from #app's data-view). */
 import './goroutines.css';
-import { isToGoroutinesPageMessage, MessageHandler, type Envelope, type FromGoroutinesPageMessage, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
+import { fromWire, isToGoroutinesPageMessage, MessageHandler, type Envelope, type FromGoroutinesPageMessage, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
 import { GoroutinesApp } from './goroutinesApp';
 import { WatchApp } from './watchApp';
 
@@ -13,7 +13,8 @@ export function startGoroutinesPage(root: HTMLElement, view: 'goroutines' | 'wat
     },
   );
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isToGoroutinesPageMessage(event.data)) rpc.handleMessage(event.data as Envelope<ToGoroutinesPageMessage>);
+    const envelope = fromWire(event.data);
+    if (isToGoroutinesPageMessage(envelope)) rpc.handleMessage(envelope as Envelope<ToGoroutinesPageMessage>);
   });
   const app = view === 'watch' ? new WatchApp(root, rpc) : new GoroutinesApp(root, rpc);
   void app.start();

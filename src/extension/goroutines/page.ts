@@ -12,6 +12,7 @@ import {
   type FromGoroutinesPageMessage,
   type GoroutinesRequestHandlers,
   type ToGoroutinesPageMessage,
+  toWire,
 } from '../../protocol/panel';
 import { panelHtml } from '../panel/html';
 
@@ -46,7 +47,7 @@ export class GoroutinesPage implements vscode.Disposable {
       view,
     });
     this.rpc = new MessageHandler<ToGoroutinesPageMessage, FromGoroutinesPageMessage>(
-      (envelope) => void webview.postMessage(envelope),
+      (envelope) => void webview.postMessage(toWire(envelope)),
       (message) => (message.type === MessageType.Error ? undefined : dispatchGoroutinesRequest(handlers, message)),
     );
     this.disposables.push(

@@ -12,6 +12,7 @@ import {
   type Envelope,
   type FromWebviewMessage,
   type ToWebviewMessage,
+  toWire,
 } from '../../protocol/panel';
 import { panelHtml } from './html';
 import { ProfileSession, type ProfileEngine, type SessionOptions } from './session';
@@ -47,7 +48,7 @@ export class ProfileView implements vscode.Disposable {
     this.session.catch((err: unknown) => this.log(`${options.title}: ${describe(err)}`));
 
     this.rpc = new MessageHandler<ToWebviewMessage, FromWebviewMessage>(
-      (envelope) => void this.webview.postMessage(envelope),
+      (envelope) => void this.webview.postMessage(toWire(envelope)),
       async (message) => {
         if (message.type === MessageType.Error) return undefined; // an error that answers nothing
         const session = await this.session.catch((err: unknown) => {

@@ -4,11 +4,14 @@ import {
   ChannelClosedError,
   checkFromWebviewMessage,
   compileSearch,
+  fromWire,
   isFromWebviewMessage,
+  isToWebviewMessage,
   MessageHandler,
   MessageType,
   RequestTimeoutError,
   searchPattern,
+  toWire,
   type Envelope,
   type FromWebviewMessage,
   type ToWebviewMessage,
@@ -156,5 +159,24 @@ describe('search terms', () => {
     const re = compileSearch('(*Server');
     assert.ok(re?.test('main.(*Server).handle'));
     assert.equal(re?.test('main.Server'), false);
+  });
+});
+
+describe('the wire format (host → page)', () => {
+  it('carries a body as JSON text and gives back the same envelope', () => {
+    const envelope = { id: 7, replyTo: 3, body: { type: MessageType.Done, note: '<b>name</b> \u2028 “quoted”' } };
+    const wire = toWire(envelope);
+    assert.equal(typeof wire.json, 'string');
+    assert.deepEqual(Object.keys(wire).sort(), ['id', 'json', 'replyTo']);
+    assert.deepEqual(fromWire(structuredClone(wire)), envelope);
+    assert.deepEqual(fromWire(toWire({ id: 1, body: { type: MessageType.Done } })), { id: 1, body: { type: MessageType.Done } });
+  });
+
+  it('leaves other shapes to the checks, and drops JSON that does not parse', () => {
+    const plain = { id: 1, body: { type: MessageType.Done } };
+    assert.equal(fromWire(plain), plain);
+    assert.equal(fromWire('text'), 'text');
+    assert.equal(fromWire({ id: 1, json: '{"type":' }), undefined);
+    assert.equal(isToWebviewMessage(fromWire({ id: 1, json: '{"type":"nope"}' })), false);
   });
 });
