@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleForBench } from './bundle.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const gen = path.join(root, 'bench', 'gen-goroutines');
@@ -24,19 +24,7 @@ for (const d of dumps) {
   execFileSync(exe, ['-n', '100000', ...d.args, '-o', d.file], { stdio: 'inherit' });
 }
 
-const entry = path.join(root, 'out', 'bench', 'goroutines-core.cjs');
-await esbuild.build({
-  stdin: {
-    contents: "export { parseGoroutineDump } from './src/goroutines/parseDump'; export { clusterGoroutines } from './src/goroutines/cluster';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  logLevel: 'warning',
-});
+const entry = await bundleForBench('goroutines-core', "export { parseGoroutineDump } from './src/goroutines/parseDump'; export { clusterGoroutines } from './src/goroutines/cluster';");
 
 const child = `
 const { readFileSync } = require('node:fs');

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleForBench } from './bundle.mjs';
 import { generateHeapProfile } from './pprofProfile.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -20,20 +20,7 @@ const file = path.join(os.tmpdir(), `goroscope-bench-heap-${samples}-v1.pb.gz`);
 if (!existsSync(file)) writeFileSync(file, generateHeapProfile({ samples }));
 
 // The host-side modules, bundled from source as the extension bundle includes them.
-const entry = path.join(root, 'out', 'bench', 'host-pprof.cjs');
-await esbuild.build({
-  stdin: {
-    contents:
-      "export { ProfileWorker } from './src/pprof/decodeInWorker'; export { PRUNE_FRACTION } from './src/protocol/panel';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  logLevel: 'warning',
-});
+const entry = await bundleForBench('host-pprof', "export { ProfileWorker } from './src/pprof/decodeInWorker'; export { PRUNE_FRACTION } from './src/protocol/panel';");
 
 // The measured process: fresh, so nothing else in it (the benchmark runner's own buffers) is counted.
 const child = `
