@@ -101,7 +101,15 @@ describe('live capture from examples/leaky-service', { timeout: 240_000 }, () =>
     // A heap profile shows allocations as of the last completed GC: trigger one inside the window (a
     // heap?gc=1 request runs runtime.GC) so the window's end sees the allocations made since its start.
     const pending = capture(service, 'allocs', { store, seconds: 2 });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Sessions made inside the window, whatever the synthetic traffic manages under load: 100 × 64 KiB,
+    // so Go's 512 KiB allocation sampling misses them all with a chance of about 1 in 300,000.
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${svc?.url}/sessions`, { method: 'POST', body: new URLSearchParams({ user: `window-${i}` }) });
+      assert.equal(res.status, 201);
+      await res.arrayBuffer();
+    }
+    await new Promise((r) => setTimeout(r, 300));
     await fetchProfile(`${service.url}heap?gc=1`);
     const snap = await pending;
     assert.match(snap.url, /allocs\?seconds=2$/);
