@@ -36,6 +36,10 @@ export class GoroutinesWorker {
     return this.call('watchList', body);
   }
 
+  watchDelete(body: Body<'watchDelete'>): Promise<GoroutinesWorkerResults['watchDelete']> {
+    return this.call('watchDelete', body);
+  }
+
   watchClose(watchId: number): Promise<null> {
     return this.call('watchClose', { watchId });
   }

@@ -1,6 +1,7 @@
 /**
  * Entry of dist/goroutinesWorker.js: parsing, clustering and leak ranking off the extension host's
- * main thread. A leak watch's snapshots (heap profiles included) live here, keyed by watch id.
+ * main thread. A running leak watch's snapshots (heap profiles included) live here, keyed by watch id,
+ * and are stored here too (src/leaks/watchStore.ts): no file of a watch is read or written on the host.
  */
 import { parentPort } from 'node:worker_threads';
 import { findLeakSuspects, type LeakSnapshot } from '../leaks/suspects';
@@ -24,6 +25,13 @@ function watchOf(watchId: number): Watch {
   let watch = watches.get(watchId);
   if (!watch) watches.set(watchId, (watch = { snapshots: [] }));
   return watch;
+}
+
+/** Stored watches that snapshots are being added to: the cap never deletes them, nothing else appends to them. */
+function appending(except?: number): Set<string> {
+  const ids = new Set<string>();
+  for (const [watchId, watch] of watches) if (watchId !== except && watch.stored) ids.add(watch.stored.id);
+  return ids;
 }
 
 function snapshotView(snapshot: LeakSnapshot): WatchSnapshotView {
@@ -53,19 +61,38 @@ async function handle(request: GoroutinesWorkerRequest): Promise<GoroutinesWorke
     }
     case 'watchStart': {
       const store = new WatchStore(request.store.root, request.store.maxWatches);
-      const meta = await store.create(request.meta);
+      const meta = await store.create(request.meta, appending());
       watchOf(request.watchId).stored = { store, id: meta.id, nextIndex: 0 };
       return meta;
     }
     case 'watchResume': {
       const store = new WatchStore(request.store.root, request.store.maxWatches);
-      const loaded = await store.load(request.storedId);
-      watches.set(request.watchId, { snapshots: loaded.snapshots, stored: { store, id: loaded.meta.id, nextIndex: loaded.nextIndex } });
-      const report = findLeakSuspects(loaded.snapshots, request.userModules);
-      return { meta: loaded.meta, snapshots: loaded.snapshots.map(snapshotView), report, problems: loaded.problems };
+      if (!request.append) {
+        const loaded = await store.load(request.storedId);
+        return { meta: loaded.meta, snapshots: loaded.snapshots.map(snapshotView), report: findLeakSuspects(loaded.snapshots, request.userModules), problems: loaded.problems };
+      }
+      if (appending(request.watchId).has(request.storedId)) throw new Error('this leak watch is taking snapshots already; stop it before continuing it');
+      // Claimed before loading, so a second Continue arriving meanwhile is refused too.
+      const watch: Watch = { snapshots: [], stored: { store, id: request.storedId, nextIndex: 0 } };
+      watches.set(request.watchId, watch);
+      try {
+        const loaded = await store.load(request.storedId);
+        watch.snapshots = loaded.snapshots;
+        watch.stored = { store, id: loaded.meta.id, nextIndex: loaded.nextIndex };
+        return { meta: loaded.meta, snapshots: loaded.snapshots.map(snapshotView), report: findLeakSuspects(loaded.snapshots, request.userModules), problems: loaded.problems };
+      } catch (err) {
+        watches.delete(request.watchId);
+        throw err;
+      }
     }
-    case 'watchList':
-      return new WatchStore(request.store.root, request.store.maxWatches).list();
+    case 'watchList': {
+      const listing = await new WatchStore(request.store.root, request.store.maxWatches).list();
+      return { ...listing, running: [...appending()] };
+    }
+    case 'watchDelete':
+      if (appending().has(request.storedId)) throw new Error('this leak watch is taking snapshots; stop it before deleting it');
+      await new WatchStore(request.store.root, request.store.maxWatches).delete(request.storedId);
+      return null;
     case 'watchClose':
       watches.delete(request.watchId);
       return null;

@@ -1,6 +1,6 @@
 /** Requests and replies between the extension host and dist/goroutinesWorker.js (worker.ts). */
 import type { LeakReport } from '../leaks/suspects';
-import type { StoredWatchInfo, WatchMeta } from '../leaks/watchStore';
+import type { WatchListing, WatchMeta } from '../leaks/watchStore';
 import type { FetchOptions } from '../pprof/fetch';
 import type { GoroutinesView, WatchSnapshotView } from '../protocol/goroutinesView';
 import type { ViewSource } from './view';
@@ -12,11 +12,16 @@ export type GoroutinesWorkerRequest =
   | { id: number; op: 'watchSnapshot'; watchId: number; baseUrl: string; fetch: Omit<FetchOptions, 'signal'>; userModules: string[] }
   /** Keep a new watch's snapshots on disk under `store.root` (each watchSnapshot then appends). */
   | { id: number; op: 'watchStart'; watchId: number; store: WatchStoreLocation; meta: Omit<WatchMeta, 'id'> }
-  /** Load a stored watch under `watchId` (to show it, or to go on with it: later snapshots append). */
-  | { id: number; op: 'watchResume'; watchId: number; store: WatchStoreLocation; storedId: string; userModules: string[] }
-  /** The stored watches, newest first. */
+  /**
+   * Load a stored watch and rank it. With `append`, it is kept under `watchId` and later watchSnapshots add
+   * to it (refused while another watch of this worker appends to it); without, nothing is kept.
+   */
+  | { id: number; op: 'watchResume'; watchId: number; store: WatchStoreLocation; storedId: string; userModules: string[]; append: boolean }
+  /** The stored watches, most recently active first, and which of them are taking snapshots now. */
   | { id: number; op: 'watchList'; store: WatchStoreLocation }
-  /** Forget a watch's snapshots (in memory; what is stored stays). */
+  /** Delete a stored watch (refused while it takes snapshots). */
+  | { id: number; op: 'watchDelete'; store: WatchStoreLocation; storedId: string }
+  /** The watch ended (stopped, or its page closed): forget its snapshots in memory; what is stored stays. */
   | { id: number; op: 'watchClose'; watchId: number };
 
 export interface WatchStoreLocation {
@@ -30,7 +35,8 @@ export interface GoroutinesWorkerResults {
   watchSnapshot: { snapshot: WatchSnapshotView; report: LeakReport };
   watchStart: WatchMeta;
   watchResume: { meta: WatchMeta; snapshots: WatchSnapshotView[]; report: LeakReport; problems: string[] };
-  watchList: StoredWatchInfo[];
+  watchList: WatchListing & { running: string[] };
+  watchDelete: null;
   watchClose: null;
 }
 

@@ -1,5 +1,7 @@
 import { clusterGoroutines, joinLabels } from '../goroutines/cluster';
 import { loadGoroutines } from '../goroutines/load';
+import type { GoroutineSummary } from '../goroutines/model';
+import { DEFAULT_VIEW_LIMITS } from '../goroutines/view';
 import { decodeProfile } from '../pprof/decode';
 import { parseIndexPage, parsePprofUrl, profileUrl, varsUrl } from '../pprof/endpoints';
 import { fetchProfile, fetchRaw, fetchText, type FetchOptions } from '../pprof/fetch';
@@ -9,8 +11,10 @@ import type { LeakSnapshot } from './suspects';
 /**
  * Takes the snapshots leak suspects are computed from: goroutines (debug=2, labels joined from debug=1),
  * a heap profile after a GC, memstats from /debug/vars, and the goroutineleak profile when the service
- * offers it. A part that fails is recorded as a problem; the snapshot keeps the rest. Pure node: the CLI
- * and the extension host drive it.
+ * offers it. A part that fails is recorded as a problem; the snapshot keeps the rest. Each group keeps
+ * its first goroutine ids only (leanSummary): a watch ranks by counts, and a service of 100,000
+ * goroutines would otherwise hold ~0.6 MB of ids in every snapshot, in memory and on disk. Pure node:
+ * the CLI and the goroutines worker drive it.
  */
 export async function takeLeakSnapshot(baseUrl: string, fetchOpts: FetchOptions = {}, now: () => number = Date.now): Promise<LeakSnapshot> {
   const base = parsePprofUrl(baseUrl).base;
@@ -30,7 +34,7 @@ export async function takeLeakSnapshot(baseUrl: string, fetchOpts: FetchOptions 
       const summary = clusterGoroutines(loadGoroutines(dump.body));
       const labelled = await fetchRaw(profileUrl(base, 'goroutine', { debug: 1 }), fetchOpts, 'text').catch(() => null);
       if (labelled) joinLabels(summary, loadGoroutines(labelled.body));
-      return summary;
+      return leanSummary(summary);
     }),
     part('heap', async () => {
       const bytes = await fetchProfile(profileUrl(base, 'heap', { gc: true }), fetchOpts);
@@ -47,7 +51,7 @@ export async function takeLeakSnapshot(baseUrl: string, fetchOpts: FetchOptions 
     leaked = await part('goroutineleak', async () => {
       // Go 1.26+: debug=2 prints the leaked goroutines as a dump, each marked `(leaked)`.
       const dump = await fetchRaw(new URL('goroutineleak?debug=2', base).href, fetchOpts, 'text');
-      return clusterGoroutines(loadGoroutines(dump.body));
+      return leanSummary(clusterGoroutines(loadGoroutines(dump.body)));
     });
   }
   // Without expvar the service still has a heap profile: that is enough for every series but stack in use.
@@ -56,6 +60,11 @@ export async function takeLeakSnapshot(baseUrl: string, fetchOpts: FetchOptions 
     if (i >= 0 && goroutines !== null) problems.splice(i, 1, 'memstats: /debug/vars is not served (import _ "expvar" in the service to see stack in use and GC counts)');
   }
   return { takenAt, goroutines, heap: heap?.profile ?? null, ...(heap ? { heapBytes: heap.bytes } : {}), memstats, leaked, problems };
+}
+
+/** The summary with at most `maxIds` goroutine ids per group (as many as the Goroutines view shows); counts stay whole. */
+export function leanSummary(summary: GoroutineSummary, maxIds: number = DEFAULT_VIEW_LIMITS.maxIds): GoroutineSummary {
+  return { ...summary, groups: summary.groups.map((g) => (g.ids.length > maxIds ? { ...g, ids: g.ids.slice(0, maxIds) } : g)) };
 }
 
 export interface WatchOptions {

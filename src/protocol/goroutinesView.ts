@@ -62,6 +62,8 @@ export interface WatchSnapshotView {
 export interface WatchView {
   title: string;
   running: boolean;
+  /** A stored watch that is not taking snapshots (shown as it was left, or stopped): the page offers to continue it (ContinueWatch). */
+  canContinue: boolean;
   intervalSeconds: number;
   snapshots: WatchSnapshotView[];
   series: Series;

@@ -42,6 +42,8 @@ export enum MessageType {
   GoroutinesReady = 'goroutinesReady',
   /** The watch page asks the host to stop taking snapshots. */
   StopWatch = 'stopWatch',
+  /** The page of a stored watch asks the host to go on taking snapshots into it. */
+  ContinueWatch = 'continueWatch',
   //#endregion
   /** Either way: the request failed; `message` is for the user. */
   Error = 'error',
@@ -237,6 +239,11 @@ export interface StopWatchMessage {
   type: MessageType.StopWatch;
 }
 
+/** Go on with the stored watch this page shows: the host opens the running watch's page and closes this one. */
+export interface ContinueWatchMessage {
+  type: MessageType.ContinueWatch;
+}
+
 /** Failure reply to a request, in either direction. */
 export interface ErrorMessage {
   type: MessageType.Error;
@@ -269,7 +276,7 @@ export type FromWebviewMessage =
 export type ToGoroutinesPageMessage = GoroutinesMessage | WatchMessage | DoneMessage | ErrorMessage;
 
 /** What a Goroutines or leak-watch page sends its host. */
-export type FromGoroutinesPageMessage = GoroutinesReadyMessage | OpenSourceMessage | StopWatchMessage | ErrorMessage;
+export type FromGoroutinesPageMessage = GoroutinesReadyMessage | OpenSourceMessage | StopWatchMessage | ContinueWatchMessage | ErrorMessage;
 
 /** The reply each request gets (besides ErrorMessage). */
 export interface Replies {
@@ -293,6 +300,7 @@ export interface GoroutinesReplies {
   [MessageType.GoroutinesReady]: GoroutinesMessage | WatchMessage;
   [MessageType.OpenSource]: DoneMessage;
   [MessageType.StopWatch]: DoneMessage;
+  [MessageType.ContinueWatch]: DoneMessage;
 }
 
 export type GoroutinesRequestType = keyof GoroutinesReplies;
@@ -447,6 +455,7 @@ const FROM_WEBVIEW_FIELDS: Record<FromWebviewMessage['type'] | FromGoroutinesPag
   [MessageType.SaveSnapshot]: {},
   [MessageType.GoroutinesReady]: {},
   [MessageType.StopWatch]: {},
+  [MessageType.ContinueWatch]: {},
   [MessageType.Error]: { message: { kind: 'string' } },
 };
 
@@ -493,6 +502,7 @@ const GOROUTINES_PAGE_TYPES: ReadonlySet<string> = new Set<FromGoroutinesPageMes
   MessageType.GoroutinesReady,
   MessageType.OpenSource,
   MessageType.StopWatch,
+  MessageType.ContinueWatch,
   MessageType.Error,
 ]);
 

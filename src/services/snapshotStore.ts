@@ -297,7 +297,8 @@ async function recover(dir: string, name: string): Promise<Snapshot | undefined>
   };
 }
 
-function newId(kind: string, takenAt: number): string {
+/** `heap-lx3k9a2-1a2b3c4d`: the kind, the time in base 36 (ids of one kind sort by time), and a random part. */
+export function newId(kind: string, takenAt: number): string {
   const safeKind = kind.replace(/[^A-Za-z0-9_.]+/g, '_').slice(0, 40) || 'profile';
   return `${safeKind}-${Math.max(0, Math.floor(takenAt)).toString(36)}-${randomBytes(4).toString('hex')}`;
 }

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { findLeakSuspects } from '../../src/leaks/suspects';
 import { watchService } from '../../src/leaks/watch';
-import { buildLeakyService, startLeakyService, type LeakyService } from './leakyService';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+import { buildLeakyService, freePort, startLeakyService, type LeakyService } from './leakyService';
 
 test('watch: a service that stops answering and restarts loses nothing captured; the restart is reported', async () => {
   const built = await buildLeakyService();

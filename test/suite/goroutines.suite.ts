@@ -8,10 +8,12 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShownGoroutines } from '../../src/extension/goroutines/showGoroutines';
 import type { WatchRun } from '../../src/extension/goroutines/watchLeaks';
+import type { GoroscopeApi } from '../../src/extension/main';
 import type { AttachedService } from '../../src/extension/services/attachedServices';
+import type { LeakWatchNode, ServicesTreeNode } from '../../src/extension/services/servicesTree';
 import type { WatchView } from '../../src/protocol/goroutinesView';
 import type { Snapshot } from '../../src/services/snapshotStore';
-import { EXTENSION_ID, fixtureUri } from './workspace';
+import { EXTENSION_ID, fixtureUri, waitFor } from './workspace';
 
 const serviceUrl = process.env.GOROSCOPE_E2E_SERVICE_URL;
 const SEARCH_LEAK = /leaky-service\/internal\/search\.\(\*Service\)\.Search\.func1$/;
@@ -20,11 +22,21 @@ suite('goroutines', () => {
   let serviceName = '';
   let watched: { storedId: string | undefined; view: WatchView } | undefined;
   let dumpUri: vscode.Uri;
+  let api: GoroscopeApi;
+
+  /** The row of a stored leak watch in the Services view: service → "Leak watches" → the watch. */
+  const watchRow = (storedId: string): LeakWatchNode | undefined => {
+    const tree = api.servicesTree;
+    const children = (node?: ServicesTreeNode) => (tree.getChildren(node) ?? []) as ServicesTreeNode[];
+    const service = children().find((n) => n.type === 'service' && n.name === serviceName);
+    const folder = service && children(service).find((n) => n.type === 'leakWatches');
+    return folder && (children(folder).find((n) => n.type === 'leakWatch' && n.watch.id === storedId) as LeakWatchNode | undefined);
+  };
 
   suiteSetup(async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
-    await extension.activate();
+    api = await extension.activate();
     // A saved dump, as a user keeps one: the demo service's, in the workspace under a .goroutines name.
     dumpUri = fixtureUri('leaky-service.goroutines');
     copyFileSync(path.join(extension.extensionPath, 'test', 'fixtures', 'goroutines', 'leaky-service.debug2.txt'), dumpUri.fsPath);
@@ -128,27 +140,56 @@ suite('goroutines', () => {
     watched = { storedId: run.storedId(), view: done };
   });
 
-  test('the watch is stored: Open Leak Watch shows it as it was left, and Continue adds snapshots to it', async function () {
+  test('the watch is stored: the Services view lists it under its service, and Open shows it as it was left', async function () {
     this.timeout(60_000);
     assert.ok(watched?.storedId, 'the watch was stored');
     const storedId = watched.storedId;
-    const shown = await vscode.commands.executeCommand<WatchView | undefined>('goroscope.leaks.open', { storedId });
+    const row = await waitFor('the stored watch in the Services view', () => {
+      const node = watchRow(storedId);
+      return node && node.watch.snapshots === 4 && !node.running ? node : undefined;
+    });
+    const item = await api.servicesTree.getTreeItem(row);
+    assert.equal(item.contextValue, 'leakWatch', 'it offers Continue and Delete');
+    assert.match(String(item.description), /^4 snapshots · every 1 s$/);
+    assert.equal(item.command?.command, 'goroscope.leaks.open', 'a click opens it');
+
+    // What a click runs: the stored snapshots, series and suspects, read back from the workspace storage.
+    const shown = await vscode.commands.executeCommand<WatchView | undefined>(item.command.command, ...(item.command.arguments ?? []));
     assert.ok(shown);
     assert.equal(shown.running, false);
+    assert.equal(shown.canContinue, true, 'the page offers Continue watching');
     assert.deepEqual(shown.snapshots, watched.view.snapshots);
     assert.deepEqual(shown.series, watched.view.series);
     assert.deepEqual(shown.suspects.map((s) => s.function), watched.view.suspects.map((s) => s.function));
     assert.ok(shown.notes.some((n) => /4 snapshots loaded from the workspace storage/.test(n)), shown.notes.join('\n'));
+  });
 
-    const run = await vscode.commands.executeCommand<WatchRun | undefined>('goroscope.leaks.open', { storedId, continue: true, maxSnapshots: 6 });
+  test('Continue adds snapshots to the stored watch; while it runs it is not continued twice; Delete removes it', async function () {
+    this.timeout(60_000);
+    assert.ok(watched?.storedId);
+    const storedId = watched.storedId;
+    // Four more snapshots a second apart: time enough to try continuing it again while it runs.
+    const run = await vscode.commands.executeCommand<WatchRun | undefined>('goroscope.leaks.continue', { storedId, maxSnapshots: 8 });
     assert.ok(run);
     assert.equal(run.storedId(), storedId);
+    await waitFor('the watch to show as running in the Services view', () => watchRow(storedId)?.running || undefined);
+    assert.equal((await api.servicesTree.getTreeItem(watchRow(storedId) as LeakWatchNode)).contextValue, 'leakWatch.running', 'a running watch offers Open only');
+    assert.equal(await vscode.commands.executeCommand('goroscope.leaks.continue', { storedId }), undefined, 'a second Continue only shows the running page');
+    const live = await vscode.commands.executeCommand<WatchView | undefined>('goroscope.leaks.open', { storedId });
+    assert.equal(live?.running, true, 'Open shows the live page of a running watch');
+
     const done = await run.done;
-    assert.equal(done.snapshots.length, 6);
+    assert.equal(done.snapshots.length, 8);
     assert.deepEqual(done.snapshots.slice(0, 4), watched.view.snapshots, 'the stored snapshots come first');
     assert.ok(done.notes.some((n) => n.startsWith('Continuing the watch')), done.notes.join('\n'));
+    assert.equal(done.canContinue, true);
+    await waitFor('eight snapshots in the Services view', () => (watchRow(storedId)?.watch.snapshots === 8 ? true : undefined));
     const reopened = await vscode.commands.executeCommand<WatchView | undefined>('goroscope.leaks.open', { storedId });
-    assert.equal(reopened?.snapshots.length, 6);
+    assert.equal(reopened?.snapshots.length, 8);
+
+    assert.equal(await vscode.commands.executeCommand('goroscope.leaks.delete', { storedId }, { confirmed: true }), true);
+    assert.equal(watchRow(storedId), undefined, 'the view no longer lists it');
+    assert.equal(await vscode.commands.executeCommand('goroscope.leaks.open', { storedId }), undefined, 'opening it now is one error message');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The leak-watch page: progress with Stop, the time series (goroutines, heap in use, stack in use,
- * GC count), the suspects ranked with their evidence and a trend chart each, and what happened to the
- * service along the way. Charts are inline SVG built with DOM APIs; every string from the service is text.
+ * The leak-watch page: progress with Stop (Continue once a stored watch is not running), the time
+ * series (goroutines, heap in use, stack in use, GC count), the suspects ranked with their evidence and
+ * a trend chart each, and what happened to the service along the way. Charts are inline SVG built with
+ * DOM APIs; every string from the service is text.
  */
 import type { Suspect } from '../../src/leaks/suspects';
 import { formatValue } from '../../src/pprof/units';
@@ -14,6 +15,7 @@ import { PageApp, type GoroutinesRpc } from './pageApp';
 export class WatchApp extends PageApp {
   private readonly header = el('header', 'g-header');
   private readonly stopButton = button('Stop watching', { title: 'Stop taking snapshots; the ones taken stay' });
+  private readonly continueButton = button('Continue watching', { title: 'Take more snapshots into this stored watch', appearance: 'primary' });
   private readonly series = el('section', 'series');
   private readonly suspects = el('section', 'suspects');
   private readonly snapshots = el('section', 'snapshots');
@@ -23,11 +25,12 @@ export class WatchApp extends PageApp {
     root.replaceChildren();
     root.classList.add('goroutines-app', 'watch-app');
     const toolbar = el('div', 'toolbar');
-    toolbar.append(this.stopButton);
+    toolbar.append(this.stopButton, this.continueButton);
+    this.continueButton.hidden = true;
     root.append(this.header, toolbar, this.message, this.series, this.suspects, this.snapshots);
     this.stopButton.addEventListener('click', () => void this.stop());
+    this.continueButton.addEventListener('click', () => void this.continueWatch());
   }
-
 
   override handleEvent(message: ToGoroutinesPageMessage): void {
     if (message.type === MessageType.Watch) this.show(message.watch);
@@ -44,12 +47,26 @@ export class WatchApp extends PageApp {
     }
   }
 
+  /** The host opens the running watch in a new page and closes this one; a refusal or a cancel comes back. */
+  private async continueWatch(): Promise<void> {
+    this.continueButton.disabled = true;
+    try {
+      const done = await this.rpc.sendRequest({ type: MessageType.ContinueWatch }, 120_000);
+      this.continueButton.disabled = false;
+      if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
+    } catch (err) {
+      this.continueButton.disabled = false;
+      this.showError(err);
+    }
+  }
+
   private show(watch: WatchView): void {
     const status = watch.running ? `watching · snapshot every ${watch.intervalSeconds} s` : 'stopped';
     const notes = el('ul', 'notes');
     for (const note of watch.notes) notes.append(el('li', undefined, note));
     this.header.replaceChildren(el('h1', undefined, watch.title), el('div', 'facts', `${watch.snapshots.length} snapshot${watch.snapshots.length === 1 ? '' : 's'} · ${status}`), notes);
     this.stopButton.hidden = !watch.running;
+    this.continueButton.hidden = watch.running || !watch.canContinue;
 
     const s = watch.series;
     const chart = (title: string, values: ReadonlyArray<number | null>, unit: string) => {
@@ -101,6 +118,4 @@ export class WatchApp extends PageApp {
     item.append(head, body);
     return item;
   }
-
-
 }

@@ -1,45 +1,56 @@
 /**
  * The goroutines side of the extension: "Show Goroutines" (attached service or a goroutine snapshot),
- * "Analyze Goroutine Dump" (active editor or its selection) and "Watch for Leaks". One goroutines
- * worker serves them all; each command only gathers bytes and hands them over.
+ * "Analyze Goroutine Dump" (active editor or its selection) and the leak-watch commands
+ * (leakWatchCommands.ts), whose stored watches the Services view lists too. One goroutines worker
+ * serves them all; each command only gathers bytes and hands them over.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
 import { profileUrl } from '../../pprof/endpoints';
 import { fetchRaw } from '../../pprof/fetch';
-import { fetchOptionsFor } from '../../services/config';
-import type { AttachedService } from '../services/attachedServices';
 import type { ServicesFeature } from '../services/feature';
 import { snapshotTitle } from '../services/openSnapshot';
 import { isServiceNode, isSnapshotNode } from '../services/servicesTree';
-import { withTransportDefaults } from '../services/settings';
+import { continueWatchCommand, deleteWatchCommand, openWatchCommand, watchCommand } from './leakWatchCommands';
+import { field, fetchOptionsOf, resolveService } from './serviceArgs';
 import { showGoroutines, type GoroutinesEnv, type ShownGoroutines } from './showGoroutines';
-import type { WatchView } from '../../protocol/goroutinesView';
-import { intervalSetting, showStoredWatch, watchLeaks, type WatchRun } from './watchLeaks';
+import { StoredWatches } from './storedWatches';
+import type { LeakWatchEnv } from './watchLeaks';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
 export function goroutinesCommands(context: vscode.ExtensionContext, services: ServicesFeature, output: vscode.OutputChannel): Record<string, CommandHandler> {
   const worker = new GoroutinesWorker(path.join(context.extensionUri.fsPath, 'dist', 'goroutinesWorker.js'));
   context.subscriptions.push({ dispose: () => worker.dispose() });
-  const env: GoroutinesEnv = {
-    extensionUri: context.extensionUri,
+  const log = (line: string): void => output.appendLine(`[goroutines] ${line}`);
+  // Workspace storage keeps watches with the project they belong to; with no folder open, global storage.
+  const storedWatches = new StoredWatches(
     worker,
-    log: (line) => output.appendLine(`[goroutines] ${line}`),
-    // Workspace storage keeps watches with the project they belong to; with no folder open, global storage.
-    watchStore: {
+    {
       root: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'leak-watches'),
       get maxWatches() {
         return keepWatchesSetting();
       },
     },
+    log,
+  );
+  context.subscriptions.push(storedWatches);
+  services.tree.setLeakWatches(storedWatches);
+  const env: LeakWatchEnv = {
+    extensionUri: context.extensionUri,
+    worker,
+    log,
+    storedWatches,
+    continueStored: (storedId) => continueWatchCommand(env, services, { storedId }),
   };
   return {
     'goroscope.goroutines.show': (arg) => reportFailure(env, showCommand(env, services, arg)),
     'goroscope.goroutines.analyzeDump': () => reportFailure(env, analyzeDumpCommand(env)),
     'goroscope.leaks.watch': (arg) => reportFailure(env, watchCommand(env, services, arg)),
-    'goroscope.leaks.open': (arg) => reportFailure(env, openWatchCommand(env, services, arg)),
+    'goroscope.leaks.open': (arg) => reportFailure(env, openWatchCommand(env, arg)),
+    'goroscope.leaks.continue': (arg) => reportFailure(env, continueWatchCommand(env, services, arg)),
+    'goroscope.leaks.delete': (arg, opts) => reportFailure(env, deleteWatchCommand(env, arg, opts)),
   };
 }
 
@@ -72,7 +83,7 @@ async function showCommand(env: GoroutinesEnv, services: ServicesFeature, arg: u
   }
   const service = await resolveService(services, isServiceNode(arg) ? arg.name : field(arg, 'service'));
   if (!service) return undefined;
-  const opts = fetchOptionsFor(withTransportDefaults(service.config), await bearer(services, service));
+  const opts = await fetchOptionsOf(services, service);
   const base = service.config.url;
   const [dump, labels] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Goroscope: reading the goroutines of ${service.config.name}…` },
@@ -104,98 +115,4 @@ async function analyzeDumpCommand(env: GoroutinesEnv): Promise<ShownGoroutines |
     source: `${selected ? 'the selection of ' : ''}${name}`,
     dump: new TextEncoder().encode(text),
   });
-}
-
-async function watchCommand(env: GoroutinesEnv, services: ServicesFeature, arg: unknown): Promise<WatchRun | undefined> {
-  const service = await resolveService(services, isServiceNode(arg) ? arg.name : field(arg, 'service'));
-  if (!service) return undefined;
-  const { signal: _signal, ...fetch } = fetchOptionsFor(withTransportDefaults(service.config), await bearer(services, service));
-  const seconds = field(arg, 'intervalSeconds');
-  const count = field(arg, 'maxSnapshots');
-  const continueWatch = field(arg, 'continueWatch');
-  return watchLeaks(
-    env,
-    { name: service.config.name, baseUrl: service.config.url, fetch },
-    {
-      intervalSeconds: seconds !== undefined && Number(seconds) >= 1 ? Number(seconds) : intervalSetting(),
-      ...(count !== undefined && Number(count) >= 1 ? { maxSnapshots: Number(count) } : {}),
-      ...(continueWatch !== undefined ? { continueWatch } : {}),
-    },
-  );
-}
-
-const CONTINUE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-continue'), tooltip: 'Continue watching (takes more snapshots)' };
-
-/**
- * "Open Leak Watch…": the stored watches, newest first. Choosing one shows it as it was left; its
- * Continue button goes on watching the same service (attached under that URL, or attached now).
- * `arg`: `{ storedId, continue?, maxSnapshots? }` skips the choice (tests, links).
- */
-async function openWatchCommand(env: GoroutinesEnv, services: ServicesFeature, arg: unknown): Promise<WatchView | WatchRun | undefined> {
-  let storedId = field(arg, 'storedId');
-  let goOn = typeof arg === 'object' && arg !== null && (arg as { continue?: unknown }).continue === true;
-  if (storedId === undefined) {
-    const watches = await env.worker.watchList({ store: env.watchStore });
-    if (watches.length === 0) {
-      void vscode.window.showInformationMessage('Goroscope: no leak watch is stored in this workspace yet; run "Goroscope: Watch for Leaks" on an attached service.');
-      return undefined;
-    }
-    const picked = await new Promise<{ id: string; goOn: boolean } | undefined>((resolve) => {
-      const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
-      pick.title = 'Goroscope: Open Leak Watch';
-      pick.placeholder = 'A stored leak watch to show (the button continues it)';
-      pick.items = watches.map((w) => ({
-        id: w.id,
-        label: w.service,
-        description: `${new Date(w.startedAt).toLocaleString()} · ${w.snapshots} snapshot${w.snapshots === 1 ? '' : 's'}`,
-        detail: `${w.baseUrl} · every ${w.intervalSeconds} s · last ${new Date(w.lastAt).toLocaleString()}`,
-        buttons: [CONTINUE_BUTTON],
-      }));
-      let result: { id: string; goOn: boolean } | undefined;
-      pick.onDidAccept(() => {
-        const item = pick.selectedItems[0];
-        if (item) result = { id: item.id, goOn: false };
-        pick.hide();
-      });
-      pick.onDidTriggerItemButton((e) => {
-        result = { id: e.item.id, goOn: true };
-        pick.hide();
-      });
-      pick.onDidHide(() => {
-        pick.dispose();
-        resolve(result);
-      });
-      pick.show();
-    });
-    if (!picked) return undefined;
-    storedId = picked.id;
-    goOn = picked.goOn;
-  }
-  if (!goOn) return showStoredWatch(env, storedId);
-  const stored = (await env.worker.watchList({ store: env.watchStore })).find((w) => w.id === storedId);
-  if (!stored) throw new Error(`the stored watch ${storedId} is gone`);
-  const service = services.services.list().find((s) => s.config.url === stored.baseUrl) ?? (await services.attach(stored.baseUrl));
-  if (!service) return undefined;
-  const count = field(arg, 'maxSnapshots');
-  return watchCommand(env, services, { service: service.config.name, continueWatch: storedId, intervalSeconds: stored.intervalSeconds, ...(count ? { maxSnapshots: count } : {}) });
-}
-
-async function resolveService(services: ServicesFeature, name: string | undefined): Promise<AttachedService | undefined> {
-  if (name !== undefined) {
-    const service = services.services.get(name);
-    if (!service) throw new Error(`${name} is not attached; attach to it first`);
-    return service;
-  }
-  return services.services.current() ?? services.attach();
-}
-
-async function bearer(services: ServicesFeature, service: AttachedService): Promise<{ bearerToken?: string }> {
-  const token = await services.tokens.get(service.config.url);
-  return token ? { bearerToken: token } : {};
-}
-
-function field(arg: unknown, key: string): string | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const value = (arg as Record<string, unknown>)[key];
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import type { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
-import type { WatchStoreLocation } from '../../goroutines/workerProtocol';
 import { linkFindings } from '../../goroutines/view';
 import type { GoroutinesView } from '../../protocol/goroutinesView';
 import { MessageType } from '../../protocol/panel';
@@ -16,8 +15,6 @@ export interface GoroutinesEnv {
   extensionUri: vscode.Uri;
   worker: GoroutinesWorker;
   log: (line: string) => void;
-  /** Where leak watches are stored (workspace storage). */
-  watchStore: WatchStoreLocation;
 }
 
 export interface DumpInput {
@@ -54,6 +51,9 @@ export async function showGoroutines(env: GoroutinesEnv, input: DumpInput): Prom
         return note === undefined ? { type: MessageType.Done } : { type: MessageType.Done, note };
       },
       [MessageType.StopWatch]: async () => {
+        throw new Error('this page shows no watch');
+      },
+      [MessageType.ContinueWatch]: async () => {
         throw new Error('this page shows no watch');
       },
     },

@@ -3,17 +3,25 @@
  * after a GC, memstats, goroutineleak when offered), taken and ranked in the goroutines worker
  * (src/leaks/watch.ts, suspects.ts). Progress with Stop in a notification; the page shows suspects,
  * trends and series. Every snapshot is also stored in the workspace storage (src/leaks/watchStore.ts,
- * written by the worker), so a watch can be reopened after the page or the window closed ("Open Leak
- * Watch") and continued. A service that restarts or stops answering loses nothing already taken.
+ * written by the worker), so a watch can be shown again after its page or the window closed and
+ * continued: its stored snapshots come first, new ones are added to it. A service that restarts or
+ * stops answering loses nothing already taken; the page says so and the watch goes on.
  */
 import * as vscode from 'vscode';
-import type { FetchOptions } from '../../pprof/fetch';
 import type { GoroutinesWorkerResults } from '../../goroutines/workerProtocol';
+import type { FetchOptions } from '../../pprof/fetch';
 import type { WatchView } from '../../protocol/goroutinesView';
 import { MessageType } from '../../protocol/panel';
 import { openFrameSource, workspaceModules } from '../panel/openSource';
 import { GoroutinesPage } from './page';
 import type { GoroutinesEnv } from './showGoroutines';
+import type { StoredWatches } from './storedWatches';
+
+export interface LeakWatchEnv extends GoroutinesEnv {
+  storedWatches: StoredWatches;
+  /** Goes on with a stored watch (the page's "Continue watching"): attaches its service if needed. */
+  continueStored(storedId: string): Promise<unknown>;
+}
 
 export interface WatchTarget {
   name: string;
@@ -26,15 +34,8 @@ export interface WatchRun {
   done: Promise<WatchView>;
   stop(): void;
   current(): WatchView;
-  /** The stored watch's id (for "Open Leak Watch"), once storing has started; undefined if it could not. */
+  /** The stored watch's id, once storing has started; undefined if it could not. */
   storedId(): string | undefined;
-}
-
-let nextWatchId = 1;
-
-export function intervalSetting(): number {
-  const value = vscode.workspace.getConfiguration('goroscope.leaks').get<number>('watchIntervalSeconds');
-  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.round(value) : 10;
 }
 
 export interface WatchOptions {
@@ -44,7 +45,25 @@ export interface WatchOptions {
   continueWatch?: string;
 }
 
-export function watchLeaks(env: GoroutinesEnv, target: WatchTarget, options: WatchOptions): WatchRun {
+let nextWatchId = 1;
+
+/** Watches taking snapshots in this window, by stored id: opening one again shows its live page. */
+const live = new Map<string, { page: GoroutinesPage; current: () => WatchView }>();
+
+export function intervalSetting(): number {
+  const value = vscode.workspace.getConfiguration('goroscope.leaks').get<number>('watchIntervalSeconds');
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.round(value) : 10;
+}
+
+/** Brings the page of a stored watch that is taking snapshots in this window to the front; its view, or undefined. */
+export function revealLiveWatch(storedId: string): WatchView | undefined {
+  const watch = live.get(storedId);
+  if (!watch) return undefined;
+  watch.page.panel.reveal();
+  return watch.current();
+}
+
+export function watchLeaks(env: LeakWatchEnv, target: WatchTarget, options: WatchOptions): WatchRun {
   const watchId = nextWatchId++;
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -52,6 +71,7 @@ export function watchLeaks(env: GoroutinesEnv, target: WatchTarget, options: Wat
   const view: WatchView = {
     title: `Leak watch · ${target.name}`,
     running: true,
+    canContinue: false,
     intervalSeconds: options.intervalSeconds,
     snapshots: [],
     series: { takenAt: [], goroutines: [], heapInuse: [], stackInuse: [], numGC: [] },
@@ -63,29 +83,45 @@ export function watchLeaks(env: GoroutinesEnv, target: WatchTarget, options: Wat
     stopped = true;
     wake?.();
   };
-  const page = openWatchPage(env, watchId, view, stop);
+  const page = openWatchPage(env, view, stop, () => storedId);
+  page.onDidDispose(() => {
+    stop();
+    if (storedId !== undefined && live.get(storedId)?.page === page) live.delete(storedId);
+    void env.worker.watchClose(watchId).catch(() => undefined);
+  });
   const push = (): void => page.send({ type: MessageType.Watch, watch: { ...view } });
+  const current = (): WatchView => ({ ...view });
 
   /** Loads the stored watch to continue, or starts storing this one; storage trouble never stops the watch. */
   const prepare = async (userModules: string[]): Promise<void> => {
     try {
       if (options.continueWatch !== undefined) {
-        const loaded = await env.worker.watchResume({ watchId, store: env.watchStore, storedId: options.continueWatch, userModules });
+        const loaded = await env.worker.watchResume({ watchId, store: env.storedWatches.location, storedId: options.continueWatch, userModules, append: true });
         applyLoaded(view, loaded, 'Continuing the watch');
       } else {
         storedId = undefined;
         ({ id: storedId } = await env.worker.watchStart({
           watchId,
-          store: env.watchStore,
+          store: env.storedWatches.location,
           meta: { service: target.name, baseUrl: target.baseUrl, intervalSeconds: options.intervalSeconds, startedAt: Date.now() },
         }));
-        view.notes.push('Snapshots are stored in the workspace storage: reopen this watch later with "Goroscope: Open Leak Watch…".');
+        view.notes.push('Snapshots are stored in the workspace storage: this watch stays under the service in the Services view ("Leak watches") after the window reloads.');
       }
+      if (storedId !== undefined) live.set(storedId, { page, current });
     } catch (err) {
-      storedId = undefined;
       const text = err instanceof Error ? err.message : String(err);
       env.log(`leak watch storage: ${text}`);
+      if (options.continueWatch !== undefined) {
+        // Taking new snapshots beside a stored watch that could not be read would be a different watch.
+        stopped = true;
+        storedId = undefined;
+        view.notes.push(`The stored watch cannot be continued: ${text}`);
+        return;
+      }
+      storedId = undefined;
       view.notes.push(`Snapshots are kept in memory only (${text}).`);
+    } finally {
+      void env.storedWatches.refresh();
     }
   };
 
@@ -112,6 +148,7 @@ export function watchLeaks(env: GoroutinesEnv, target: WatchTarget, options: Wat
         failing = down;
         const top = view.suspects[0];
         progress.report({ message: `${view.snapshots.length} snapshot${view.snapshots.length === 1 ? '' : 's'}${top ? ` · top suspect ${top.function}` : ''}` });
+        if (storedId !== undefined) void env.storedWatches.refresh();
       } catch (err) {
         view.notes.push(`Snapshot ${view.snapshots.length + 1} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -126,9 +163,17 @@ export function watchLeaks(env: GoroutinesEnv, target: WatchTarget, options: Wat
       });
       wake = undefined;
     }
+  };
+
+  /** The worker lets go of the watch (it can be continued from now on); the page offers Continue. */
+  const finish = async (): Promise<void> => {
+    if (storedId !== undefined && live.get(storedId)?.page === page) live.delete(storedId);
+    await env.worker.watchClose(watchId).catch(() => undefined);
     view.running = false;
+    view.canContinue = storedId !== undefined;
     view.notes.push(`Stopped after ${view.snapshots.length} snapshot${view.snapshots.length === 1 ? '' : 's'}.`);
     push();
+    void env.storedWatches.refresh();
   };
 
   const done = Promise.resolve(
@@ -140,16 +185,20 @@ export function watchLeaks(env: GoroutinesEnv, target: WatchTarget, options: Wat
           await loop(progress);
         } finally {
           cancel.dispose();
+          await finish();
         }
       },
     ),
-  ).then(() => ({ ...view }));
-  return { done, stop, current: () => ({ ...view }), storedId: () => storedId };
+  ).then(current);
+  return { done, stop, current, storedId: () => storedId };
 }
 
-/** The watch page: suspects, trends and series of `view`; Stop calls `stop`. Closing it frees the worker's copy. */
-function openWatchPage(env: GoroutinesEnv, watchId: number, view: WatchView, stop: () => void): GoroutinesPage {
-  const page = new GoroutinesPage(
+/**
+ * The watch page: suspects, trends and series of `view`. Stop calls `stop`; Continue (offered once a
+ * stored watch is not running) goes on with the stored watch in a new page and closes this one.
+ */
+function openWatchPage(env: LeakWatchEnv, view: WatchView, stop: () => void, storedId: () => string | undefined): GoroutinesPage {
+  const page: GoroutinesPage = new GoroutinesPage(
     env.extensionUri,
     'watch',
     view.title,
@@ -163,13 +212,16 @@ function openWatchPage(env: GoroutinesEnv, watchId: number, view: WatchView, sto
         stop();
         return { type: MessageType.Done, note: 'Stopped; the snapshots taken so far stay.' };
       },
+      [MessageType.ContinueWatch]: async () => {
+        const id = storedId();
+        if (view.running || !view.canContinue || id === undefined) throw new Error('this watch cannot be continued from here');
+        if ((await env.continueStored(id)) === undefined) return { type: MessageType.Done, note: 'Not continued.' };
+        page.dispose();
+        return { type: MessageType.Done };
+      },
     },
     env.log,
   );
-  page.onDidDispose(() => {
-    stop();
-    void env.worker.watchClose(watchId).catch(() => undefined);
-  });
   return page;
 }
 
@@ -181,18 +233,23 @@ function applyLoaded(view: WatchView, loaded: GoroutinesWorkerResults['watchResu
   const n = loaded.snapshots.length;
   view.notes.push(
     `${what} started ${new Date(loaded.meta.startedAt).toLocaleString()} (a snapshot every ${loaded.meta.intervalSeconds} s): ${n} snapshot${n === 1 ? '' : 's'} loaded from the workspace storage.`,
-    ...loaded.problems.map((p) => `A stored snapshot could not be read (${p}); the others are here.`),
   );
+  const bad = loaded.problems.length;
+  if (bad > 0) {
+    view.notes.push(
+      `${bad} of the ${n + bad} stored snapshots could not be read and are left out (${loaded.problems.slice(0, 3).join('; ')}${bad > 3 ? '; …' : ''}); the others are shown.`,
+    );
+  }
 }
 
-/** Shows a stored watch as it was left (nothing is fetched). Resolves to the view shown. */
-export async function showStoredWatch(env: GoroutinesEnv, storedId: string): Promise<WatchView> {
-  const watchId = nextWatchId++;
+/** Shows a stored watch as it was left (nothing is fetched); the page offers to continue it. Resolves to the view shown. */
+export async function showStoredWatch(env: LeakWatchEnv, storedId: string): Promise<WatchView> {
   const userModules = (await workspaceModules()).map((m) => m.path);
-  const loaded = await env.worker.watchResume({ watchId, store: env.watchStore, storedId, userModules });
+  const loaded = await env.worker.watchResume({ watchId: nextWatchId++, store: env.storedWatches.location, storedId, userModules, append: false });
   const view: WatchView = {
     title: `Leak watch · ${loaded.meta.service} (stored)`,
     running: false,
+    canContinue: true,
     intervalSeconds: loaded.meta.intervalSeconds,
     snapshots: [],
     series: { takenAt: [], goroutines: [], heapInuse: [], stackInuse: [], numGC: [] },
@@ -201,7 +258,7 @@ export async function showStoredWatch(env: GoroutinesEnv, storedId: string): Pro
     notes: [],
   };
   applyLoaded(view, loaded, `The watch of ${loaded.meta.service}`);
-  view.notes.push('Run "Goroscope: Open Leak Watch…" and choose Continue on this watch to take more snapshots.');
-  openWatchPage(env, watchId, view, () => undefined);
+  if (loaded.problems.length > 0) env.log(`stored leak watch ${storedId}: ${loaded.problems.join('; ')}`);
+  openWatchPage(env, view, () => undefined, () => storedId);
   return { ...view };
 }

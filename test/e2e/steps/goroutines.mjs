@@ -77,6 +77,7 @@ export async function checkGoroutines(ctx) {
 
   await checkLeakWatch(ctx);
   await checkStoredWatch(ctx);
+  await checkLeakWatchesInTree(ctx);
 }
 
 /** Ctrl+P, the file's name, and a click on the row whose label is exactly that name (not the first fuzzy match). */
@@ -161,4 +162,63 @@ export async function checkStoredWatch(ctx) {
     await sleep(500);
     await page.screenshot({ path: path.join(artifacts, 'stored-leak-watch.png') });
   }, 'stored-leak-watch-failed.png', page);
+}
+
+/** The labels of the context menu that right-clicking `row` opens (closed again before returning). */
+async function contextMenuLabels(page, row) {
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ timeout: 5_000 });
+  const labels = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  return labels;
+}
+
+/**
+ * The Services view keeps stored leak watches under their service ("Leak watches"): the watch's context
+ * menu offers Open, Continue and Delete (and no Show Goroutines, which a heap snapshot lacks too); a
+ * click shows the stored watch, offering "Continue watching".
+ */
+export async function checkLeakWatchesInTree(ctx) {
+  const { page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, sleep } = ctx;
+  await uiCheck('ui: the Services view lists the stored leak watch under its service; its menu continues or deletes it, a click shows it', async () => {
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Focus on Services View');
+    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Services' }) });
+    const rowLabelled = (label) => tree.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+
+    const heap = rowLabelled(/^heap$/);
+    if ((await heap.count()) > 0) {
+      const labels = await contextMenuLabels(page, heap);
+      await page.keyboard.press('Escape');
+      if (labels.includes('Show Goroutines')) throw new Error(`a heap snapshot offers Show Goroutines: ${labels.join(', ')}`);
+    }
+
+    const folder = rowLabelled(/^Leak watches$/);
+    await folder.waitFor({ timeout: 10_000 });
+    if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+    const row = rowLabelled(/^watch of /);
+    await row.waitFor({ timeout: 10_000 });
+    const description = (await row.locator('.label-description').innerText()).trim();
+    if (!/^\d+ snapshots? · every \d+ s$/.test(description)) throw new Error(`the stored watch's row reads "${description}"`);
+    const labels = await contextMenuLabels(page, row);
+    await sleep(300);
+    await page.screenshot({ path: path.join(artifacts, 'leak-watch-context-menu.png') });
+    await page.keyboard.press('Escape');
+    for (const wanted of ['Open Leak Watch…', 'Continue Leak Watch…', 'Delete Leak Watch…']) {
+      if (!labels.includes(wanted)) throw new Error(`the stored watch's menu lacks ${wanted}: ${labels.join(', ')}`);
+    }
+    if (labels.includes('Show Goroutines')) throw new Error(`the stored watch's menu offers Show Goroutines: ${labels.join(', ')}`);
+
+    await row.click();
+    const frame = await waitUntil('the stored leak-watch page', async () => {
+      for (const f of page.frames()) if ((await f.locator('.watch-app h1', { hasText: '(stored)' }).count().catch(() => 0)) > 0) return f;
+      return undefined;
+    }, 20_000);
+    await frame.locator('vscode-button', { hasText: 'Continue watching' }).waitFor({ state: 'visible', timeout: 10_000 });
+    if ((await frame.locator('.snapshot-list li').count()) < 1) throw new Error('the stored watch shows no snapshot');
+    await sleep(500);
+    await page.screenshot({ path: path.join(artifacts, 'leak-watch-from-tree.png') });
+  }, 'leak-watches-tree-failed.png', page);
 }

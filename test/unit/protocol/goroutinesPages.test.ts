@@ -19,6 +19,7 @@ describe('messages from the Goroutines and leak-watch pages', () => {
     const good: FromGoroutinesPageMessage[] = [
       { type: MessageType.GoroutinesReady },
       { type: MessageType.StopWatch },
+      { type: MessageType.ContinueWatch },
       { type: MessageType.OpenSource, function: 'example.com/m/search.(*Service).Search.func1', file: 'example.com/m/search/search.go', line: 59 },
       { type: MessageType.Error, message: 'boom' },
     ];
@@ -33,6 +34,7 @@ describe('messages from the Goroutines and leak-watch pages', () => {
   it('and the flame-graph host rejects the Goroutines requests', () => {
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.GoroutinesReady })) ?? '', /unknown message type "goroutinesReady"/);
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.StopWatch })) ?? '', /unknown message type/);
+    assert.match(checkFromWebviewMessage(envelope({ type: MessageType.ContinueWatch })) ?? '', /unknown message type/);
   });
 
   it('rejects extra and malformed fields', () => {

@@ -1,0 +1,23 @@
+/**
+ * The `contextValue` of each kind of row in the Services view: package.json's `view/item/context` menus
+ * match on these (`viewItem == snapshot.goroutine`), so which commands a row offers is decided here and
+ * there only. No vscode import: test/unit/services/servicesMenus.test.ts checks the menus against them.
+ */
+export const SERVICE_ATTACHED = 'service.attached';
+export const SERVICE_DETACHED = 'service.detached';
+/** Goroutine profiles also offer "Show Goroutines"; every snapshot offers open, save and delete. */
+export const SNAPSHOT = 'snapshot';
+export const SNAPSHOT_GOROUTINE = 'snapshot.goroutine';
+/** The "Leak watches" row under a service. */
+export const LEAK_WATCHES = 'leakWatches';
+/** A stored leak watch: open, continue, delete. One still taking snapshots offers open only. */
+export const LEAK_WATCH = 'leakWatch';
+export const LEAK_WATCH_RUNNING = 'leakWatch.running';
+
+export function snapshotContextValue(kind: string): string {
+  return kind === 'goroutine' ? SNAPSHOT_GOROUTINE : SNAPSHOT;
+}
+
+export function leakWatchContextValue(running: boolean): string {
+  return running ? LEAK_WATCH_RUNNING : LEAK_WATCH;
+}
