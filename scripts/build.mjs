@@ -2,8 +2,10 @@
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { d3FlameGraphPatch } from './d3FlameGraphPatch.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -29,14 +31,34 @@ const common = {
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 
+// Browser bundles: d3-flame-graph patched (scripts/d3FlameGraphPatch.mjs), minified.
+const page = { platform: 'browser', target: 'chrome114', minify: true, plugins: [d3FlameGraphPatch] };
+
+/** For report.js: webview-ui/toolkit.ts imports toolkitElements.ts statically instead of as a chunk. */
+const toolkitBuiltIn = {
+  name: 'toolkit-built-in',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]webview-ui[\\/]toolkit\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const lazy = "const loadElements = () => import('./toolkitElements');";
+      if (source.split(lazy).length !== 2) throw new Error(`toolkit-built-in: webview-ui/toolkit.ts no longer has exactly one ${JSON.stringify(lazy)}`);
+      const eager = "import * as toolkitElements from './toolkitElements';\nconst loadElements = () => Promise.resolve(toolkitElements);";
+      return { contents: source.replace(lazy, eager), loader: 'ts' };
+    });
+  },
+};
+
 const builds = [
   { entryPoints: { extension: 'src/extension/main.ts' }, external: ['vscode'] },
   { entryPoints: { server: 'src/server/main.ts' } },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { lintWorker: 'src/lint/worker.ts' } },
-  // The flame-graph page (VS Code webview and report.html): browser IIFE, its CSS lands in dist/webview.css.
-  // Always minified: report.html inlines it, and the page parses less before its first paint.
-  { entryPoints: { webview: 'webview-ui/main.ts' }, platform: 'browser', format: 'iife', target: 'chrome114', minify: true },
+  // The webview pages (flame graph, goroutines, leak watch): an ES module, its CSS in dist/webview.css, and
+  // the toolkit in a chunk of its own (dist/webview-toolkitElements.js) that a flame-graph page fetches
+  // after its graph's first paint. Always minified: the page parses less before that paint.
+  { ...page, entryPoints: { webview: 'webview-ui/main.ts' }, format: 'esm', splitting: true, chunkNames: 'webview-[name]' },
+  // The same page for report.html, which inlines one classic script: the toolkit is built in.
+  { ...page, entryPoints: { report: 'webview-ui/main.ts' }, format: 'iife', plugins: [d3FlameGraphPatch, toolkitBuiltIn] },
   { entryPoints: { pprofWorker: 'src/pprof/worker.ts' } },
   { entryPoints: { goroutinesWorker: 'src/goroutines/worker.ts' } },
 ];

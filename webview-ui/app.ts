@@ -34,8 +34,12 @@ export class ProfileApp {
   private view: ProfileView | undefined;
   private readonly flame: FlameView;
   private readonly top: TopTable;
-  /** Puts the toolbar's controls in the page (once); see layout(). */
-  private mountControls: (() => void) | undefined;
+  /** Puts the toolbar's controls and the table in the page (once, after the first view's graph); see layout(). */
+  private mountControls: (() => Promise<void>) | undefined;
+  /** The controls are toolkit elements in the page: their properties can be set (syncControls). */
+  private controlsReady = false;
+  /** The graph width the host pruned the tree for (pruneFraction). */
+  private prunedFor = 0;
   private readonly tooltip: Tooltip;
   private selected: FlameNode | undefined;
   private searchSeq = 0;
@@ -88,7 +92,8 @@ export class ProfileApp {
   async start(): Promise<void> {
     this.busy(true);
     try {
-      const reply = await this.rpc.sendRequest({ type: MessageType.Ready }, VIEW_TIMEOUT_MS);
+      this.prunedFor = this.graphWidth();
+      const reply = await this.rpc.sendRequest({ type: MessageType.Ready, graphWidth: this.prunedFor }, VIEW_TIMEOUT_MS);
       this.show(reply.view);
     } catch (err) {
       this.fail(err);
@@ -131,9 +136,8 @@ export class ProfileApp {
     graphPane.append(this.graph);
     const topPane = el('section', 'top'); // the table's place, same size, until the table joins
     main.append(graphPane, topPane);
-    this.mountControls = () => {
-      this.mountControls = undefined;
-      registerToolkit();
+    this.mountControls = async () => {
+      await registerToolkit();
       toolbar.append(
         group('Sample type', this.sampleType),
         group('Search', this.searchField, this.searchShare),
@@ -143,6 +147,7 @@ export class ProfileApp {
       nav.prepend(this.resetButton);
       selectionBar.append(this.openButton);
       topPane.replaceWith(this.top.element);
+      this.controlsReady = true;
       if (this.view) this.syncControls(this.view);
     };
     this.root.append(toolbar, this.message, nav, selectionBar, main, this.status);
@@ -183,7 +188,10 @@ export class ProfileApp {
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     const observer = new ResizeObserver(() => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => this.flame.resize(), 100);
+      resizeTimer = setTimeout(() => {
+        this.flame.resize();
+        void this.widen();
+      }, 100);
     });
     observer.observe(this.graph);
     this.disposers.push(() => observer.disconnect(), onThemeChange(() => this.flame.refreshTheme()));
@@ -199,11 +207,14 @@ export class ProfileApp {
     this.onZoom([view.tree]);
     this.setStatus();
     this.root.dataset.viewId = String(view.viewId);
-    if (this.mountControls) {
-      // First view: the toolkit controls and the table join once the graph's frame is on screen (see layout()).
-      requestAnimationFrame(() => setTimeout(() => this.mountControls?.()));
-    } else {
+    if (this.controlsReady) {
       this.syncControls(view);
+    } else if (this.mountControls) {
+      // First view: the toolkit controls and the table join once the graph's frame is on screen (see
+      // layout()); a view that arrives before they are ready is synced when they are.
+      const mount = this.mountControls;
+      this.mountControls = undefined;
+      requestAnimationFrame(() => setTimeout(() => mount().catch((err: unknown) => this.fail(err))));
     }
   }
 
@@ -305,6 +316,30 @@ export class ProfileApp {
       if (this.view) this.show(this.view); // put the controls back to what is drawn
     } finally {
       this.busy(false);
+    }
+  }
+
+  private graphWidth(): number {
+    return Math.round(this.graph.clientWidth);
+  }
+
+  /**
+   * The tree came pruned for the graph's width: once the graph is wider by a tenth, boxes folded away
+   * could be a pixel wide, so the same view comes again pruned for the new width, zoomed where it was.
+   */
+  private async widen(): Promise<void> {
+    const width = this.graphWidth();
+    if (!this.view || width <= this.prunedFor * 1.1 || this.root.classList.contains('busy')) return;
+    const zoomedId = this.flame.zoomPath.at(-1)?.id;
+    const previous = this.prunedFor;
+    this.prunedFor = width;
+    try {
+      const reply = await this.rpc.sendRequest({ type: MessageType.SetGraphWidth, graphWidth: width }, VIEW_TIMEOUT_MS);
+      this.show(reply.view);
+      if (zoomedId !== undefined && zoomedId !== reply.view.tree.id) this.flame.zoomToPathNode(zoomedId);
+    } catch (err) {
+      this.prunedFor = previous;
+      this.fail(err);
     }
   }
 

@@ -118,8 +118,9 @@ export class FlameView {
       .onClick((d) => void this.zoomed_(d));
     this.chart = chart;
     this.zoomed = [root];
+    // Drawn at transition duration 0: widths and labels are set now (scripts/d3FlameGraphPatch.mjs), so the
+    // first frame shows the graph.
     select(container).datum(root).call(chart);
-    this.paintNow();
     chart.transitionDuration(ZOOM_MS);
     if (this.searchTerm !== '') chart.search(this.searchTerm);
   }
@@ -180,25 +181,6 @@ export class FlameView {
     this.chart.destroy();
     this.chart = undefined;
     select(this.options.container).selectAll('*').remove();
-  }
-
-  /**
-   * d3-flame-graph gives new frames their width and label in a transition, two or three animation
-   * frames later; on a large graph under load that is most of a second of an empty chart. Set both
-   * now (as text: labels are untrusted), so the first paint shows the graph.
-   */
-  private paintNow(): void {
-    // d3-flame-graph schedules a d3 transition per frame even at duration 0 (rect widths, label text);
-    // their first tick would only repeat what is set here, a frame later and at the cost of that frame.
-    (select(this.options.container).selectAll('*') as unknown as { interrupt(): void }).interrupt();
-    for (const g of Array.from(this.options.container.querySelectorAll<SVGGElement>('g.frame'))) {
-      const rect = g.querySelector('rect');
-      const width = g.getAttribute('width');
-      if (rect && width !== null) rect.setAttribute('width', width);
-      const label = g.querySelector('.d3-flame-graph-label');
-      const data = (g as unknown as { __data__?: HierarchyNode<ChartNode> }).__data__;
-      if (label && data) label.textContent = labelOf(data.data);
-    }
   }
 
   private compiled: { term: string; re: RegExp | undefined } = { term: '', re: undefined };

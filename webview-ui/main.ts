@@ -42,9 +42,10 @@ if (root) {
   // The flame-graph pages register the toolkit themselves, after the graph's first paint (ProfileApp).
   if (data) void startReport(root, data.textContent ?? '');
   else if (page === 'goroutines' || page === 'watch') {
-    registerToolkit();
     const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
-    startGoroutinesPage(root, page, (m) => vscode.postMessage(m));
+    // These pages are made of toolkit controls: they start once its elements are defined (the host
+    // sends nothing before the page's first request).
+    void registerToolkit().then(() => startGoroutinesPage(root, page, (m) => vscode.postMessage(m)));
   }
   else startInVsCode(root);
 }

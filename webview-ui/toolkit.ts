@@ -1,35 +1,27 @@
 /**
- * The only module that imports @vscode/webview-ui-toolkit. Microsoft sunset the toolkit in 2025;
- * keeping it behind these few helpers means replacing it touches one file.
+ * The toolkit's controls as the pages use them. Microsoft sunset @vscode/webview-ui-toolkit in 2025:
+ * it is imported by one module only (toolkitElements.ts, which defines its custom elements), and only
+ * these helpers create its elements, so replacing it touches these two files.
  */
-import {
-  provideVSCodeDesignSystem,
-  vsCodeButton,
-  vsCodeCheckbox,
-  vsCodeDataGrid,
-  vsCodeDataGridCell,
-  vsCodeDataGridRow,
-  vsCodeDropdown,
-  vsCodeOption,
-  vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
 
-let registered = false;
+let registered: Promise<void> | undefined;
 
-/** Defines the custom elements once (vscode-button, vscode-dropdown, …). */
-export function registerToolkit(): void {
-  if (registered) return;
-  registered = true;
-  provideVSCodeDesignSystem().register(
-    vsCodeButton(),
-    vsCodeCheckbox(),
-    vsCodeDataGrid(),
-    vsCodeDataGridCell(),
-    vsCodeDataGridRow(),
-    vsCodeDropdown(),
-    vsCodeOption(),
-    vsCodeTextField(),
-  );
+/**
+ * toolkitElements.ts is a chunk of its own in the panel's bundle (dist/webview.js is an ES module),
+ * fetched when a page first asks for its controls; report.html's single inline bundle has it built in
+ * (scripts/build.mjs rewrites this line there).
+ */
+const loadElements = () => import('./toolkitElements');
+
+/**
+ * Defines the custom elements once (vscode-button, vscode-dropdown, …). The toolkit's code runs only
+ * now, not when the bundle loads: a flame-graph page draws its graph first and registers after. Set a
+ * control's properties only once this has resolved and the control is in the page (an element given
+ * properties before its upgrade keeps them as plain fields).
+ */
+export function registerToolkit(): Promise<void> {
+  registered ??= loadElements().then((toolkit) => toolkit.defineElements());
+  return registered;
 }
 
 /** The value-bearing controls as the rest of the UI sees them. */

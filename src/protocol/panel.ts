@@ -33,6 +33,8 @@ export enum MessageType {
   Search = 'search',
   SetFilter = 'setFilter',
   SetInverted = 'setInverted',
+  /** The graph became wider than the width its tree was pruned for: the same view, pruned for the new width. */
+  SetGraphWidth = 'setGraphWidth',
   ExpandNode = 'expandNode',
   ListBases = 'listBases',
   Compare = 'compare',
@@ -170,6 +172,14 @@ export interface BaseCandidate {
 /** The page is listening; the host replies with Init. */
 export interface ReadyMessage {
   type: MessageType.Ready;
+  /** The graph's width in CSS pixels: the tree comes pruned for it (pruneFraction). */
+  graphWidth?: number;
+}
+
+/** Prune for a wider graph (the view otherwise unchanged). */
+export interface SetGraphWidthMessage {
+  type: MessageType.SetGraphWidth;
+  graphWidth: number;
 }
 
 /** Show another sample type (index into sampleTypes). */
@@ -265,6 +275,7 @@ export type FromWebviewMessage =
   | SearchMessage
   | SetFilterMessage
   | SetInvertedMessage
+  | SetGraphWidthMessage
   | ExpandNodeMessage
   | ListBasesMessage
   | CompareMessage
@@ -285,6 +296,7 @@ export interface Replies {
   [MessageType.Search]: SearchResultMessage;
   [MessageType.SetFilter]: ViewMessage;
   [MessageType.SetInverted]: ViewMessage;
+  [MessageType.SetGraphWidth]: ViewMessage;
   [MessageType.ExpandNode]: SubtreeMessage;
   [MessageType.ListBases]: BaseListMessage;
   [MessageType.Compare]: ViewMessage;
@@ -443,11 +455,12 @@ type FieldKind = 'string' | 'path' | 'int' | 'bool' | 'filter';
 type FieldSpec = Record<string, { kind: FieldKind; optional?: boolean }>;
 
 const FROM_WEBVIEW_FIELDS: Record<FromWebviewMessage['type'] | FromGoroutinesPageMessage['type'], FieldSpec> = {
-  [MessageType.Ready]: {},
+  [MessageType.Ready]: { graphWidth: { kind: 'int', optional: true } },
   [MessageType.SetSampleType]: { sampleIndex: { kind: 'int' } },
   [MessageType.Search]: { term: { kind: 'string' } },
   [MessageType.SetFilter]: { filter: { kind: 'filter' } },
   [MessageType.SetInverted]: { inverted: { kind: 'bool' } },
+  [MessageType.SetGraphWidth]: { graphWidth: { kind: 'int' } },
   [MessageType.ExpandNode]: { viewId: { kind: 'int' }, nodeId: { kind: 'int' } },
   [MessageType.ListBases]: {},
   [MessageType.Compare]: { baseId: { kind: 'string', optional: true } },
@@ -490,6 +503,7 @@ const FLAME_PAGE_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type']
   MessageType.Search,
   MessageType.SetFilter,
   MessageType.SetInverted,
+  MessageType.SetGraphWidth,
   MessageType.ExpandNode,
   MessageType.ListBases,
   MessageType.Compare,
@@ -591,7 +605,21 @@ export function compileSearch(term: string): RegExp | undefined {
 
 /**
  * Boxes narrower than this share of the zoomed frame are folded into their parent before a tree
- * is sent to the page: under a pixel at up to 2,500 px of graph width (the graph draws nothing
- * narrower than a pixel anyway).
+ * is sent to the page, when the page has not said how wide its graph is: under a pixel at up to
+ * 2,500 px of graph width.
  */
 export const PRUNE_FRACTION = 1 / 2500;
+
+/** Graph widths pruneFraction believes: narrower is still pruned for 400 px, wider for 4,000 px. */
+const GRAPH_WIDTH_RANGE = [400, 4000] as const;
+
+/**
+ * The share of the zoomed frame under which boxes are folded into their parent, for a graph this many
+ * CSS pixels wide: one pixel. The graph draws nothing narrower than a pixel (FlameView's minFrameSize),
+ * so the page gets what it draws and no more; a zoom fetches the folded part (ExpandNode), a wider graph
+ * asks again (SetGraphWidth).
+ */
+export function pruneFraction(graphWidth: number | undefined): number {
+  if (graphWidth === undefined || !Number.isFinite(graphWidth)) return PRUNE_FRACTION;
+  return 1 / Math.min(GRAPH_WIDTH_RANGE[1], Math.max(GRAPH_WIDTH_RANGE[0], graphWidth));
+}

@@ -50,7 +50,7 @@ describe('report.html in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-report-'));
     const file = path.join(dir, 'report.html');
-    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', bytes: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }, { title: 'before-sessions.pb.gz', bytes: withoutSessionStore() }], readAssets(path.resolve('dist'))));
+    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', bytes: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }, { title: 'before-sessions.pb.gz', bytes: withoutSessionStore() }, { title: 'goroutine.pb.gz', bytes: fixture('goroutine.pb.gz') }], readAssets(path.resolve('dist'))));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'dark' });
     page.on('dialog', (d) => {
@@ -164,6 +164,28 @@ describe('report.html in Chromium', () => {
     assert.ok(Math.abs(Number(await frame.locator('rect').getAttribute('width')) - widthBefore) < 1);
   });
 
+  it('asks for the tree again, pruned for the new width, when the graph gets wider, and stays zoomed', async () => {
+    const current = page.locator('.profile-app[data-view-id]:visible');
+    const viewId = async () => Number(await current.getAttribute('data-view-id'));
+    const frame = page.locator('g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: 'not-bold' }) }).first();
+    await frame.click();
+    await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 3);
+    const before = await viewId();
+    // A little wider: the same tree serves.
+    await page.setViewportSize({ width: 1450, height: 820 });
+    await page.waitForTimeout(600);
+    assert.equal(await viewId(), before);
+    // Much wider: the page asks again and draws the new view, zoomed where it was.
+    await page.setViewportSize({ width: 2000, height: 820 });
+    await page.waitForFunction((id) => Number(document.querySelector('.profile-app[data-view-id]')?.getAttribute('data-view-id')) > id, before, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 3);
+    const crumbs = await page.$$eval('.crumbs .crumb', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(crumbs, ['all', 'main.main', HOSTILE.entity]);
+    await page.setViewportSize({ width: 1400, height: 820 });
+    await page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 1);
+  });
+
   it('switches tabs to another profile and makes no network request', async () => {
     await page.locator('.tab', { hasText: 'heap-2.pb.gz' }).click();
     await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('heap-2.pb.gz'));
@@ -172,6 +194,48 @@ describe('report.html in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-heap.png') });
     assert.deepEqual(requests, []);
     assert.deepEqual(errors, [], 'no page errors and no CSP violations');
+  });
+
+  it('gives a frame its label element once it is 35 px wide, zoomed in too (d3-flame-graph as patched)', async () => {
+    // Every frame at least 35 px wide shows its name; narrower frames have no label showing.
+    const labels = () =>
+      page.$$eval('g.frame', (gs) =>
+        gs.map((g) => {
+          const label = g.querySelector<HTMLElement>('.d3-flame-graph-label');
+          return {
+            name: g.getAttribute('name'),
+            width: Number(g.querySelector('rect')?.getAttribute('width')),
+            element: label !== null,
+            shown: label !== null && label.style.display !== 'none' && label.textContent === g.getAttribute('name'),
+          };
+        }),
+      );
+    const check = (frames: Awaited<ReturnType<typeof labels>>) => {
+      for (const f of frames) assert.equal(f.shown, f.width >= 35, `${f.name} at ${f.width.toFixed(1)} px`);
+    };
+    await page.locator('.tab', { hasText: 'goroutine.pb.gz' }).click();
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('goroutine.pb.gz'));
+    await page.waitForTimeout(300);
+    const before = await labels();
+    check(before);
+    assert.ok(before.some((f) => !f.element && f.width > 0), `some frames start without a label element: ${JSON.stringify(before)}`);
+    // Zoom into the parent of a narrow frame: the frame becomes wide enough and gets its label.
+    const zoomed = await page.evaluate(() => {
+      type Datum = { parent: Datum | null; depth: number };
+      const gs = Array.from(document.querySelectorAll('g.frame')) as Array<Element & { __data__: Datum }>;
+      const narrow = gs.find((g) => g.querySelector('foreignObject') === null && g.__data__.depth > 1);
+      const parent = narrow && gs.find((g) => g.__data__ === narrow.__data__.parent);
+      parent?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      return narrow?.getAttribute('name');
+    });
+    assert.ok(zoomed, 'a narrow frame below the first level');
+    await page.waitForTimeout(900); // the zoom transition, then the labels' text
+    const after = await labels();
+    check(after);
+    assert.ok(after.some((f) => f.name === zoomed && f.shown), `${zoomed} shows its label once zoomed`);
+    await page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
+    await page.waitForTimeout(900);
+    check(await labels());
   });
 
   it('compares with another profile: a path only the base has still shows, coloured as shrinkage', async () => {

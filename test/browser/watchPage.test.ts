@@ -15,7 +15,7 @@ import { panelHtml } from '../../src/extension/panel/html';
 import type { WatchView } from '../../src/protocol/goroutinesView';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'];
 const ARTIFACTS = path.resolve('test/e2e/artifacts');
 const HOSTILE = '<img src=x onerror=alert(1)>';
 

@@ -240,6 +240,12 @@ async function checkLivePprof(page) {
     panel = await findFrame(page, '.profile-app[data-ready="true"]', 30_000);
     const rects = panel.locator('.graph svg rect');
     await waitUntil('the flame graph to draw frames', async () => (await rects.count()) >= 10, 15_000);
+    // The toolkit's code arrives after the graph (a chunk of its own): its controls still take the theme's
+    // colours (its --foreground token set from --vscode-foreground), not the toolkit's default dark palette.
+    await waitUntil('the toolkit controls to take the theme colours', async () => {
+      const [token, theme] = await panel.locator('body').evaluate((body) => ['--foreground', '--vscode-foreground'].map((v) => body.ownerDocument.defaultView.getComputedStyle(body).getPropertyValue(v).trim().toLowerCase()));
+      return token !== '' && token === theme;
+    }, 10_000);
     await page.screenshot({ path: path.join(artifacts, 'flame-graph.png') });
   });
 

@@ -91,12 +91,12 @@ export interface ReportAssets {
   style: string;
 }
 
-/** The webview bundle and stylesheet the extension ships in dist/. */
+/** The page's bundle for report.html (dist/report.js: the webview's, as one classic script) and its stylesheet. */
 export function readAssets(dir = distDir()): ReportAssets {
   try {
     return {
-      script: readFileSync(path.join(dir, 'webview.js'), 'utf8'),
-      style: readFileSync(path.join(dir, 'webview.css'), 'utf8'),
+      script: readFileSync(path.join(dir, 'report.js'), 'utf8'),
+      style: readFileSync(path.join(dir, 'report.css'), 'utf8'),
     };
   } catch {
     throw new UsageError(`the flame-graph page is missing from ${dir} (run npm run build)`);

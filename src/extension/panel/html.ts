@@ -1,6 +1,7 @@
 /**
- * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle and its
- * stylesheet from dist/, nothing inline but what carries the nonce. No vscode import (tested plainly).
+ * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle (an ES module,
+ * whose toolkit chunk loads under the same nonce) and its stylesheet from dist/, nothing inline but what
+ * carries the nonce. No vscode import (tested plainly).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -51,7 +52,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 </head>
 <body>
 <main id="app" data-view="${options.view ?? 'flame'}" aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
-<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+<script type="module" nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -7,7 +7,7 @@ import type { ViewFilter } from '../../pprof/model';
 import type { ProfileSummary, SubtreeResult, TopResultMessage, TreeResult, ViewRequest } from '../../pprof/workerProtocol';
 import {
   MessageType,
-  PRUNE_FRACTION,
+  pruneFraction,
   searchPattern,
   type BaseCandidate,
   type ProfileView,
@@ -55,6 +55,8 @@ export class ProfileSession {
   private inverted = false;
   private base: { id: string; title: string; profileId: number } | undefined;
   private treeId = -1;
+  /** Trees go to the page pruned for this graph width (pruneFraction); undefined until the page says. */
+  private graphWidth: number | undefined;
   private readonly openedBases = new Map<string, number>();
   private bases: BaseSource[] = [];
 
@@ -66,13 +68,17 @@ export class ProfileSession {
   }
 
   readonly handlers: RequestHandlers = {
-    [MessageType.Ready]: async () => ({ type: MessageType.Init, view: await this.buildView() }),
+    [MessageType.Ready]: async (m) => {
+      this.graphWidth = m.graphWidth;
+      return { type: MessageType.Init, view: await this.buildView() };
+    },
     [MessageType.SetSampleType]: async (m) => {
       if (m.sampleIndex >= this.options.summary.sampleTypes.length) throw new Error(`sample type ${m.sampleIndex} does not exist`);
       return this.change(() => (this.sampleIndex = m.sampleIndex));
     },
     [MessageType.SetFilter]: (m) => this.change(() => (this.filter = dropEmpty(m.filter))),
     [MessageType.SetInverted]: (m) => this.change(() => (this.inverted = m.inverted)),
+    [MessageType.SetGraphWidth]: (m) => this.change(() => (this.graphWidth = m.graphWidth)),
     [MessageType.Compare]: async (m) => {
       if (m.baseId === undefined) return this.change(() => (this.base = undefined));
       const base = await this.openBase(m.baseId);
@@ -80,7 +86,7 @@ export class ProfileSession {
     },
     [MessageType.ExpandNode]: async (m) => {
       if (m.viewId !== this.viewId) throw new Error('the view changed; zoom again');
-      const { root } = await this.options.engine.subtree(this.treeId, m.nodeId, PRUNE_FRACTION);
+      const { root } = await this.options.engine.subtree(this.treeId, m.nodeId, pruneFraction(this.graphWidth));
       return { type: MessageType.Subtree, viewId: m.viewId, node: root };
     },
     [MessageType.Search]: async (m) => {
@@ -114,7 +120,7 @@ export class ProfileSession {
 
   /** Applies a change and builds the view; on failure (a bad regexp) the previous settings stay. */
   private async change(apply: () => unknown): Promise<{ type: MessageType.View; view: ProfileView }> {
-    const saved = { sampleIndex: this.sampleIndex, filter: this.filter, inverted: this.inverted, base: this.base };
+    const saved = { sampleIndex: this.sampleIndex, filter: this.filter, inverted: this.inverted, base: this.base, graphWidth: this.graphWidth };
     apply();
     try {
       return { type: MessageType.View, view: await this.buildView() };
@@ -138,7 +144,7 @@ export class ProfileSession {
   private async buildView(): Promise<ProfileView> {
     const { engine, summary } = this.options;
     const request = this.viewRequest();
-    const [tree, top] = await Promise.all([engine.tree({ ...request, minFraction: PRUNE_FRACTION }), engine.top(request)]);
+    const [tree, top] = await Promise.all([engine.tree({ ...request, minFraction: pruneFraction(this.graphWidth) }), engine.top(request)]);
     this.treeId = tree.treeId;
     this.viewId++;
     const view: ProfileView = {

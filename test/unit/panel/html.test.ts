@@ -16,7 +16,7 @@ describe('the panel page', () => {
 
   it('loads only its bundle, with the nonce, and escapes the title', () => {
     const html = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/webview.css', title: '<img src=x onerror=alert(1)>', nonce: 'abc' });
-    assert.match(html, /<script nonce="abc" src="vscode-resource:\/dist\/webview.js"><\/script>/);
+    assert.match(html, /<script type="module" nonce="abc" src="vscode-resource:\/dist\/webview.js"><\/script>/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.doesNotMatch(html, /<img/);
     assert.match(html, /&#60;img src=x onerror=alert\(1\)&#62;/);

@@ -7,10 +7,12 @@ import { decodeProfile } from '../../../src/pprof/decode';
 import type { FlameNode } from '../../../src/pprof/model';
 import { ProfileSession } from '../../../src/extension/panel/session';
 import { workerEngine } from '../../../src/extension/panel/workerEngine';
-import { dispatchRequest, MessageType, PRUNE_FRACTION, searchPattern, type WebviewRequest } from '../../../src/protocol/panel';
+import { dispatchRequest, MessageType, PRUNE_FRACTION, pruneFraction, searchPattern, type WebviewRequest } from '../../../src/protocol/panel';
 import { ReportEngine } from '../../../webview-ui/reportEngine';
 
 const fixture = (name: string) => readFileSync(path.resolve('test/fixtures/pprof', name));
+/** A profile with frames between 1/4,000 and 1/400 of its total. */
+const PRUNING_FIXTURE = 'block.pb.gz';
 
 function sessionOver(files: string[], extra: Partial<ConstructorParameters<typeof ProfileSession>[0]> = {}) {
   const engine = new ReportEngine();
@@ -91,6 +93,32 @@ describe('ProfileSession', () => {
     walk(sub.node, (n) => assert.ok(n === sub.node || n.total >= sub.node.total * PRUNE_FRACTION));
     await ask({ type: MessageType.SetInverted, inverted: true });
     await assert.rejects(ask({ type: MessageType.ExpandNode, viewId: init.view.viewId, nodeId: child.id }), /view changed/);
+  });
+
+  it('prunes the tree for the graph width the page reports, and again for a wider graph', async () => {
+    const { ask } = sessionOver([PRUNING_FIXTURE]);
+    const count = (root: FlameNode) => {
+      let n = 0;
+      walk(root, () => n++);
+      return n;
+    };
+    const narrow = await ask({ type: MessageType.Ready, graphWidth: 400 });
+    if (narrow.type !== MessageType.Init) assert.fail('expected init');
+    walk(narrow.view.tree, (n) => assert.ok(n === narrow.view.tree || n.total >= narrow.view.total / 400, `${n.name} is under a pixel of a 400 px graph`));
+    const wide = await ask({ type: MessageType.SetGraphWidth, graphWidth: 4000 });
+    if (wide.type !== MessageType.View) assert.fail('expected a view');
+    walk(wide.view.tree, (n) => assert.ok(n === wide.view.tree || n.total >= wide.view.total / 4000));
+    assert.ok(count(wide.view.tree) > count(narrow.view.tree), `${count(wide.view.tree)} frames for 4,000 px, ${count(narrow.view.tree)} for 400 px`);
+    assert.equal(wide.view.total, narrow.view.total);
+    // A zoomed subtree is pruned for the same width, relative to the node.
+    const child = wide.view.tree.children[0] as FlameNode;
+    const sub = await ask({ type: MessageType.ExpandNode, viewId: wide.view.viewId, nodeId: child.id });
+    if (sub.type !== MessageType.Subtree) assert.fail('expected a subtree');
+    walk(sub.node, (n) => assert.ok(n === sub.node || n.total >= sub.node.total / 4000));
+    // Without a width (an older page), the fixed fraction; out-of-range widths are clamped.
+    assert.equal(pruneFraction(undefined), PRUNE_FRACTION);
+    assert.equal(pruneFraction(10), 1 / 400);
+    assert.equal(pruneFraction(1e9), 1 / 4000);
   });
 
   it('compares against a base: deltas sum to the growth between two heap snapshots', async () => {

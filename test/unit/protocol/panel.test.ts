@@ -23,6 +23,8 @@ describe('isFromWebviewMessage (the host checks every message it receives)', () 
   it('accepts each well-formed request', () => {
     const good: FromWebviewMessage[] = [
       { type: MessageType.Ready },
+      { type: MessageType.Ready, graphWidth: 1018 },
+      { type: MessageType.SetGraphWidth, graphWidth: 1600 },
       { type: MessageType.SetSampleType, sampleIndex: 2 },
       { type: MessageType.Search, term: 'cache\\.Put' },
       { type: MessageType.SetFilter, filter: { focus: 'main', hide: 'runtime' } },
@@ -55,6 +57,9 @@ describe('isFromWebviewMessage (the host checks every message it receives)', () 
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.SetSampleType, sampleIndex: -1 })) ?? '', /bad field/);
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.SetSampleType, sampleIndex: 1.5 })) ?? '', /bad field/);
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.SetInverted, inverted: 'yes' })) ?? '', /bad field "inverted"/);
+    assert.match(checkFromWebviewMessage(envelope({ type: MessageType.Ready, graphWidth: '1e9px' })) ?? '', /bad field "graphWidth"/);
+    assert.match(checkFromWebviewMessage(envelope({ type: MessageType.SetGraphWidth })) ?? '', /missing field "graphWidth"/);
+    assert.match(checkFromWebviewMessage(envelope({ type: MessageType.SetGraphWidth, graphWidth: -5 })) ?? '', /bad field "graphWidth"/);
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.OpenSource, function: 'f', file: 7, line: 1 })) ?? '', /bad field "file"/);
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.Ready, command: 'rm -rf' })) ?? '', /unexpected field "command"/);
     assert.match(checkFromWebviewMessage(envelope({ type: MessageType.Ready }, { replyTo: 'x' })) ?? '', /bad replyTo/);

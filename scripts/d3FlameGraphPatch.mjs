@@ -1,0 +1,94 @@
+// An esbuild plugin that applies a small patch to d3-flame-graph 4.1.3 (src/flamegraph.js) as it is bundled.
+// What it changes, and why (first paint of a large graph: bench/flamePaint.mjs):
+//  1. Label elements (foreignObject + div) only for frames at least 35 px wide, the width below which
+//     d3-flame-graph hides the label anyway; a frame that becomes that wide (zoom, resize) gets its
+//     label then. On a 500,000-sample profile 1 of 763 drawn frames is that wide at first: the others'
+//     hidden labels were ~1,500 elements of layout and style work before the graph could show.
+//  2. At transition duration 0 the attributes are set directly (after interrupting any running
+//     transition) instead of through a zero-length d3 transition per frame, which set them a frame later.
+// The source has no semicolons: each replacement that starts with "(" starts with ";(".
+// Everything else (API, zoom, search, colours, events) is d3-flame-graph's own. Each replacement must
+// match exactly once: when d3-flame-graph changes, the build fails here instead of drawing wrongly.
+import { readFile } from 'node:fs/promises';
+
+const TRANSITIONS_OFF = 'transitionDuration > 0';
+
+/** [what d3-flame-graph 4.1.3 has, what the bundle gets]. */
+export const REPLACEMENTS = [
+  [
+    `            g.transition()
+                .duration(transitionDuration)
+                .ease(transitionEase)
+                .attr('transform',`,
+    `            ;(${TRANSITIONS_OFF} ? g.transition().duration(transitionDuration).ease(transitionEase) : g.interrupt())
+                .attr('transform',`,
+  ],
+  [
+    `            g.select('rect')
+                .transition()
+                .duration(transitionDuration)
+                .ease(transitionEase)
+                .attr('width', width)`,
+    `            ;(${TRANSITIONS_OFF} ? g.select('rect').transition().duration(transitionDuration).ease(transitionEase) : g.select('rect').interrupt())
+                .attr('width', width)`,
+  ],
+  [
+    `            node.append('svg:rect')
+                .transition()
+                .delay(transitionDuration / 2)
+                .attr('width', width)`,
+    `            ;(${TRANSITIONS_OFF} ? node.append('svg:rect').transition().delay(transitionDuration / 2) : node.append('svg:rect'))
+                .attr('width', width)`,
+  ],
+  [
+    `            node.append('foreignObject')
+                .append('xhtml:div')
+
+            // Now we have to re-select to see the new elements (why?).
+            g = svg.selectAll('g').data(descendants, function (d) { return d.id })
+`,
+    `            // Now we have to re-select to see the new elements (why?).
+            g = svg.selectAll('g').data(descendants, function (d) { return d.id })
+
+            // Goroscope: a label element only once a frame is wide enough to show its label.
+            g.filter(function (d) { return width(d) >= 35 && this.querySelector('foreignObject') === null })
+                .append('foreignObject')
+                .append('xhtml:div')
+`,
+  ],
+  [
+    `                .style('display', function (d) { return (width(d) < 35) ? 'none' : 'block' })
+                .transition()
+                .delay(transitionDuration)
+                .text(getName)`,
+    `                .style('display', function (d) { return (width(d) < 35) ? 'none' : 'block' })
+                .call(function (labels) {
+                    if (${TRANSITIONS_OFF}) labels.transition().delay(transitionDuration).text(getName)
+                    else labels.interrupt().text(getName)
+                })`,
+  ],
+];
+
+/** The patched source; throws naming the first replacement that does not match exactly once. */
+export function patchFlameGraph(source) {
+  let out = source;
+  REPLACEMENTS.forEach(([from, to], i) => {
+    const at = out.indexOf(from);
+    if (at < 0 || out.indexOf(from, at + 1) >= 0) {
+      throw new Error(`d3-flame-graph patch ${i + 1} of ${REPLACEMENTS.length} does not apply (scripts/d3FlameGraphPatch.mjs expects d3-flame-graph 4.1.3): ${JSON.stringify(from.trim().split('\n')[0])}`);
+    }
+    out = out.slice(0, at) + to + out.slice(at + from.length);
+  });
+  return out;
+}
+
+/** The esbuild plugin: patches d3-flame-graph/src/flamegraph.js wherever a bundle imports it. */
+export const d3FlameGraphPatch = {
+  name: 'd3-flame-graph-patch',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]d3-flame-graph[\\/]src[\\/]flamegraph\.js$/ }, async (args) => ({
+      contents: patchFlameGraph(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
