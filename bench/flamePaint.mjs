@@ -5,7 +5,7 @@
 // graph with its labels (Element Timing's renderTime). Target: 500 ms for the page. The tree is pruned
 // for the graph width the page reports in Ready, as the host prunes it (pruneFraction); a first load,
 // not timed, learns that width. The median is over the timed runs; the first one is printed apart (the browser warms up).
-// Usage: node bench/flamePaint.mjs [--samples N]   (env RUNS, default 9; VERBOSE=1 prints each run's marks)
+// Usage: node bench/flamePaint.mjs [--samples N]   (env RUNS, default 15; VERBOSE=1 prints each run's marks)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -19,7 +19,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 const samplesArg = process.argv.indexOf('--samples');
 const samples = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 500_000;
-const RUNS = Number(process.env.RUNS ?? 9);
+const RUNS = Number(process.env.RUNS ?? 15);
 const VIEWPORT = { width: 1600, height: 900 };
 const { pruneFraction } = createRequire(import.meta.url)(await bundleForBench('flamePaint', "export { pruneFraction } from './src/protocol/panel';"));
 

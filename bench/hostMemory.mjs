@@ -1,6 +1,6 @@
 // Peak memory of the extension host while it opens the 500,000-sample heap profile in the flame-graph
 // panel (issue 3). Runs the host's own code path — src/pprof/decodeInWorker.ts's ProfileWorker driving
-// dist/pprofWorker.js, with the panel's requests (pruned tree at PRUNE_FRACTION plus the top table, as
+// dist/pprofWorker.js, with the panel's requests (pruned tree at PRUNE_FRACTION, what a 2,500 px graph gets, plus the top table, as
 // src/extension/panel/session.ts asks for them) and the JSON serialisation VS Code's postMessage does —
 // in a fresh Node process, the way the extension host is one Node process with the worker as a thread.
 // Reports the process's peak RSS (worker included: threads share the process) and the main thread's peak
