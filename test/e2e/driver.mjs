@@ -360,10 +360,15 @@ function rectFills(frame) {
 }
 
 async function waitUntil(what, probe, timeoutMs) {
-  const end = Date.now() + timeoutMs;
+  const start = Date.now();
+  const end = start + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value !== undefined && value !== false) return value;
+    if (value !== undefined && value !== false) {
+      // A long wait that still succeeded: said, so a slow CI run shows where its time went.
+      if (Date.now() - start > 5_000) console.log(`e2e: waited ${Date.now() - start} ms for ${what}`);
+      return value;
+    }
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(200);
   }
