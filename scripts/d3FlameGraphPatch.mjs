@@ -6,6 +6,9 @@
 //     hidden labels were ~1,500 elements of layout and style work before the graph could show.
 //  2. At transition duration 0 the attributes are set directly (after interrupting any running
 //     transition) instead of through a zero-length d3 transition per frame, which set them a frame later.
+//  3. No width and height attributes on each frame's <g> (SVG ignores them there; the rect has its own).
+//  4. A colour mapper that does not take d3-flame-graph's own colour (one parameter) is not handed one:
+//     that colour was computed, per frame and per redraw, to be thrown away.
 // The source has no semicolons: each replacement that starts with "(" starts with ";(".
 // Everything else (API, zoom, search, colours, events) is d3-flame-graph's own. Each replacement must
 // match exactly once: when d3-flame-graph changes, the build fails here instead of drawing wrongly.
@@ -66,6 +69,19 @@ export const REPLACEMENTS = [
                     if (${TRANSITIONS_OFF}) labels.transition().delay(transitionDuration).text(getName)
                     else labels.interrupt().text(getName)
                 })`,
+  ],
+  [
+    `            g.attr('width', width)
+                .attr('height', function (d) { return c })
+                .attr('name', function (d) { return getName(d) })`,
+    `            g.attr('name', function (d) { return getName(d) })`,
+  ],
+  [
+    `        colorMapper = (d) => {
+            const originalColor = originalColorMapper(d)
+            return _(d, originalColor)
+        }`,
+    `        colorMapper = _.length < 2 ? _ : (d) => _(d, originalColorMapper(d))`,
   ],
 ];
 

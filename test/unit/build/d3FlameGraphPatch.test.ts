@@ -26,13 +26,15 @@ describe('d3-flame-graph patch', () => {
     // Label elements are made for wide frames only, in update, never on enter.
     assert.doesNotMatch(patched, /node\.append\('foreignObject'\)/);
     assert.match(patched, /width\(d\) >= 35 && this\.querySelector\('foreignObject'\) === null/);
+    // A one-parameter colour mapper (FlameView's) is called as it is, not after d3-flame-graph's own colour.
+    assert.match(patched, /colorMapper = _\.length < 2 \? _ : \(d\) => _\(d, originalColorMapper\(d\)\)/);
     // Still a valid module (esbuild parses it as the bundle would).
     assert.doesNotThrow(() => transformSync(patched, { loader: 'js', format: 'esm' }));
   });
 
   it('fails, naming the replacement, when the source does not fit', () => {
-    assert.throws(() => patch(source.replace("node.append('foreignObject')", "node.append('foreignobject')")), /patch 4 of 5 does not apply/);
+    assert.throws(() => patch(source.replace("node.append('foreignObject')", "node.append('foreignobject')")), /patch 4 of 7 does not apply/);
     const [first] = replacements[0] as [string, string];
-    assert.throws(() => patch(source + first), /patch 1 of 5 does not apply/, 'twice is as wrong as never');
+    assert.throws(() => patch(source + first), /patch 1 of 7 does not apply/, 'twice is as wrong as never');
   });
 });
