@@ -21,7 +21,9 @@ const samplesArg = process.argv.indexOf('--samples');
 const samples = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 500_000;
 const RUNS = Number(process.env.RUNS ?? 15);
 const VIEWPORT = { width: 1600, height: 900 };
-const { pruneFraction } = createRequire(import.meta.url)(await bundleForBench('flamePaint', "export { pruneFraction } from './src/protocol/panel';"));
+const { pruneFraction, WEBVIEW_BUNDLE } = createRequire(import.meta.url)(
+  await bundleForBench('flamePaint', "export { pruneFraction } from './src/protocol/panel'; export { WEBVIEW_BUNDLE } from './src/extension/panel/html';"),
+);
 
 /** The pprof worker's message protocol (src/pprof/workerProtocol.ts), spoken directly. */
 class ProfileWorker {
@@ -70,7 +72,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-paint-'));
 const writePage = (withView) =>
   writeFileSync(
   path.join(dir, withView ? 'index.html' : 'probe.html'),
-  `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${dist}/webview.css"></head>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${dist}/${WEBVIEW_BUNDLE.style}">
+${WEBVIEW_BUNDLE.chunks.map((chunk) => `<link rel="modulepreload" href="file://${dist}/${chunk}">`).join('\n')}</head>
 <body class="vscode-dark" style="--vscode-editor-background:#1f1f1f;--vscode-editor-foreground:#ccc;--vscode-charts-orange:#d18616;--vscode-charts-yellow:#cca700;--vscode-charts-blue:#3794ff">
 <main id="app"></main>
 ${withView ? '<script src="view.js"></script>\n' : ''}<script>
@@ -99,7 +102,7 @@ window.acquireVsCodeApi = () => ({
   },
 });
 </script>
-<script type="module" src="file://${dist}/webview.js"></script>
+<script type="module" src="file://${dist}/${WEBVIEW_BUNDLE.script}"></script>
 </body></html>`,
 );
 

@@ -240,12 +240,24 @@ async function checkLivePprof(page) {
     panel = await findFrame(page, '.profile-app[data-ready="true"]', 30_000);
     const rects = panel.locator('.graph svg rect');
     await waitUntil('the flame graph to draw frames', async () => (await rects.count()) >= 10, 15_000);
-    // The toolkit's code arrives after the graph (a chunk of its own): its controls still take the theme's
+    // The toolkit's code runs after the graph (a chunk of its own): its controls still take the theme's
     // colours (its --foreground token set from --vscode-foreground), not the toolkit's default dark palette.
     await waitUntil('the toolkit controls to take the theme colours', async () => {
       const [token, theme] = await panel.locator('body').evaluate((body) => ['--foreground', '--vscode-foreground'].map((v) => body.ownerDocument.defaultView.getComputedStyle(body).getPropertyValue(v).trim().toLowerCase()));
       return token !== '' && token === theme;
     }, 10_000);
+    // Every script was requested before the bundle's code began to run (the toolkit chunk by its
+    // modulepreload), none by the code later: VS Code's webview service worker waits 30 s for a reply, and a
+    // request stranded by a closing panel kept the next panel blank that long.
+    const loads = await panel.locator('body').evaluate((body) => {
+      const perf = body.ownerDocument.defaultView.performance;
+      const started = perf.getEntriesByName('goroscope:start')[0]?.startTime;
+      const scripts = perf.getEntriesByType('resource').filter((r) => /\.js(\?|$)/.test(r.name));
+      return { started, scripts: scripts.map((r) => `${r.name.split(/[/?]/).filter(Boolean).find((p) => p.endsWith('.js'))} at ${Math.round(r.startTime)} ms`), late: scripts.filter((r) => !(r.startTime < started)).length };
+    });
+    if (loads.started === undefined || loads.scripts.length < 2 || loads.late > 0) {
+      throw new Error(`scripts requested: ${loads.scripts.join(', ') || 'none seen'}; the bundle started at ${loads.started === undefined ? '(no mark)' : `${Math.round(loads.started)} ms`}`);
+    }
     await page.screenshot({ path: path.join(artifacts, 'flame-graph.png') });
   });
 

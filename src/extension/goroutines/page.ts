@@ -15,6 +15,7 @@ import {
   toWire,
 } from '../../protocol/panel';
 import { panelHtml } from '../panel/html';
+import { webviewAssets } from '../panel/webviewAssets';
 
 export class GoroutinesPage implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
@@ -41,8 +42,7 @@ export class GoroutinesPage implements vscode.Disposable {
     const webview = this.panel.webview;
     webview.html = panelHtml({
       cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      ...webviewAssets(webview, dist),
       title,
       view,
     });

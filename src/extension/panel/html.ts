@@ -1,7 +1,7 @@
 /**
  * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle (an ES module,
- * whose toolkit chunk loads under the same nonce) and its stylesheet from dist/, nothing inline but what
- * carries the nonce. No vscode import (tested plainly).
+ * whose toolkit chunk is fetched with it and run later) and its stylesheet from dist/, nothing inline but
+ * what carries the nonce. No vscode import (tested plainly).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -10,6 +10,8 @@ export interface PanelHtmlOptions {
   cspSource: string;
   scriptUri: string;
   styleUri: string;
+  /** The bundle's chunks (WEBVIEW_BUNDLE.chunks), fetched while the page loads though they run later. */
+  preloadUris?: readonly string[];
   title: string;
   nonce?: string;
   /** Which page of the bundle to start (default: the flame graph). */
@@ -35,6 +37,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * What dist/ holds for the webview pages (scripts/build.mjs): the entry module, its stylesheet, and every
+ * chunk it imports lazily. The chunks are named here so the page can fetch them up front: VS Code serves a
+ * webview's files through a service worker that waits up to 30 s for each reply, and a request still in
+ * flight when its panel closes holds up the next webview's worker that long (seen in code-server: a
+ * panel closed while its toolkit chunk loaded, and the next panel stayed blank for 27 s). A page whose
+ * fetches all start while its HTML loads has none left to strand once it shows anything.
+ */
+export const WEBVIEW_BUNDLE = {
+  script: 'webview.js',
+  style: 'webview.css',
+  chunks: ['webview-toolkitElements.js'],
+} as const;
+
 const VIEW_LABELS = { flame: 'Flame graph', goroutines: 'Goroutines', watch: 'Leak watch' } as const;
 
 export function panelHtml(options: PanelHtmlOptions): string {
@@ -49,7 +65,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(options.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
-</head>
+${(options.preloadUris ?? []).map((uri) => `<link rel="modulepreload" href="${escapeHtml(uri)}" nonce="${nonce}">\n`).join('')}</head>
 <body>
 <main id="app" data-view="${options.view ?? 'flame'}" aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
 <script type="module" nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>

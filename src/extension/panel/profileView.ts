@@ -15,6 +15,7 @@ import {
   toWire,
 } from '../../protocol/panel';
 import { panelHtml } from './html';
+import { webviewAssets } from './webviewAssets';
 import { ProfileSession, type ProfileEngine, type SessionOptions } from './session';
 
 export interface ProfileViewOptions extends Omit<SessionOptions, 'engine' | 'summary'> {
@@ -38,8 +39,7 @@ export class ProfileView implements vscode.Disposable {
     webview.options = { enableScripts: true, localResourceRoots: [dist] };
     webview.html = panelHtml({
       cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      ...webviewAssets(webview, dist),
       title: options.title,
     });
     // Decoding starts now, in the worker, while the page loads.

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readAssets, reportHtml, jsonForScript } from '../../../src/cli/commands/report';
-import { panelCsp, panelHtml } from '../../../src/extension/panel/html';
+import { panelCsp, panelHtml, WEBVIEW_BUNDLE } from '../../../src/extension/panel/html';
 import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 
 describe('the panel page', () => {
   it('has a strict CSP: nothing by default, scripts only with the nonce, no eval', () => {
@@ -21,6 +22,22 @@ describe('the panel page', () => {
     assert.doesNotMatch(html, /<img/);
     assert.match(html, /&#60;img src=x onerror=alert\(1\)&#62;/);
     assert.doesNotMatch(html, /<[^>]*\son[a-z]+=/i);
+  });
+
+  it('fetches the bundle\'s chunks up front, under the nonce, and fetches nothing else', () => {
+    const html = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/webview.css', preloadUris: ['vscode-resource:/dist/webview-a.js', 'x"><script>'], title: 't', nonce: 'abc' });
+    assert.match(html, /<link rel="modulepreload" href="vscode-resource:\/dist\/webview-a.js" nonce="abc">/);
+    assert.match(html, /<link rel="modulepreload" href="x&#34;&#62;&#60;script&#62;" nonce="abc">/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.equal((html.match(/<link/g) ?? []).length, 3);
+  });
+
+  it('names every chunk the build wrote beside webview.js, and webview.js imports each', () => {
+    const dist = path.resolve('dist');
+    const written = readdirSync(dist).filter((f) => /^webview-.*\.js$/.test(f)).sort();
+    assert.deepEqual([...WEBVIEW_BUNDLE.chunks].sort(), written);
+    const entry = readFileSync(path.join(dist, WEBVIEW_BUNDLE.script), 'utf8');
+    for (const chunk of WEBVIEW_BUNDLE.chunks) assert.ok(entry.includes(`"./${chunk}"`), `${WEBVIEW_BUNDLE.script} does not import ./${chunk}`);
   });
 });
 

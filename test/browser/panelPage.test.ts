@@ -1,0 +1,114 @@
+/**
+ * The flame-graph page as the extension serves it (panelHtml with WEBVIEW_BUNDLE: strict CSP, nonce, the
+ * module and its chunks from dist/) in a real browser (Debian's Chromium through playwright-core), with a
+ * stand-in for the host that answers Ready with a view built by ProfileSession from a captured heap profile.
+ *
+ * What it guards: every script the page runs is requested before its code starts, none by the code
+ * later. VS Code serves webview files through a service worker that waits up to 30 s for each reply; a
+ * request left in flight when a panel closes kept the next panel blank for 27 s in code-server, when the
+ * toolkit chunk was fetched only after the graph's first paint.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { panelHtml, WEBVIEW_BUNDLE } from '../../src/extension/panel/html';
+import { ProfileSession } from '../../src/extension/panel/session';
+import { decodeProfile } from '../../src/pprof/decode';
+import { dispatchRequest, MessageType } from '../../src/protocol/panel';
+import { ReportEngine } from '../../webview-ui/reportEngine';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'];
+
+describe('the flame-graph page as the extension serves it', () => {
+  let browser: Browser;
+  let page: Page;
+  let server: Server | undefined;
+  const errors: string[] = [];
+
+  before(async () => {
+    const engine = new ReportEngine();
+    const summary = engine.add(decodeProfile(readFileSync(path.resolve('test/fixtures/pprof/heap-1.pb.gz'))));
+    const session = new ProfileSession({ title: 'heap-1.pb.gz', engine, summary });
+    const init = await dispatchRequest(session.handlers, { type: MessageType.Ready, graphWidth: 800 });
+    assert.equal(init.type, MessageType.Init);
+
+    // Served over http, as VS Code serves a webview (file: URLs get no resource timing): the page, and dist/.
+    const dist = path.resolve('dist');
+    let html = '';
+    server = createServer((req, res) => {
+      const name = (req.url ?? '/').slice(1);
+      if (name === 'flame.html') {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      } else if (name === WEBVIEW_BUNDLE.script || name === WEBVIEW_BUNDLE.style || (WEBVIEW_BUNDLE.chunks as readonly string[]).includes(name)) {
+        res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'text/javascript' }).end(readFileSync(path.join(dist, name)));
+      } else if (name === 'favicon.ico') {
+        res.writeHead(204).end(); // the browser's own request, not the page's
+      } else {
+        errors.push(`the page asked for ${req.url}`);
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    html = panelHtml({
+      cspSource: origin,
+      scriptUri: `${origin}/${WEBVIEW_BUNDLE.script}`,
+      styleUri: `${origin}/${WEBVIEW_BUNDLE.style}`,
+      preloadUris: WEBVIEW_BUNDLE.chunks.map((chunk) => `${origin}/${chunk}`),
+      title: 'heap-1.pb.gz',
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1100, height: 800 }, colorScheme: 'dark' });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    // The host's side: answers Ready with the view, later (VS Code's host answers from another process).
+    await page.addInitScript((json: string) => {
+      const w = window as unknown as { acquireVsCodeApi: () => unknown; violations: string[] };
+      w.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      w.acquireVsCodeApi = () => ({
+        postMessage(envelope: { id: number; body: { type: string } }) {
+          if (envelope.body.type === 'ready') setTimeout(() => window.postMessage({ id: 1, replyTo: envelope.id, json }, '*'), 50);
+        },
+        getState: () => undefined,
+        setState: () => undefined,
+      });
+    }, JSON.stringify(init));
+    await page.goto(`${origin}/flame.html`);
+    await page.waitForSelector('.profile-app[data-ready="true"]');
+    // The toolkit's controls: defined once its chunk has run.
+    await page.waitForFunction(() => customElements.get('vscode-button') !== undefined && document.querySelector('.profile-app vscode-text-field') !== null);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('draws the graph and the toolkit controls under the strict CSP', async () => {
+    assert.ok((await page.locator('.graph svg rect').count()) >= 10);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('requests every script before the bundle runs, each once, none later from its code', async () => {
+    const { scripts, started } = await page.evaluate(() => ({
+      scripts: performance.getEntriesByType('resource')
+        .filter((r) => r.name.endsWith('.js'))
+        .map((r) => ({ file: r.name.split('/').pop() ?? '', startTime: r.startTime })),
+      started: performance.getEntriesByName('goroscope:start')[0]?.startTime ?? Number.NaN,
+    }));
+    assert.ok(started > 0, 'the bundle marks goroscope:start');
+    assert.deepEqual(scripts.map((s) => s.file).sort(), [WEBVIEW_BUNDLE.script, ...WEBVIEW_BUNDLE.chunks].sort());
+    for (const s of scripts) {
+      assert.ok(s.startTime < started, `${s.file} was requested at ${s.startTime.toFixed(0)} ms, after the bundle started (${started.toFixed(0)} ms)`);
+    }
+  });
+});
