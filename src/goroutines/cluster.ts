@@ -36,9 +36,16 @@ function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
     }
     return id;
   };
+  // The parser shares one frames array per stack: its key is built once.
+  const stackKeys = new Map<readonly StackFrame[], string>();
   for (const g of goroutines) {
-    let key = g.state;
-    for (const f of g.frames) key += `,${idOf(f)}`;
+    let stack = stackKeys.get(g.frames);
+    if (stack === undefined) {
+      stack = '';
+      for (const f of g.frames) stack += `,${idOf(f)}`;
+      stackKeys.set(g.frames, stack);
+    }
+    const key = `${g.state}${stack}`;
     let group = byKey.get(key);
     if (!group) {
       group = {

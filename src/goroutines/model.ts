@@ -29,10 +29,11 @@ export interface Goroutine {
   bubble: number | null;
   /** pprof labels: from the header (Go 1.26+) or joined from a debug=1/0 profile by stack. */
   labels: Record<string, string> | null;
-  /** Innermost first. */
-  frames: StackFrame[];
+  /** Innermost first. Shared by the goroutines of one dump with the same stack: never change it. */
+  frames: readonly StackFrame[];
   /** Frames the runtime left out (`...N frames elided...`; -1 for `...additional frames elided...`). */
   elidedFrames: number;
+  /** Shared, like frames, by the goroutines one creator started at one place: never change it. */
   createdBy: CreatedBy | null;
   /** `goroutine running on other thread; stack unavailable`. */
   stackUnavailable: boolean;
@@ -67,7 +68,8 @@ export interface GoroutineGroup {
   createdBy: CreatedBy | null;
   lockedToThread: boolean;
   labels: Record<string, string> | null;
-  frames: StackFrame[];
+  /** The goroutines' own (shared) frames array: never change it. */
+  frames: readonly StackFrame[];
   ids: number[];
 }
 

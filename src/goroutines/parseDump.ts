@@ -18,6 +18,12 @@ const WAIT = /^(\d+) minutes?$/;
 const BUBBLE = /^synctest bubble (\d+)$/;
 const FLAG_SUFFIX = / \((scan|leaked|durable)\)$/;
 
+/** A stack seen in the dump: its frames (shared by every goroutine with that stack; never changed) and longer stacks. */
+interface StackNode {
+  frames: StackFrame[];
+  next: Map<StackFrame, StackNode> | null;
+}
+
 /** Shared by every goroutine without ancestors (nearly all): one array less per goroutine. Never pushed to. */
 const NO_ANCESTORS: number[] = [];
 
@@ -136,13 +142,21 @@ export function parseGoroutineDump(text: string): GoroutineDump {
     return frame;
   };
 
+  // Stacks repeat even more: goroutines with the same frames share one frames array, found by walking a
+  // trie of frame objects (one Map lookup per frame) instead of building an array per goroutine.
+  const stacks: StackNode = { frames: [], next: null };
+  let stack = stacks;
+
   // Header statuses repeat (`chan receive`, `select, 12 minutes`): read each distinct one once.
   const statuses = new Map<string, Omit<Header, 'id'>>();
+  // `created by` lines repeat too (one creator, one parent): read each once, and share one CreatedBy per
+  // (creator line, file line) — the goroutines a loop started point at the same object, which no one changes.
+  const createdByLines = new Map<string, { function: string; goroutine: number | null; at: Map<string, CreatedBy> } | null>();
 
   let current: Goroutine | null = null;
   // A function line waiting for its file:line (frames and `created by` come in pairs).
   let pendingFunction: string | null = null;
-  let pendingCreatedBy: { function: string; goroutine: number | null } | null = null;
+  let pendingCreatedBy: { function: string; goroutine: number | null; at: Map<string, CreatedBy> } | null = null;
   let inAncestor = false;
   let truncated = false;
 
@@ -166,21 +180,22 @@ export function parseGoroutineDump(text: string): GoroutineDump {
     if (line.endsWith('\r')) line = line.slice(0, -1);
 
     if (line.startsWith('goroutine ')) {
-      const h = HEADER.exec(line);
+      const h = headerOf(line);
       if (h) {
         finish();
-        const statusText = h[2] ?? '';
+        const statusText = h.status;
         let status = statuses.get(statusText);
         if (!status) statuses.set(statusText, (status = parseHeaderStatus(statusText)));
+        stack = stacks;
         current = {
-          id: Number(h[1]),
+          id: h.id,
           state: status.state,
           waitMinutes: status.waitMinutes,
           lockedToThread: status.lockedToThread,
           flags: status.flags.length > 0 ? [...status.flags] : status.flags,
           bubble: status.bubble,
           labels: status.labels ? { ...status.labels } : null,
-          frames: [],
+          frames: stacks.frames,
           elidedFrames: 0,
           createdBy: null,
           stackUnavailable: false,
@@ -206,10 +221,26 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       }
       if (at) {
         if (pendingCreatedBy) {
-          if (!inAncestor) g.createdBy = { function: pendingCreatedBy.function, file: at.file, line: at.line, goroutine: pendingCreatedBy.goroutine } satisfies CreatedBy;
+          if (!inAncestor) {
+            let createdBy = pendingCreatedBy.at.get(line);
+            if (!createdBy) {
+              createdBy = { function: pendingCreatedBy.function, file: at.file, line: at.line, goroutine: pendingCreatedBy.goroutine };
+              pendingCreatedBy.at.set(line, createdBy);
+            }
+            g.createdBy = createdBy;
+          }
           pendingCreatedBy = null;
         } else if (pendingFunction !== null) {
-          if (!inAncestor) g.frames.push(frameFor(pendingFunction, line, at));
+          if (!inAncestor) {
+            const frame = frameFor(pendingFunction, line, at);
+            let next = stack.next?.get(frame);
+            if (!next) {
+              next = { frames: [...stack.frames, frame], next: null };
+              (stack.next ??= new Map()).set(frame, next);
+            }
+            stack = next;
+            g.frames = next.frames;
+          }
           pendingFunction = null;
         }
         continue;
@@ -228,9 +259,14 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       pendingCreatedBy = null;
     }
     if (line.startsWith('created by ')) {
-      const c = CREATED_BY.exec(line);
+      let c = createdByLines.get(line);
+      if (c === undefined) {
+        const m = CREATED_BY.exec(line);
+        c = m ? { function: intern(m[1] ?? ''), goroutine: m[2] ? Number(m[2]) : null, at: new Map() } : null;
+        createdByLines.set(line, c);
+      }
       if (c) {
-        pendingCreatedBy = { function: intern(c[1] ?? ''), goroutine: c[2] ? Number(c[2]) : null };
+        pendingCreatedBy = c;
         continue;
       }
     }
@@ -269,6 +305,32 @@ export function parseGoroutineDump(text: string): GoroutineDump {
     throw new DumpParseError('no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile');
   }
   return { format: 'debug2', total: goroutines.length, goroutines, truncated, records: [] };
+}
+
+/** One result object for every header: its fields are read before the next header is. */
+const header = { id: 0, status: '' };
+
+/**
+ * `goroutine 6 [chan receive]:` → id and status, without a regular expression for the usual form (one
+ * header per goroutine: 100,000 matches in a large dump); HEADER for the rest.
+ */
+function headerOf(line: string): { id: number; status: string } | null {
+  let i = 10; // after 'goroutine '
+  let id = 0;
+  for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) id = id * 10 + (c - 48);
+  if (i > 10 && i <= 25 && line.charCodeAt(i) === 32 && line.charCodeAt(i + 1) === 91 /* [ */) {
+    const close = line.lastIndexOf(']:');
+    if (close > i && (close + 2 === line.length || line.slice(close + 2).trim() === '')) {
+      header.id = id;
+      header.status = line.slice(i + 2, close);
+      return header;
+    }
+  }
+  const h = HEADER.exec(line);
+  if (!h) return null;
+  header.id = Number(h[1]);
+  header.status = h[2] ?? '';
+  return header;
 }
 
 /** `pkg.fn(args)`, `pkg.(*T).m(...)`, `runtime.gopark(...)`: a frame's call line. */

@@ -55,7 +55,7 @@ export interface Suspect {
   confirmed?: boolean;
   /** For goroutine suspects: the group's state and stack. */
   state?: string;
-  frames?: StackFrame[];
+  frames?: readonly StackFrame[];
 }
 
 export interface Series {

@@ -27,7 +27,7 @@ export interface GroupView {
   lockedToThread: boolean;
   labels: Record<string, string> | null;
   /** Innermost first. */
-  frames: StackFrame[];
+  frames: readonly StackFrame[];
   /** The first goroutine ids (debug=1/0 profiles have none); `idsOmitted` more were left out. */
   ids: number[];
   idsOmitted: number;

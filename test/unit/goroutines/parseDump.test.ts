@@ -103,3 +103,42 @@ test('helpers: function of a call line and header status', () => {
   assert.deepEqual(parseHeaderStatus('chan receive (nil chan)').state, 'chan receive (nil chan)');
   assert.deepEqual(parseHeaderStatus('select (no cases), 2 minutes').waitMinutes, 2);
 });
+
+test('headers read without the regular expression match the ones read with it; odd headers are not headers', () => {
+  const frame = 'main.f()\n\t/src/app/main.go:3 +0x1\n\n';
+  const dump = parseGoroutineDump([
+    'goroutine 3 [select, 2 minutes, locked to thread]:  \n' + frame,
+    'goroutine 4 [running labels:{"route": "/a]: b"}]:\n' + frame,
+    'goroutine 5 gp=0xc000002380 m=nil [chan receive]:\n' + frame,
+    'goroutine 1234567890123456 [sleep]:\n' + frame,
+    'goroutine 6 [select]: and then some\n' + frame,
+    'goroutine  7 [select]:\n' + frame,
+    'goroutine 8 []:\n' + frame,
+  ].join(''));
+  assert.deepEqual(dump.goroutines.map((g) => [g.id, g.state, g.waitMinutes, g.lockedToThread]), [
+    [3, 'select', 2, true],
+    [4, 'running', null, false],
+    [5, 'chan receive', null, false],
+    [1234567890123456, 'sleep', null, false],
+    [8, '', null, false],
+  ]);
+  assert.deepEqual(dump.goroutines[1]?.labels, { route: '/a]: b' });
+});
+
+test('goroutines started by one creator share one created-by record, equal to what each was printed with', () => {
+  const block = (id: number, parent: number) => `goroutine ${id} [select]:\nmain.w()\n\t/src/w.go:9 +0x1\ncreated by main.start in goroutine ${parent}\n\t/src/main.go:30 +0x2\n\n`;
+  const dump = parseGoroutineDump(block(10, 1) + block(11, 1) + block(12, 2));
+  const [a, b, c] = dump.goroutines;
+  assert.deepEqual(a?.createdBy, { function: 'main.start', file: '/src/main.go', line: 30, goroutine: 1 });
+  assert.equal(a?.createdBy, b?.createdBy);
+  assert.deepEqual(c?.createdBy, { function: 'main.start', file: '/src/main.go', line: 30, goroutine: 2 });
+});
+
+test('goroutines with one stack share its frames; a stack that extends another leaves the shorter one as printed', () => {
+  const g = (id: number, ...fns: string[]) => `goroutine ${id} [select]:\n${fns.map((f, i) => `${f}()\n\t/src/a.go:${i + 1} +0x1\n`).join('')}\n`;
+  const dump = parseGoroutineDump(g(1, 'main.a', 'main.b') + g(2, 'main.a') + g(3, 'main.a', 'main.b') + g(4, 'main.a', 'main.c') + g(5));
+  const fns = dump.goroutines.map((x) => x.frames.map((f) => f.function).join(' < '));
+  assert.deepEqual(fns, ['main.a < main.b', 'main.a', 'main.a < main.b', 'main.a < main.c', '']);
+  assert.equal(dump.goroutines[0]?.frames, dump.goroutines[2]?.frames);
+  assert.equal(dump.goroutines[1]?.frames[0], dump.goroutines[3]?.frames[0], 'one frame object per function and file line');
+});
