@@ -9,6 +9,7 @@ import { fromWire, isToWebviewMessage, MessageHandler, type Envelope, type FromW
 import { ProfileApp } from './app';
 import { startGoroutinesPage } from './goroutines';
 import { startReport } from './report';
+import { prefetchChunks } from './prefetch';
 import { registerToolkit } from './toolkit';
 
 interface VsCodeApi {
@@ -31,7 +32,8 @@ function startInVsCode(root: HTMLElement): void {
   });
   const app = new ProfileApp(root, rpc);
   performance.mark('goroscope:app');
-  void app.start();
+  void app.start(); // posts Ready before it returns
+  prefetchChunks(root);
 }
 
 performance.mark('goroscope:start');
