@@ -72,9 +72,10 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-paint-'));
 const writePage = (withView) =>
   writeFileSync(
   path.join(dir, withView ? 'index.html' : 'probe.html'),
-  `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${dist}/${WEBVIEW_BUNDLE.style}"></head>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${dist}/${WEBVIEW_BUNDLE.style}">
+${WEBVIEW_BUNDLE.chunks.map((chunk) => `<link rel="modulepreload" href="file://${dist}/${chunk}">`).join('\n')}</head>
 <body class="vscode-dark" style="--vscode-editor-background:#1f1f1f;--vscode-editor-foreground:#ccc;--vscode-charts-orange:#d18616;--vscode-charts-yellow:#cca700;--vscode-charts-blue:#3794ff">
-<main id="app" data-prefetch="${WEBVIEW_BUNDLE.chunks.map((chunk) => `file://${dist}/${chunk}`).join(' ')}"></main>
+<main id="app"></main>
 ${withView ? '<script src="view.js"></script>\n' : ''}<script>
 // First paint: when the browser painted the frame that first shows the graph's labels (Element Timing:
 // each label that gets its text is marked before the next frame, and Chromium reports the render time of

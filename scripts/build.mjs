@@ -55,8 +55,7 @@ const builds = [
   { entryPoints: { lintWorker: 'src/lint/worker.ts' } },
   // The webview pages (flame graph, goroutines, leak watch): an ES module, its CSS in dist/webview.css, and
   // the toolkit in a chunk of its own (dist/webview-toolkitElements.js) that a flame-graph page fetches
-  // while it waits for its view (webview-ui/prefetch.ts) and runs after its graph's first paint. Always
-  // minified: the page parses less before that paint.
+  // after its graph's first paint. Always minified: the page parses less before that paint.
   { ...page, entryPoints: { webview: 'webview-ui/main.ts' }, format: 'esm', splitting: true, chunkNames: 'webview-[name]' },
   // The same page for report.html, which inlines one classic script: the toolkit is built in.
   { ...page, entryPoints: { report: 'webview-ui/main.ts' }, format: 'iife', plugins: [d3FlameGraphPatch, toolkitBuiltIn] },

@@ -9,7 +9,6 @@ import { fromWire, isToWebviewMessage, MessageHandler, type Envelope, type FromW
 import { ProfileApp } from './app';
 import { startGoroutinesPage } from './goroutines';
 import { startReport } from './report';
-import { prefetchChunks } from './prefetch';
 import { registerToolkit } from './toolkit';
 
 interface VsCodeApi {
@@ -32,8 +31,7 @@ function startInVsCode(root: HTMLElement): void {
   });
   const app = new ProfileApp(root, rpc);
   performance.mark('goroscope:app');
-  void app.start(); // posts Ready before it returns
-  prefetchChunks(root);
+  void app.start();
 }
 
 performance.mark('goroscope:start');

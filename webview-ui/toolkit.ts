@@ -8,8 +8,8 @@ let registered: Promise<void> | undefined;
 
 /**
  * toolkitElements.ts is a chunk of its own in the panel's bundle (dist/webview.js is an ES module),
- * run when a page first asks for its controls (a flame-graph page has fetched it by then: prefetch.ts);
- * report.html's single inline bundle has it built in (scripts/build.mjs rewrites this line there).
+ * fetched when a page first asks for its controls; report.html's single inline bundle has it built in
+ * (scripts/build.mjs rewrites this line there).
  */
 const loadElements = () => import('./toolkitElements');
 

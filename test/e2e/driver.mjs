@@ -246,17 +246,17 @@ async function checkLivePprof(page) {
       const [token, theme] = await panel.locator('body').evaluate((body) => ['--foreground', '--vscode-foreground'].map((v) => body.ownerDocument.defaultView.getComputedStyle(body).getPropertyValue(v).trim().toLowerCase()));
       return token !== '' && token === theme;
     }, 10_000);
-    // Every script was requested before the host's view arrived (the toolkit chunk once the page had asked
-    // for it: webview-ui/prefetch.ts), none later: VS Code's webview service worker waits 30 s for a reply,
-    // and a request stranded by a closing panel kept the next panel blank that long.
+    // Every script was requested before the bundle's code began to run (the toolkit chunk by its
+    // modulepreload), none by the code later: VS Code's webview service worker waits 30 s for a reply, and a
+    // request stranded by a closing panel kept the next panel blank that long.
     const loads = await panel.locator('body').evaluate((body) => {
       const perf = body.ownerDocument.defaultView.performance;
-      const viewed = perf.getEntriesByName('goroscope:view')[0]?.startTime;
+      const started = perf.getEntriesByName('goroscope:start')[0]?.startTime;
       const scripts = perf.getEntriesByType('resource').filter((r) => /\.js(\?|$)/.test(r.name));
-      return { viewed, scripts: scripts.map((r) => `${r.name.split(/[/?]/).filter(Boolean).find((p) => p.endsWith('.js'))} at ${Math.round(r.startTime)} ms`), late: scripts.filter((r) => !(r.startTime < viewed)).length };
+      return { started, scripts: scripts.map((r) => `${r.name.split(/[/?]/).filter(Boolean).find((p) => p.endsWith('.js'))} at ${Math.round(r.startTime)} ms`), late: scripts.filter((r) => !(r.startTime < started)).length };
     });
-    if (loads.viewed === undefined || loads.scripts.length < 2 || loads.late > 0) {
-      throw new Error(`scripts requested: ${loads.scripts.join(', ') || 'none seen'}; the view arrived at ${loads.viewed === undefined ? '(no mark)' : `${Math.round(loads.viewed)} ms`}`);
+    if (loads.started === undefined || loads.scripts.length < 2 || loads.late > 0) {
+      throw new Error(`scripts requested: ${loads.scripts.join(', ') || 'none seen'}; the bundle started at ${loads.started === undefined ? '(no mark)' : `${Math.round(loads.started)} ms`}`);
     }
     await page.screenshot({ path: path.join(artifacts, 'flame-graph.png') });
   });

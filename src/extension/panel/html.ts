@@ -1,7 +1,7 @@
 /**
  * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle (an ES module,
- * whose toolkit chunk the page fetches early and runs later) and its stylesheet from dist/, nothing inline
- * but what carries the nonce. No vscode import (tested plainly).
+ * whose toolkit chunk is fetched with it and run later) and its stylesheet from dist/, nothing inline but
+ * what carries the nonce. No vscode import (tested plainly).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -10,8 +10,8 @@ export interface PanelHtmlOptions {
   cspSource: string;
   scriptUri: string;
   styleUri: string;
-  /** The bundle's chunks (WEBVIEW_BUNDLE.chunks): the page fetches them early (webview-ui/prefetch.ts). */
-  prefetchUris?: readonly string[];
+  /** The bundle's chunks (WEBVIEW_BUNDLE.chunks), fetched while the page loads though they run later. */
+  preloadUris?: readonly string[];
   title: string;
   nonce?: string;
   /** Which page of the bundle to start (default: the flame graph). */
@@ -39,8 +39,13 @@ export function escapeHtml(text: string): string {
 
 /**
  * What dist/ holds for the webview pages (scripts/build.mjs): the entry module, its stylesheet, and every
- * chunk it imports lazily. The chunks are named here so the page can fetch them before it shows
- * anything (webview-ui/prefetch.ts says why).
+ * chunk it imports lazily. The chunks are named here so the page can fetch them up front: VS Code serves a
+ * webview's files through a service worker that waits up to 30 s for each reply, and a request still in
+ * flight when its panel closes holds up the next webview's worker that long (seen in code-server: a
+ * panel closed while its toolkit chunk loaded, and the next panel stayed blank for 27 s). A page whose
+ * fetches all start while its HTML loads has none left to strand once it shows anything. Starting the
+ * fetch later (when the page idles after asking for its view) spared the first paint the chunk's compile
+ * (~25 ms in bench/flamePaint.mjs) but stranded it again: 1 of 3 e2e runs waited 28 s for the next panel.
  */
 export const WEBVIEW_BUNDLE = {
   script: 'webview.js',
@@ -62,9 +67,9 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(options.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
-</head>
+${(options.preloadUris ?? []).map((uri) => `<link rel="modulepreload" href="${escapeHtml(uri)}" nonce="${nonce}">\n`).join('')}</head>
 <body>
-<main id="app" data-view="${options.view ?? 'flame'}"${options.prefetchUris?.length ? ` data-prefetch="${escapeHtml(options.prefetchUris.join(' '))}"` : ''} aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
+<main id="app" data-view="${options.view ?? 'flame'}" aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
 <script type="module" nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>

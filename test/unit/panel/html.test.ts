@@ -24,13 +24,12 @@ describe('the panel page', () => {
     assert.doesNotMatch(html, /<[^>]*\son[a-z]+=/i);
   });
 
-  it('names the bundle\'s chunks for the page to fetch early, escaped, and adds no element for them', () => {
-    const html = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/webview.css', prefetchUris: ['vscode-resource:/dist/webview-a.js', 'x"><script>'], title: 't', nonce: 'abc' });
-    assert.match(html, /<main id="app" data-view="flame" data-prefetch="vscode-resource:\/dist\/webview-a.js x&#34;&#62;&#60;script&#62;" aria-label/);
+  it('fetches the bundle\'s chunks up front, under the nonce, and fetches nothing else', () => {
+    const html = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/webview.css', preloadUris: ['vscode-resource:/dist/webview-a.js', 'x"><script>'], title: 't', nonce: 'abc' });
+    assert.match(html, /<link rel="modulepreload" href="vscode-resource:\/dist\/webview-a.js" nonce="abc">/);
+    assert.match(html, /<link rel="modulepreload" href="x&#34;&#62;&#60;script&#62;" nonce="abc">/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
-    assert.equal((html.match(/<link/g) ?? []).length, 1);
-    const none = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 's', styleUri: 'c', title: 't' });
-    assert.doesNotMatch(none, /data-prefetch/);
+    assert.equal((html.match(/<link/g) ?? []).length, 3);
   });
 
   it('names every chunk the build wrote beside webview.js, and webview.js imports each', () => {
