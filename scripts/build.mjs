@@ -57,8 +57,9 @@ const builds = [
   // the toolkit in a chunk of its own (dist/webview-toolkitElements.js) that a flame-graph page fetches
   // after its graph's first paint. Always minified: the page parses less before that paint.
   { ...page, entryPoints: { webview: 'webview-ui/main.ts' }, format: 'esm', splitting: true, chunkNames: 'webview-[name]' },
-  // The same page for report.html, which inlines one classic script: the toolkit is built in.
-  { ...page, entryPoints: { report: 'webview-ui/main.ts' }, format: 'iife', plugins: [d3FlameGraphPatch, toolkitBuiltIn] },
+  // The same UI for report.html, which inlines one classic script: its own entry (the profile decoder
+  // runs in the page), the toolkit built in.
+  { ...page, entryPoints: { report: 'webview-ui/reportMain.ts' }, format: 'iife', plugins: [d3FlameGraphPatch, toolkitBuiltIn] },
   { entryPoints: { pprofWorker: 'src/pprof/worker.ts' } },
   { entryPoints: { goroutinesWorker: 'src/goroutines/worker.ts' } },
 ];

@@ -1,14 +1,13 @@
 /**
- * Entry of dist/webview.js. In VS Code it talks to the extension host through acquireVsCodeApi();
- * inside report.html (a `<script type="application/json" id="goroscope-report">` block is present)
- * it answers its own requests from the profiles embedded in the page.
+ * Entry of dist/webview.js, VS Code's pages (flame graph, goroutines, leak watch): they talk to the
+ * extension host through acquireVsCodeApi(). report.html has an entry of its own (reportMain.ts), so the
+ * profile decoder it carries is not parsed here.
  */
 import '../node_modules/d3-flame-graph/dist/d3-flamegraph.css';
 import './webview.css';
 import { fromWire, isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
 import { ProfileApp } from './app';
 import { startGoroutinesPage } from './goroutines';
-import { startReport } from './report';
 import { registerToolkit } from './toolkit';
 
 interface VsCodeApi {
@@ -37,15 +36,14 @@ function startInVsCode(root: HTMLElement): void {
 performance.mark('goroscope:start');
 const root = document.getElementById('app');
 if (root) {
-  const data = document.getElementById('goroscope-report');
   const page = root.dataset.view;
   // The flame-graph pages register the toolkit themselves, after the graph's first paint (ProfileApp).
-  if (data) void startReport(root, data.textContent ?? '');
-  else if (page === 'goroutines' || page === 'watch') {
+  if (page === 'goroutines' || page === 'watch') {
     const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
     // These pages are made of toolkit controls: they start once its elements are defined (the host
     // sends nothing before the page's first request).
     void registerToolkit().then(() => startGoroutinesPage(root, page, (m) => vscode.postMessage(m)));
+  } else {
+    startInVsCode(root);
   }
-  else startInVsCode(root);
 }
