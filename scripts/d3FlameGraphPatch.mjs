@@ -9,6 +9,8 @@
 //  3. No width and height attributes on each frame's <g> (SVG ignores them there; the rect has its own).
 //  4. A colour mapper that does not take d3-flame-graph's own colour (one parameter) is not handed one:
 //     that colour was computed, per frame and per redraw, to be thrown away.
+//  5. Click and hover are listened to once on the svg (the frame found from the event's target), not with
+//     three listeners per frame added again on every update.
 // The source has no semicolons: each replacement that starts with "(" starts with ";(".
 // Everything else (API, zoom, search, colours, events) is d3-flame-graph's own. Each replacement must
 // match exactly once: when d3-flame-graph changes, the build fails here instead of drawing wrongly.
@@ -75,6 +77,49 @@ export const REPLACEMENTS = [
                 .attr('height', function (d) { return c })
                 .attr('name', function (d) { return getName(d) })`,
     `            g.attr('name', function (d) { return getName(d) })`,
+  ],
+  [
+    `            g.on('click', (_, d) => { zoom(d) })
+
+            g.exit()
+                .remove()
+
+            g.on('mouseover', function (_, d) {
+                if (tooltip) tooltip.show(d, this)
+                detailsHandler(labelHandler(d))
+                if (typeof hoverHandler === 'function') {
+                    hoverHandler(d)
+                }
+            }).on('mouseout', function () {
+                if (tooltip) tooltip.hide()
+                detailsHandler(null)
+            })`,
+    `            g.exit()
+                .remove()
+
+            // Goroscope: one listener of each kind on the svg for every frame (the frame under the pointer
+            // found from the event's target), instead of three per frame set again on every update.
+            const frameOf = function (event) {
+                const el = event.target instanceof Element ? event.target.closest('g.frame') : null
+                return el !== null && el.__data__ !== undefined ? el : null
+            }
+            svg.on('click', function (event) {
+                const el = frameOf(event)
+                if (el) zoom(el.__data__)
+            }).on('mouseover', function (event) {
+                const el = frameOf(event)
+                if (!el) return
+                const d = el.__data__
+                if (tooltip) tooltip.show(d, el)
+                detailsHandler(labelHandler(d))
+                if (typeof hoverHandler === 'function') {
+                    hoverHandler(d)
+                }
+            }).on('mouseout', function (event) {
+                if (!frameOf(event)) return
+                if (tooltip) tooltip.hide()
+                detailsHandler(null)
+            })`,
   ],
   [
     `        colorMapper = (d) => {

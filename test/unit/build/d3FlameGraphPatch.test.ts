@@ -1,7 +1,7 @@
 /**
  * scripts/d3FlameGraphPatch.mjs: every replacement applies to the installed d3-flame-graph exactly once,
  * and a source it does not fit fails the build with a message instead of drawing wrongly. What the patch
- * does in the page is tested in test/browser/flameGraph.test.ts (labels, zoom).
+ * does in the page is tested in test/browser/flameGraph.test.ts (labels, zoom by click, hover tooltip).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,13 +28,16 @@ describe('d3-flame-graph patch', () => {
     assert.match(patched, /width\(d\) >= 35 && this\.querySelector\('foreignObject'\) === null/);
     // A one-parameter colour mapper (FlameView's) is called as it is, not after d3-flame-graph's own colour.
     assert.match(patched, /colorMapper = _\.length < 2 \? _ : \(d\) => _\(d, originalColorMapper\(d\)\)/);
+    // Click and hover: listened to on the svg, none per frame.
+    assert.doesNotMatch(patched, /\bg\.on\('(click|mouseover|mouseout)'/);
+    assert.match(patched, /svg\.on\('click', function \(event\)/);
     // Still a valid module (esbuild parses it as the bundle would).
     assert.doesNotThrow(() => transformSync(patched, { loader: 'js', format: 'esm' }));
   });
 
   it('fails, naming the replacement, when the source does not fit', () => {
-    assert.throws(() => patch(source.replace("node.append('foreignObject')", "node.append('foreignobject')")), /patch 4 of 7 does not apply/);
+    assert.throws(() => patch(source.replace("node.append('foreignObject')", "node.append('foreignobject')")), /patch 4 of 8 does not apply/);
     const [first] = replacements[0] as [string, string];
-    assert.throws(() => patch(source + first), /patch 1 of 7 does not apply/, 'twice is as wrong as never');
+    assert.throws(() => patch(source + first), /patch 1 of 8 does not apply/, 'twice is as wrong as never');
   });
 });
