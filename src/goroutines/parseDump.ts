@@ -24,6 +24,13 @@ interface StackNode {
   next: Map<StackFrame, StackNode> | null;
 }
 
+/** A distinct `created by` line: its creator, and one CreatedBy per file line it was printed with. */
+interface CreatorLine {
+  function: string;
+  goroutine: number | null;
+  at: Map<string, CreatedBy>;
+}
+
 /** Shared by every goroutine without ancestors (nearly all): one array less per goroutine. Never pushed to. */
 const NO_ANCESTORS: number[] = [];
 
@@ -151,12 +158,12 @@ export function parseGoroutineDump(text: string): GoroutineDump {
   const statuses = new Map<string, Omit<Header, 'id'>>();
   // `created by` lines repeat too (one creator, one parent): read each once, and share one CreatedBy per
   // (creator line, file line) — the goroutines a loop started point at the same object, which no one changes.
-  const createdByLines = new Map<string, { function: string; goroutine: number | null; at: Map<string, CreatedBy> } | null>();
+  const createdByLines = new Map<string, CreatorLine | null>();
 
   let current: Goroutine | null = null;
   // A function line waiting for its file:line (frames and `created by` come in pairs).
   let pendingFunction: string | null = null;
-  let pendingCreatedBy: { function: string; goroutine: number | null; at: Map<string, CreatedBy> } | null = null;
+  let pendingCreatedBy: CreatorLine | null = null;
   let inAncestor = false;
   let truncated = false;
 
