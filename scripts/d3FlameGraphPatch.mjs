@@ -11,6 +11,8 @@
 //     that colour was computed, per frame and per redraw, to be thrown away.
 //  5. Click and hover are listened to once on the svg (the frame found from the event's target), not with
 //     three listeners per frame added again on every update.
+//  6. The frames that enter are merged with those that stay (d3's selection.merge) instead of selecting
+//     every frame and joining the data a second time (patches 4 and 7).
 // The source has no semicolons: each replacement that starts with "(" starts with ";(".
 // Everything else (API, zoom, search, colours, events) is d3-flame-graph's own. Each replacement must
 // match exactly once: when d3-flame-graph changes, the build fails here instead of drawing wrongly.
@@ -52,8 +54,10 @@ export const REPLACEMENTS = [
             // Now we have to re-select to see the new elements (why?).
             g = svg.selectAll('g').data(descendants, function (d) { return d.id })
 `,
-    `            // Now we have to re-select to see the new elements (why?).
-            g = svg.selectAll('g').data(descendants, function (d) { return d.id })
+    `            // Goroscope: the entering frames merged with the staying ones (d3's merge), in data order as the
+            // join gave them, instead of selecting every frame and joining the data again.
+            const exiting = g.exit()
+            g = node.merge(g)
 
             // Goroscope: a label element only once a frame is wide enough to show its label.
             g.filter(function (d) { return width(d) >= 35 && this.querySelector('foreignObject') === null })
@@ -94,8 +98,7 @@ export const REPLACEMENTS = [
                 if (tooltip) tooltip.hide()
                 detailsHandler(null)
             })`,
-    `            g.exit()
-                .remove()
+    `            exiting.remove()
 
             // Goroscope: one listener of each kind on the svg for every frame (the frame under the pointer
             // found from the event's target), instead of three per frame set again on every update.

@@ -149,9 +149,15 @@ describe('report.html in Chromium', () => {
     const frame = page.locator('g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: 'not-bold' }) }).first();
     const widthBefore = Number(await frame.locator('rect').getAttribute('width'));
     assert.ok(widthBefore < graphWidth * 0.9, `${widthBefore} of ${graphWidth}`);
+    const frames = page.locator('svg.d3-flame-graph g.frame');
+    const framesBefore = await frames.count();
     await frame.click();
     await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 3);
     await page.waitForTimeout(400); // the zoom transition
+    // Frames outside the zoomed one leave the svg (d3's exit, as patched), and come back once on reset.
+    const framesZoomed = await frames.count();
+    assert.ok(framesZoomed < framesBefore, `${framesZoomed} frames zoomed in, ${framesBefore} before`);
+    assert.equal(await page.locator('svg.d3-flame-graph g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: /^main\.main$/ }) }).count(), 1);
     const crumbs = await page.$$eval('.crumbs .crumb', (els) => els.map((e) => e.textContent));
     assert.deepEqual(crumbs, ['all', 'main.main', HOSTILE.entity]);
     const widthAfter = Number(await frame.locator('rect').getAttribute('width'));
@@ -162,6 +168,9 @@ describe('report.html in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.crumbs .crumb').length === 1);
     await page.waitForTimeout(400);
     assert.ok(Math.abs(Number(await frame.locator('rect').getAttribute('width')) - widthBefore) < 1);
+    assert.equal(await frames.count(), framesBefore);
+    const ids = await frames.evaluateAll((gs) => gs.map((g) => (g as unknown as { __data__: { id: unknown } }).__data__.id));
+    assert.equal(new Set(ids).size, ids.length, 'one element per frame');
   });
 
   it('asks for the tree again, pruned for the new width, when the graph gets wider, and stays zoomed', async () => {

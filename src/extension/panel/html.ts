@@ -1,6 +1,6 @@
 /**
  * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle (an ES module,
- * whose toolkit chunk is fetched with it and run later) and its stylesheet from dist/, nothing inline but
+ * whose toolkit chunk is fetched with it, compiled and run later) and its stylesheet from dist/, nothing inline but
  * what carries the nonce. No vscode import (tested plainly).
  */
 import { randomBytes } from 'node:crypto';
@@ -44,8 +44,10 @@ export function escapeHtml(text: string): string {
  * flight when its panel closes holds up the next webview's worker that long (seen in code-server: a
  * panel closed while its toolkit chunk loaded, and the next panel stayed blank for 27 s). A page whose
  * fetches all start while its HTML loads has none left to strand once it shows anything. Starting the
- * fetch later (when the page idles after asking for its view) spared the first paint the chunk's compile
- * (~25 ms in bench/flamePaint.mjs) but stranded it again: 1 of 3 e2e runs waited 28 s for the next panel.
+ * fetch later (when the page idles after asking for its view) stranded it again: 1 of 3 e2e runs waited
+ * 28 s for the next panel. The page preloads each chunk as a script in CORS mode, which is how a module is
+ * fetched, so the bundle's import() takes the preloaded response; unlike modulepreload, preload does not
+ * compile the chunk while the page loads: it is compiled when imported, after the graph's first paint.
  */
 export const WEBVIEW_BUNDLE = {
   script: 'webview.js',
@@ -67,7 +69,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(options.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
-${(options.preloadUris ?? []).map((uri) => `<link rel="modulepreload" href="${escapeHtml(uri)}" nonce="${nonce}">\n`).join('')}</head>
+${(options.preloadUris ?? []).map((uri) => `<link rel="preload" as="script" crossorigin href="${escapeHtml(uri)}" nonce="${nonce}">\n`).join('')}</head>
 <body>
 <main id="app" data-view="${options.view ?? 'flame'}" aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
 <script type="module" nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
