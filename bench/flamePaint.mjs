@@ -5,6 +5,9 @@
 // graph with its labels (Element Timing's renderTime). Target: 500 ms for the page. The tree is pruned
 // for the graph width the page reports in Ready, as the host prunes it (pruneFraction); a first load,
 // not timed, learns that width. The median is over the timed runs; the first one is printed apart (the browser warms up).
+// Each timed load opens the page in a browser context of its own (a fresh renderer, as a new panel gets),
+// driven over a bare DevTools pipe (bench/cdpPipe.mjs); loads of the same page driven by Playwright, as
+// this bench timed it until 2026-12-01, alternate with them and are printed beside.
 // Usage: node bench/flamePaint.mjs [--samples N]   (env RUNS, default 15; VERBOSE=1 prints each run's marks)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +16,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { chromium } from 'playwright-core';
 import { bundleForBench } from './bundle.mjs';
+import { CdpBrowser } from './cdpPipe.mjs';
 import { generateHeapProfile } from './pprofProfile.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -112,7 +116,11 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'],
 });
+// The timed loads: a browser driven over a bare DevTools pipe (bench/cdpPipe.mjs says why), with the same
+// switches. Playwright still learns the width and takes the screenshot, and times the same page too.
+const bare = new CdpBrowser('/usr/bin/chromium');
 const paints = [];
+const viaPlaywright = [];
 let viewMs = 0;
 let nodes = 0;
 let graphWidth = 0;
@@ -150,30 +158,37 @@ try {
   writeFileSync(path.join(dir, 'view.js'), `window.__viewJson = ${JSON.stringify(JSON.stringify({ type: 'init', view }))};\n`);
   writePage(true);
 
+  // The page loads alternately through the bare pipe and through Playwright, so both see the same moments
+  // of this machine (its speed drifts by up to ~1.6× within an hour).
+  const url = `file://${dir}/index.html`;
+  const marksOf = "performance.getEntriesByType('mark').map((m) => m.name.replace('goroscope:', '') + ' ' + m.startTime.toFixed(0)).join(', ')";
   for (let i = 0; i < RUNS; i++) {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await page.goto(`file://${dir}/index.html`);
     // Measured in the page (the stand-in host starts watching before the bundle runs): no CDP latency.
-    const ms = await page.waitForFunction(() => globalThis.__paint).then((h) => h.jsonValue());
-    const asked = await page.evaluate(() => globalThis.__graphWidth);
+    const [ms, asked, marks] = await bare.load(url, VIEWPORT, 'globalThis.__paint', ['globalThis.__graphWidth', marksOf]);
     if (asked !== graphWidth) throw new Error(`the page asked for a tree ${asked} px wide, the probe for ${graphWidth} px`);
     paints.push(ms);
-    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name.replace('goroscope:', '')} ${m.startTime.toFixed(0)}`));
-    if (process.env.VERBOSE) console.log(`  run ${i + 1}: ${ms.toFixed(0)} ms (${marks.join(', ')})`);
+    if (process.env.VERBOSE) console.log(`  run ${i + 1}: ${ms.toFixed(0)} ms (${marks})`);
+
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(url);
+    viaPlaywright.push(await page.waitForFunction(() => globalThis.__paint).then((h) => h.jsonValue()));
     if (i === 0) await page.screenshot({ path: path.join(root, 'test/e2e/artifacts/flame-500k.png') }).catch(() => {});
     await page.close();
   }
 } finally {
   worker.dispose();
   await browser.close();
+  await bare.close();
   if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
   else console.log(dir);
 }
 const first = paints[0];
 paints.sort((a, b) => a - b);
 const median = paints[Math.floor(paints.length / 2)];
+const playwrightMedian = [...viaPlaywright].sort((a, b) => a - b)[Math.floor(viaPlaywright.length / 2)];
 const frames = nodes.toLocaleString('en-US');
 console.log(`flame paint (${samples.toLocaleString('en-US')}-sample heap profile, ${(bytes.length / 1e6).toFixed(1)} MB gzipped)`);
 console.log(`  host (pprof worker): decode ${openMs.toFixed(0)} ms, tree pruned for a ${graphWidth} px graph (${frames} frames) + top ${viewMs.toFixed(0)} ms`);
 console.log(`  page first paint: median ${median.toFixed(0)} ms of ${RUNS} runs (min ${paints[0].toFixed(0)}, max ${paints.at(-1).toFixed(0)}; first run ${first.toFixed(0)}); target 500 ms`);
-console.log(JSON.stringify({ bench: 'flamePaint', samples, decodeMs: Math.round(openMs), viewMs: Math.round(viewMs), graphWidth, frames: nodes, paintMedianMs: Math.round(median), firstRunMs: Math.round(first) }));
+console.log(`  the same page driven by Playwright (its instrumentation in the page), loads interleaved: median ${playwrightMedian.toFixed(0)} ms`);
+console.log(JSON.stringify({ bench: 'flamePaint', samples, decodeMs: Math.round(openMs), viewMs: Math.round(viewMs), graphWidth, frames: nodes, paintMedianMs: Math.round(median), firstRunMs: Math.round(first), playwrightPaintMedianMs: Math.round(playwrightMedian) }));
