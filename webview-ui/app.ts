@@ -79,8 +79,9 @@ export class ProfileApp {
       expand: (node) => this.expand(node),
     });
     this.top = new TopTable({
-      format: (v) => this.format(v),
-      percent: (v) => this.percent(v),
+      // Comparing, the rows are changes: signed, and shares of the base's total (pprof -diff_base).
+      format: (v) => (this.view?.baseTotal !== undefined && v > 0 ? `+${this.format(v)}` : this.format(v)),
+      percent: (v) => (this.view?.baseTotal !== undefined ? this.changeShare(v) : this.percent(v)),
       onSelect: (row) => this.searchFor(row),
       onOpen: (row) => void this.openSource(row.function, row.file, 0),
     });
@@ -253,7 +254,10 @@ export class ProfileApp {
     if (!view) return;
     const type = view.sampleTypes[view.sampleIndex];
     const parts = [view.title, `${type?.type ?? ''}: ${this.format(view.total)} total`];
-    if (view.baseTitle !== undefined) parts.push(`compared with ${view.baseTitle} (red grew, green shrank)`);
+    if (view.baseTitle !== undefined) {
+      const base = view.baseTotal === undefined ? '' : `${this.format(view.baseTotal)} total; `;
+      parts.push(`compared with ${view.baseTitle} (${base}red grew, green shrank; shares of changes are of the base)`);
+    }
     if (view.inverted) parts.push('inverted (callers below each function)');
     this.status.textContent = parts.join(' · ');
   }
@@ -289,7 +293,8 @@ export class ProfileApp {
       ['Cum', `${this.format(node.total)} (${this.percent(node.total)})`],
     ];
     if (this.view?.baseTitle !== undefined && node.delta !== undefined) {
-      rows.push(['Change', `${node.delta > 0 ? '+' : node.delta < 0 ? '−' : '±'}${this.format(Math.abs(node.delta))} vs base`]);
+      const sign = node.delta > 0 ? '+' : node.delta < 0 ? '−' : '±';
+      rows.push(['Change', `${sign}${this.format(Math.abs(node.delta))} vs base (${this.changeShare(node.delta, sign)} of the base)`]);
     }
     return { title: node.name, rows };
   }
@@ -299,10 +304,15 @@ export class ProfileApp {
   }
 
   private percent(value: number): string {
-    const total = this.view?.total ?? 0;
-    if (total === 0) return '0%';
-    const p = (100 * value) / total;
-    return `${p >= 10 || p === 0 ? p.toFixed(1) : p.toFixed(2)}%`;
+    return shareOf(value, this.view?.total ?? 0);
+  }
+
+  /** A change as a share of the base's total, signed ("+12.5%", "-69.4%"); "–" when the base is empty. */
+  private changeShare(delta: number, minus = '-'): string {
+    const total = this.view?.baseTotal ?? 0;
+    if (total === 0) return '–';
+    const share = shareOf(Math.abs(delta), total);
+    return delta > 0 ? `+${share}` : delta < 0 ? `${minus}${share}` : share;
   }
 
   private async changeView(request: Extract<FromWebviewMessage, { type: MessageType.SetSampleType | MessageType.SetFilter | MessageType.SetInverted | MessageType.Compare }>): Promise<void> {
@@ -453,3 +463,9 @@ export class ProfileApp {
   }
 }
 
+/** `value` as a percentage of `total`: one decimal from 10 %, two below; "0%" for an empty total. */
+function shareOf(value: number, total: number): string {
+  if (total === 0) return '0%';
+  const p = (100 * value) / total;
+  return `${Math.abs(p) >= 10 || p === 0 ? p.toFixed(1) : p.toFixed(2)}%`;
+}

@@ -26,9 +26,10 @@ export class TopTable {
     this.element.className = 'top';
     this.grid = dataGrid([
       { key: 'flat', title: 'Flat', width: '74px' },
-      { key: 'flatPct', title: 'Flat%', width: '56px' },
+      // Wide enough for a signed change and its share of the base ("+1017 MB", "−100.0%") when comparing.
+      { key: 'flatPct', title: 'Flat%', width: '66px' },
       { key: 'cum', title: 'Cum', width: '74px' },
-      { key: 'cumPct', title: 'Cum%', width: '56px' },
+      { key: 'cumPct', title: 'Cum%', width: '66px' },
       { key: 'function', title: 'Function', width: 'minmax(120px, 1fr)' },
     ]);
     for (const cell of this.grid.headerCells) {
@@ -58,7 +59,8 @@ export class TopTable {
 
   private draw(): void {
     const key = this.sortKey;
-    const sorted = [...this.rows].sort((a, b) => b[key] - a[key] || a.function.localeCompare(b.function)).slice(0, MAX_ROWS);
+    // By magnitude, as pprof sorts: comparing, the rows are changes, and the largest shrinkage counts too.
+    const sorted = [...this.rows].sort((a, b) => Math.abs(b[key]) - Math.abs(a[key]) || a.function.localeCompare(b.function)).slice(0, MAX_ROWS);
     for (const cell of this.grid.headerCells) {
       const k = cell.dataset.key;
       cell.classList.toggle('sorted', k === key || k === `${key}Pct`);

@@ -67,8 +67,13 @@ export interface ProfileView {
   top: TopRow[];
   filter: ViewFilter;
   inverted: boolean;
-  /** Set while comparing: the base's title; tree nodes then carry `delta`. */
+  /** Set while comparing: the base's title; tree nodes then carry `delta`, and the top rows are changes. */
   baseTitle?: string;
+  /**
+   * Set while comparing: the base's sum of the chosen sample type under the same filter. A change's share
+   * is of this total, as pprof -diff_base gives it (a path that grew by half the base reads 50 %).
+   */
+  baseTotal?: number;
   /** What the host can do; report.html cannot open editors or save files. */
   canOpenSource: boolean;
   canSave: boolean;

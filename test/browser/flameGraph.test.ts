@@ -271,8 +271,21 @@ describe('report.html in Chromium', () => {
     const tip = page.locator('.tooltip');
     await storeFrame.hover();
     await tip.waitFor({ state: 'visible' });
-    assert.match((await tip.textContent()) ?? '', /Cum0 B \(0\.0%\)Change−7\.98 MB vs base/);
+    // The change's share is of the base's total, as pprof -diff_base gives it: 7.98 of 11.5 MB.
+    assert.match((await tip.textContent()) ?? '', /Cum0 B \(0\.0%\)Change−7\.98 MB vs base \(−69\.\d% of the base\)/);
+    assert.match((await page.locator('.status').textContent()) ?? '', /compared with heap-2\.pb\.gz \(11\.5 MB total; /);
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-compare.png') });
+    // The top table lists changes, largest first whatever their sign (as pprof sorts), signed, with shares
+    // of the base, and no number is cut off.
+    await page.mouse.move(0, 0);
+    const firstRow = page.locator('.top vscode-data-grid-row').nth(1); // row 0 is the header
+    assert.match((await firstRow.textContent()) ?? '', /sessions\.\(\*Store\)\.Create/);
+    const storeRow = page.locator('.top vscode-data-grid-row', { hasText: 'sessions.(*Store).Create' });
+    const cells = await storeRow.locator('vscode-data-grid-cell').allTextContents();
+    assert.deepEqual(cells.slice(0, 4).map((c) => c.trim().replace(/69\.\d/, '69.x')), ['-7.98 MB', '-69.x%', '-7.98 MB', '-69.x%']);
+    const cut = await page.locator('.top vscode-data-grid-row vscode-data-grid-cell[grid-column="2"], .top vscode-data-grid-row vscode-data-grid-cell[grid-column="4"], .top vscode-data-grid-row vscode-data-grid-cell[grid-column="1"], .top vscode-data-grid-row vscode-data-grid-cell[grid-column="3"]')
+      .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+    assert.deepEqual(cut, [], 'numbers that do not fit their column');
     assert.deepEqual(errors, []);
   });
 

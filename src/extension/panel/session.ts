@@ -162,7 +162,11 @@ export class ProfileSession {
       canSave: this.options.save !== undefined,
       canCompare: this.options.listBases !== undefined,
     };
-    if (this.base) view.baseTitle = this.base.title;
+    if (this.base) {
+      view.baseTitle = this.base.title;
+      // The top's total is this profile's minus the base's, under the same filter.
+      view.baseTotal = tree.total - top.total;
+    }
     return view;
   }
 

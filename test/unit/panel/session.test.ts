@@ -132,8 +132,10 @@ describe('ProfileSession', () => {
     const base = decodeProfile(fixture('heap-1.pb.gz'));
     const baseTotal = base.samples.reduce((s, x) => s + (x.values[diff.view.sampleIndex] ?? 0), 0);
     assert.equal(diff.view.tree.delta, diff.view.total - baseTotal);
+    assert.equal(diff.view.baseTotal, baseTotal, 'shares of changes are of the base (pprof -diff_base)');
     const stop = await ask({ type: MessageType.Compare });
     assert.equal(stop.type === MessageType.View && stop.view.baseTitle, undefined);
+    assert.equal(stop.type === MessageType.View && stop.view.baseTotal, undefined);
     await assert.rejects(ask({ type: MessageType.Compare, baseId: 'gone' }), /no longer available/);
   });
 
