@@ -1,8 +1,9 @@
 // Chromium driven over a bare DevTools pipe (--remote-debugging-pipe): for timing a page without the
 // instrumentation a test driver adds to it. Playwright, for each page, enables its domains, creates an
 // isolated world for its own scripts and polls the page every animation frame while it waits; measured on
-// bench/flamePaint.mjs, that made the page's first paint 25–45 ms later (medians of 24–30 interleaved
-// loads). Here a page gets a browser context of its own (a fresh renderer, as a new webview panel gets)
+// bench/flamePaint.mjs (ten comparisons of 6–40 interleaved loads each, 2026-12-01), that moved the page's
+// first paint by −8 to +92 ms, about +30 ms typically. Here a page gets a browser context of its own (a
+// fresh renderer, as a new webview panel gets)
 // and nothing but what it asks for: navigation, and a read of a global every 20 ms.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
