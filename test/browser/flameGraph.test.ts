@@ -156,6 +156,18 @@ describe('report.html in Chromium', () => {
     await page.waitForTimeout(400); // the zoom transition
     // Frames outside the zoomed one leave the svg (d3's exit, as patched), and come back once on reset.
     const framesZoomed = await frames.count();
+    // Labels moved with their boxes (x and y on both, no transform on the frame; patch 7).
+    const misplaced = await frames.evaluateAll((gs) =>
+      gs.flatMap((g) => {
+        const rect = g.querySelector('rect');
+        const label = g.querySelector('foreignObject');
+        if (g.hasAttribute('transform') || !rect) return [g.getAttribute('name')];
+        if (!label) return [];
+        return label.getAttribute('x') === rect.getAttribute('x') && label.getAttribute('y') === rect.getAttribute('y') ? [] : [g.getAttribute('name')];
+      }),
+    );
+    assert.deepEqual(misplaced, []);
+    assert.ok(Number(await frame.locator('rect').getAttribute('x')) === 0, 'the zoomed frame starts at the left edge');
     assert.ok(framesZoomed < framesBefore, `${framesZoomed} frames zoomed in, ${framesBefore} before`);
     assert.equal(await page.locator('svg.d3-flame-graph g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: /^main\.main$/ }) }).count(), 1);
     const crumbs = await page.$$eval('.crumbs .crumb', (els) => els.map((e) => e.textContent));
