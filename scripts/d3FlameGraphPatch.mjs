@@ -60,7 +60,10 @@ export const REPLACEMENTS = [
     `            const node = g.enter()
                 .append('svg:g')
 
-            ;(${TRANSITIONS_OFF} ? node.append('svg:rect').attr('x', frameX).attr('y', frameY).transition().delay(transitionDuration / 2) : node.append('svg:rect').attr('x', frameX).attr('y', frameY))
+            const entering = node.append('svg:rect')
+                .attr('x', frameX)
+                .attr('y', frameY)
+            ;(${TRANSITIONS_OFF} ? entering.transition().delay(transitionDuration / 2) : entering)
                 .attr('width', width)`,
   ],
   [

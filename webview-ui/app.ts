@@ -80,8 +80,8 @@ export class ProfileApp {
     });
     this.top = new TopTable({
       // Comparing, the rows are changes: signed, and shares of the base's total (pprof -diff_base).
-      format: (v) => (this.view?.baseTotal !== undefined && v > 0 ? `+${this.format(v)}` : this.format(v)),
-      percent: (v) => (this.view?.baseTotal !== undefined ? this.changeShare(v) : this.percent(v)),
+      format: (v) => (this.comparing && v > 0 ? `+${this.format(v)}` : this.format(v)),
+      percent: (v) => (this.comparing ? this.changeShare(v) : this.percent(v)),
       onSelect: (row) => this.searchFor(row),
       onOpen: (row) => void this.openSource(row.function, row.file, 0),
     });
@@ -292,7 +292,7 @@ export class ProfileApp {
       ['Flat', `${this.format(node.self)} (${this.percent(node.self)})`],
       ['Cum', `${this.format(node.total)} (${this.percent(node.total)})`],
     ];
-    if (this.view?.baseTitle !== undefined && node.delta !== undefined) {
+    if (this.comparing && node.delta !== undefined) {
       const sign = node.delta > 0 ? '+' : node.delta < 0 ? '−' : '±';
       rows.push(['Change', `${sign}${this.format(Math.abs(node.delta))} vs base (${this.changeShare(node.delta, sign)} of the base)`]);
     }
@@ -301,6 +301,11 @@ export class ProfileApp {
 
   private format(value: number): string {
     return formatValue(value, this.view?.unit ?? 'count');
+  }
+
+  /** The view shows this profile against a base (pprof -diff_base). */
+  private get comparing(): boolean {
+    return this.view?.baseTitle !== undefined;
   }
 
   private percent(value: number): string {
@@ -413,7 +418,7 @@ export class ProfileApp {
         return;
       }
       const options = [{ value: '', label: 'Compare with…' }, ...reply.bases.map((b) => ({ value: b.id, label: b.title }))];
-      if (this.view?.baseTitle !== undefined) options.push({ value: '-', label: 'Stop comparing' });
+      if (this.comparing) options.push({ value: '-', label: 'Stop comparing' });
       this.baseDropdown.setOptions(options, '');
       this.baseDropdown.hidden = false;
       this.baseDropdown.focus();

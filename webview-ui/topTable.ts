@@ -26,7 +26,7 @@ export class TopTable {
     this.element.className = 'top';
     this.grid = dataGrid([
       { key: 'flat', title: 'Flat', width: '74px' },
-      // Wide enough for a signed change and its share of the base ("+1017 MB", "−100.0%") when comparing.
+      // Wide enough for a signed change and its share of the base ("+1017 MB", "-100.0%") when comparing.
       { key: 'flatPct', title: 'Flat%', width: '66px' },
       { key: 'cum', title: 'Cum', width: '74px' },
       { key: 'cumPct', title: 'Cum%', width: '66px' },

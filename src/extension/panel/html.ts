@@ -1,7 +1,7 @@
 /**
  * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle (an ES module,
- * whose toolkit chunk is fetched with it, compiled and run later) and its stylesheet from dist/, nothing inline but
- * what carries the nonce. No vscode import (tested plainly).
+ * whose toolkit chunk is fetched with it, compiled and run later) and its stylesheet from dist/, nothing
+ * inline but what carries the nonce. No vscode import (tested plainly).
  */
 import { randomBytes } from 'node:crypto';
 

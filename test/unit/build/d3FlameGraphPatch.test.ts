@@ -30,7 +30,7 @@ describe('d3-flame-graph patch', () => {
     assert.match(patched, /colorMapper = _\.length < 2 \? _ : \(d\) => _\(d, originalColorMapper\(d\)\)/);
     // A frame's place is its rect's and label's x and y: no transform on any element.
     assert.doesNotMatch(patched, /\.attr\('transform'/);
-    assert.equal(patched.match(/\.attr\('x', frameX\)/g)?.length, 5, 'rect and label, in update, enter and label creation');
+    assert.equal(patched.match(/\.attr\('x', frameX\)/g)?.length, 4, 'rect and label in update, rect on enter, label on creation');
     // Click and hover: listened to on the svg, none per frame.
     assert.doesNotMatch(patched, /\bg\.on\('(click|mouseover|mouseout)'/);
     assert.match(patched, /svg\.on\('click', function \(event\)/);
