@@ -77,7 +77,7 @@ const writePage = (withView) =>
   writeFileSync(
   path.join(dir, withView ? 'index.html' : 'probe.html'),
   `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${dist}/${WEBVIEW_BUNDLE.style}">
-${WEBVIEW_BUNDLE.chunks.map((chunk) => `<link rel="preload" as="script" crossorigin href="file://${dist}/${chunk}">`).join('\n')}</head>
+${WEBVIEW_BUNDLE.chunks.map((chunk) => `<link rel="modulepreload" href="file://${dist}/${chunk}">`).join('\n')}</head>
 <body class="vscode-dark" style="--vscode-editor-background:#1f1f1f;--vscode-editor-foreground:#ccc;--vscode-charts-orange:#d18616;--vscode-charts-yellow:#cca700;--vscode-charts-blue:#3794ff">
 <main id="app"></main>
 ${withView ? '<script src="view.js"></script>\n' : ''}<script>

@@ -55,7 +55,7 @@ const builds = [
   { entryPoints: { lintWorker: 'src/lint/worker.ts' } },
   // The webview pages (flame graph, goroutines, leak watch): an ES module, its CSS in dist/webview.css, and
   // the toolkit in a chunk of its own (dist/webview-toolkitElements.js), fetched with the bundle (the page's
-  // preload, src/extension/panel/html.ts says why), compiled and run after the graph's first paint. Always
+  // modulepreload, src/extension/panel/html.ts says why) and run after the graph's first paint. Always
   // minified: the page parses less before that paint.
   { ...page, entryPoints: { webview: 'webview-ui/main.ts' }, format: 'esm', splitting: true, chunkNames: 'webview-[name]' },
   // The same UI for report.html, which inlines one classic script: its own entry (the profile decoder

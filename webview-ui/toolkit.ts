@@ -8,7 +8,7 @@ let registered: Promise<void> | undefined;
 
 /**
  * toolkitElements.ts is a chunk of its own in the panel's bundle (dist/webview.js is an ES module), fetched
- * with the bundle (the page's preload) and compiled and run when a page first asks for its controls; report.html's
+ * with the bundle (the page's modulepreload) and run when a page first asks for its controls; report.html's
  * single inline bundle has it built in (scripts/build.mjs rewrites this line there).
  */
 const loadElements = () => import('./toolkitElements');

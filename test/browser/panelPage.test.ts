@@ -28,24 +28,33 @@ describe('the flame-graph page as the extension serves it', () => {
   let browser: Browser;
   let page: Page;
   let server: Server | undefined;
+  let origin = '';
+  let init = '';
   const errors: string[] = [];
+  /** Requests per file name; a chunk's reply can be held back to see what a slow network does. */
+  const requests = new Map<string, number>();
+  let chunkDelayMs = 0;
 
   before(async () => {
     const engine = new ReportEngine();
     const summary = engine.add(decodeProfile(readFileSync(path.resolve('test/fixtures/pprof/heap-1.pb.gz'))));
     const session = new ProfileSession({ title: 'heap-1.pb.gz', engine, summary });
-    const init = await dispatchRequest(session.handlers, { type: MessageType.Ready, graphWidth: 800 });
-    assert.equal(init.type, MessageType.Init);
+    const reply = await dispatchRequest(session.handlers, { type: MessageType.Ready, graphWidth: 800 });
+    assert.equal(reply.type, MessageType.Init);
+    init = JSON.stringify(reply);
 
     // Served over http, as VS Code serves a webview (file: URLs get no resource timing): the page, and dist/.
     const dist = path.resolve('dist');
-    let html = '';
+    const pages = new Map<string, string>();
     server = createServer((req, res) => {
       const name = (req.url ?? '/').slice(1);
-      if (name === 'flame.html') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-      } else if (name === WEBVIEW_BUNDLE.script || name === WEBVIEW_BUNDLE.style || (WEBVIEW_BUNDLE.chunks as readonly string[]).includes(name)) {
-        res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'text/javascript' }).end(readFileSync(path.join(dist, name)));
+      requests.set(name, (requests.get(name) ?? 0) + 1);
+      const chunk = (WEBVIEW_BUNDLE.chunks as readonly string[]).includes(name);
+      if (pages.has(name)) {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(pages.get(name));
+      } else if (name === WEBVIEW_BUNDLE.script || name === WEBVIEW_BUNDLE.style || chunk) {
+        const body = readFileSync(path.join(dist, name));
+        setTimeout(() => res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'text/javascript' }).end(body), chunk ? chunkDelayMs : 0);
       } else if (name === 'favicon.ico') {
         res.writeHead(204).end(); // the browser's own request, not the page's
       } else {
@@ -54,38 +63,53 @@ describe('the flame-graph page as the extension serves it', () => {
       }
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    html = panelHtml({
-      cspSource: origin,
-      scriptUri: `${origin}/${WEBVIEW_BUNDLE.script}`,
-      styleUri: `${origin}/${WEBVIEW_BUNDLE.style}`,
-      preloadUris: WEBVIEW_BUNDLE.chunks.map((chunk) => `${origin}/${chunk}`),
-      title: 'heap-1.pb.gz',
-    });
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const view of ['flame', 'goroutines', 'watch'] as const) {
+      pages.set(
+        `${view}.html`,
+        panelHtml({
+          cspSource: origin,
+          scriptUri: `${origin}/${WEBVIEW_BUNDLE.script}`,
+          styleUri: `${origin}/${WEBVIEW_BUNDLE.style}`,
+          preloadUris: WEBVIEW_BUNDLE.chunks.map((chunk) => `${origin}/${chunk}`),
+          title: 'heap-1.pb.gz',
+          view,
+        }),
+      );
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    page = await browser.newPage({ viewport: { width: 1100, height: 800 }, colorScheme: 'dark' });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
+    page = await openPage('flame');
+  });
+
+  /** A page of the bundle, with a stand-in for the host that answers Ready with the view, later (VS Code's host answers from another process). */
+  async function openPage(view: 'flame' | 'goroutines' | 'watch'): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 1100, height: 800 }, colorScheme: 'dark' });
+    p.on('pageerror', (e) => errors.push(e.message));
+    p.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    // The host's side: answers Ready with the view, later (VS Code's host answers from another process).
-    await page.addInitScript((json: string) => {
+    await p.addInitScript((json: string) => {
       const w = window as unknown as { acquireVsCodeApi: () => unknown; violations: string[] };
       w.violations = [];
       document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
       w.acquireVsCodeApi = () => ({
-        postMessage(envelope: { id: number; body: { type: string } }) {
-          if (envelope.body.type === 'ready') setTimeout(() => window.postMessage({ id: 1, replyTo: envelope.id, json }, '*'), 50);
+        postMessage(envelope: { id: number; body?: { type?: string } }) {
+          // The flame page's Ready gets the view; the goroutines pages' requests stay unanswered here.
+          if (envelope.body?.type === 'ready') setTimeout(() => window.postMessage({ id: 1, replyTo: envelope.id, json }, '*'), 50);
         },
         getState: () => undefined,
         setState: () => undefined,
       });
-    }, JSON.stringify(init));
-    await page.goto(`${origin}/flame.html`);
-    await page.waitForSelector('.profile-app[data-ready="true"]');
+    }, init);
+    await p.goto(`${origin}/${view}.html`);
     // The toolkit's controls: defined once its chunk has run.
-    await page.waitForFunction(() => customElements.get('vscode-button') !== undefined && document.querySelector('.profile-app vscode-text-field') !== null);
-  });
+    await p.waitForFunction(() => customElements.get('vscode-button') !== undefined);
+    if (view === 'flame') {
+      await p.waitForSelector('.profile-app[data-ready="true"]');
+      await p.waitForFunction(() => document.querySelector('.profile-app vscode-text-field') !== null);
+    }
+    return p;
+  }
 
   after(async () => {
     await browser?.close();
@@ -110,5 +134,22 @@ describe('the flame-graph page as the extension serves it', () => {
     for (const s of scripts) {
       assert.ok(s.startTime < started, `${s.file} was requested at ${s.startTime.toFixed(0)} ms, after the bundle started (${started.toFixed(0)} ms)`);
     }
+  });
+
+  it('fetches the toolkit chunk once on every page, even when the bundle imports it while the fetch is still on its way', async () => {
+    // The goroutines and watch pages import the chunk as they start; on a slow connection its fetch has
+    // not finished then, and the import must take it as it is (a no-cors preload would be fetched again).
+    chunkDelayMs = 600;
+    try {
+      for (const view of ['goroutines', 'watch', 'flame'] as const) {
+        requests.clear();
+        const p = await openPage(view);
+        for (const chunk of WEBVIEW_BUNDLE.chunks) assert.equal(requests.get(chunk), 1, `${view} page: ${chunk} requested ${requests.get(chunk) ?? 0} times`);
+        await p.close();
+      }
+    } finally {
+      chunkDelayMs = 0;
+    }
+    assert.deepEqual(errors, []);
   });
 });

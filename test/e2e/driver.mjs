@@ -247,7 +247,7 @@ async function checkLivePprof(page) {
       return token !== '' && token === theme;
     }, 10_000);
     // Every script was requested before the bundle's code began to run (the toolkit chunk by the page's
-    // preload, which the bundle's import() then uses), none by the code later: VS Code's webview service
+    // modulepreload), none by the code later: VS Code's webview service
     // worker waits 30 s for a reply, and a request stranded by a closing panel kept the next panel blank
     // that long.
     const loads = await panel.locator('body').evaluate((body) => {

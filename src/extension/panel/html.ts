@@ -1,7 +1,7 @@
 /**
  * The webview's page: a strict Content-Security-Policy with a per-load nonce, the bundle (an ES module,
- * whose toolkit chunk is fetched with it, compiled and run later) and its stylesheet from dist/, nothing
- * inline but what carries the nonce. No vscode import (tested plainly).
+ * whose toolkit chunk is fetched with it and run later) and its stylesheet from dist/, nothing inline but
+ * what carries the nonce. No vscode import (tested plainly).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -45,9 +45,11 @@ export function escapeHtml(text: string): string {
  * panel closed while its toolkit chunk loaded, and the next panel stayed blank for 27 s). A page whose
  * fetches all start while its HTML loads has none left to strand once it shows anything. Starting the
  * fetch later (when the page idles after asking for its view) stranded it again: 1 of 3 e2e runs waited
- * 28 s for the next panel. The page preloads each chunk as a script in CORS mode, which is how a module is
- * fetched, so the bundle's import() takes the preloaded response; unlike modulepreload, preload does not
- * compile the chunk while the page loads: it is compiled when imported, after the graph's first paint.
+ * 28 s for the next panel. A `preload as=script crossorigin` instead would be taken by the import() as
+ * well (in flight too) and spare the flame page the chunk's compile before its first paint (~15 ms), but
+ * one of the six code-server runs made with it left a panel blank for 28 s, cause not found: the
+ * modulepreload, with the longer clean record, stays. test/browser/panelPage.test.ts checks every page
+ * fetches the chunk once, on a slow connection too.
  */
 export const WEBVIEW_BUNDLE = {
   script: 'webview.js',
@@ -69,7 +71,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(options.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
-${(options.preloadUris ?? []).map((uri) => `<link rel="preload" as="script" crossorigin href="${escapeHtml(uri)}" nonce="${nonce}">\n`).join('')}</head>
+${(options.preloadUris ?? []).map((uri) => `<link rel="modulepreload" href="${escapeHtml(uri)}" nonce="${nonce}">\n`).join('')}</head>
 <body>
 <main id="app" data-view="${options.view ?? 'flame'}" aria-label="${VIEW_LABELS[options.view ?? 'flame']}"></main>
 <script type="module" nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>

@@ -26,8 +26,8 @@ describe('the panel page', () => {
 
   it('fetches the bundle\'s chunks up front, under the nonce, and fetches nothing else', () => {
     const html = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/webview.css', preloadUris: ['vscode-resource:/dist/webview-a.js', 'x"><script>'], title: 't', nonce: 'abc' });
-    assert.match(html, /<link rel="preload" as="script" crossorigin href="vscode-resource:\/dist\/webview-a.js" nonce="abc">/);
-    assert.match(html, /<link rel="preload" as="script" crossorigin href="x&#34;&#62;&#60;script&#62;" nonce="abc">/);
+    assert.match(html, /<link rel="modulepreload" href="vscode-resource:\/dist\/webview-a.js" nonce="abc">/);
+    assert.match(html, /<link rel="modulepreload" href="x&#34;&#62;&#60;script&#62;" nonce="abc">/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.equal((html.match(/<link/g) ?? []).length, 3);
   });
