@@ -74,7 +74,7 @@ if (hasGo) {
   results.sameAsPprof = { checked: top.length, mismatches: mismatches.length };
   console.log(`  top 20 equal to pprof's (flat and cum, raw bytes): ${mismatches.length === 0 ? 'yes' : `NO, ${mismatches.length} differ`}`);
 } else {
-  console.log('go not found: skipping the go tool pprof comparison (apt-get install golang-go)');
+  console.log('go not found: skipping the go tool pprof comparison (install Go 1.21 or later: https://go.dev/dl)');
 }
 
 // 3. Reference: pprof-format's stock decoder on the same bytes (the issue's "plain decode").

@@ -14,9 +14,14 @@ import { goFiles } from './goFiles.mjs';
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
-const goSrc = process.env.GOROSCOPE_BENCH_GOSRC ?? '/usr/lib/go/src';
+// Go's standard library source, of the toolchain `go env GOROOT` names (GOTOOLCHAIN=go1.27.3 unless set).
+const goSrc = process.env.GOROSCOPE_BENCH_GOSRC ?? goRootSrc();
+function goRootSrc() {
+  const run = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'go1.27.3' } });
+  return run.status === 0 ? path.join(run.stdout.trim(), 'src') : '(go env GOROOT failed)';
+}
 if (!existsSync(goSrc)) {
-  console.error(`bench: ${goSrc} not found (apt-get install golang-go, or set GOROSCOPE_BENCH_GOSRC)`);
+  console.error(`bench: ${goSrc} not found (Go must be on PATH, or set GOROSCOPE_BENCH_GOSRC)`);
   process.exit(2);
 }
 const results = { machine: { cpus: os.availableParallelism(), node: process.version, date: new Date().toISOString() } };

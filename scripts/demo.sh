@@ -7,6 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 example="examples/leaky-service"
+# The demo service is a Go 1.27 module: the installed go (1.21 or later) fetches Go 1.27.3 from the module
+# proxy the first time (about 76 MB).
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 
 if [[ ! -f dist/cli.js ]]; then
   echo "demo: dist/cli.js is missing; run \`npm run build\` first (or \`npm run demo\`)" >&2
@@ -37,7 +40,7 @@ EOF
 
 echo
 if ! command -v go >/dev/null 2>&1; then
-  echo "== Go is not installed: skipping the live service (apt-get install golang-go, or https://go.dev/dl)"
+  echo "== Go is not installed: skipping the live service (Go 1.21 or later from https://go.dev/dl fetches Go 1.27.3 itself)"
   exit 0
 fi
 

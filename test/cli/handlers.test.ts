@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { goSrc } from '../goToolchain';
 import { CLI_JS, REPO_ROOT, runCli } from './cliRunner';
 
 interface JsonHandler {
@@ -16,7 +17,7 @@ interface JsonHandler {
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'handlers');
 const LEAKY = path.join(REPO_ROOT, 'examples', 'leaky-service');
-const NET_HTTP = '/usr/lib/go/src/net/http';
+const NET_HTTP = goSrc('net', 'http');
 
 function handlersJson(args: string[], cwd = REPO_ROOT): JsonHandler[] {
   const run = runCli(['handlers', '--format', 'json', ...args], { cwd });
@@ -109,7 +110,7 @@ describe('goroscope handlers', () => {
   });
 
   test("Go's net/http source: crash-free, the mux's ServeHTTP and pprof's routes found", { timeout: 120_000 }, () => {
-    assert.ok(existsSync(NET_HTTP), `${NET_HTTP} is missing: apt-get install -y golang-go`);
+    assert.ok(existsSync(NET_HTTP), `${NET_HTTP} is missing`);
     const hs = handlersJson([NET_HTTP]);
     const server = path.join(NET_HTTP, 'server.go');
     assert.ok(hs.some((h) => h.file === server && h.function === '(*ServeMux).ServeHTTP' && h.line === lineOf(server, /^func \(mux \*ServeMux\) ServeHTTP\(/)));

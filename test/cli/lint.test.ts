@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { RULE_IDS, ruleDocUrl } from '../../src/lint/types';
+import { goSrc } from '../goToolchain';
 import { CLI_TREE, lineColOf, REPO_ROOT, runCli } from './cliRunner';
 
 interface JsonFinding {
@@ -171,7 +172,7 @@ describe('goroscope lint', () => {
   });
 
   test('a large tree goes through worker threads and matches the in-process result', { timeout: 120_000 }, (t) => {
-    const tree = '/usr/lib/go/src/net';
+    const tree = goSrc('net');
     let started = performance.now();
     const pooled = runCli(['lint', '--format', 'json', tree]);
     const pooledMs = performance.now() - started;

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { expandGoPaths, groupByPackage } from '../../src/lint/goFiles';
 import { lintPackages } from '../../src/lint/lintPool';
+import { goSrc } from '../goToolchain';
 import { CLI_TREE, DIST } from './cliRunner';
 
 const WORKER = path.join(DIST, 'lintWorker.js');
-const NET = '/usr/lib/go/src/net';
+const NET = goSrc('net');
 
 test('worker threads lint a large tree with the same results as this thread, in file then position order', { timeout: 120_000 }, async () => {
   const packages = groupByPackage(expandGoPaths([NET]));

@@ -9,6 +9,8 @@
 set -euo pipefail
 # Go and code-server keep caches under $HOME; a bare CI environment may not set it.
 export HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+# Every Go service here is built with Go 1.27.3, fetched by the installed go command from the module proxy.
+export GOTOOLCHAIN=go1.27.3
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"

@@ -21,8 +21,14 @@ quiet() { # run quietly; show the output only when the step fails
 }
 
 # Debian packages: headers for VS Code's native modules, ripgrep (the npm wrapper would fetch rg from
-# GitHub), the browser, Go, and the tool chain node-gyp builds the native modules with.
-packages=(libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev ripgrep chromium golang-go python3 make g++)
+# GitHub), the browser, and the tool chain node-gyp builds the native modules with. Go is not among
+# them: the machine's own go (1.21 or later) fetches Go 1.27.3 itself (GOTOOLCHAIN); Debian's golang-go
+# would only shadow it.
+if ! command -v go >/dev/null 2>&1; then
+  log "go is not on PATH: install Go 1.21 or later (https://go.dev/dl); it fetches Go 1.27.3 itself"
+  exit 1
+fi
+packages=(libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev ripgrep chromium python3 make g++)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,6 @@
 /**
- * examples/leaky-service as a real process for integration tests: built with the installed Go, started
- * on a free loopback port, stopped (killed by its pid) when the test ends or the test process exits.
+ * examples/leaky-service as a real process for integration tests: built with Go 1.27.3 (../goToolchain),
+ * started on a free loopback port, stopped (killed by its pid) when the test ends or the test process exits.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { goEnv, GO_TOOLCHAIN } from '../goToolchain';
 
 const run = promisify(execFile);
 const SOURCE = path.resolve('examples/leaky-service');
@@ -24,15 +25,15 @@ export interface LeakyService {
 
 /** Build the service; fails with one clear message when Go is missing or the build breaks. */
 export async function buildLeakyService(): Promise<{ binary: string; cleanup(): void }> {
-  const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+  const env = goEnv();
   try {
-    await run('go', ['version'], { env });
+    await run('go', ['version'], { env, timeout: 300_000 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(
       code === 'ENOENT'
-        ? 'go is not installed: the integration tests build examples/leaky-service with it (Debian: apt-get install golang-go)'
-        : `go version failed: ${(err as Error).message}`,
+        ? 'go is not installed: the integration tests need Go 1.21 or later on PATH (https://go.dev/dl), which fetches Go 1.27.3 itself'
+        : `go version with GOTOOLCHAIN=${GO_TOOLCHAIN} failed (is the Go module proxy reachable?): ${(err as Error).message}`,
     );
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'goroscope-leaky-'));

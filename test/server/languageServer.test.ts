@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { walkGoFiles } from '../../src/lint/goFiles';
 import { ruleDocUrl } from '../../src/lint/types';
+import { goSrc } from '../goToolchain';
 import { applyEdits, copyFixtureModule, positionOf, SERVER_FIXTURES } from './fixtureWorkspace';
 import { LspSession, uriOf, type StartOptions } from './lspSession';
 
@@ -241,7 +242,7 @@ describe('workspace indexing', () => {
   });
 
   test('requests are answered while a large workspace is still being indexed', { timeout: 60_000 }, async () => {
-    const folder = '/usr/lib/go/src/net';
+    const folder = goSrc('net');
     const lsp = await LspSession.start({ workspaceFolder: folder });
     cleanups.push(() => lsp.stop());
     const file = path.join(folder, 'http', 'client.go');

@@ -182,7 +182,7 @@ async function assertGoAccepts(doc: vscode.TextDocument): Promise<void> {
   const { stdout } = await run('gofmt', ['-l', file], { cwd: dir });
   assert.equal(stdout.trim(), '', `gofmt would reformat ${doc.fileName} after the fix`);
   try {
-    await run('go', ['vet', '.'], { cwd: dir, env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } });
+    await run('go', ['vet', '.'], { cwd: dir, env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'go1.27.3' } });
   } catch (err) {
     assert.fail(`go vet rejects the fixed package: ${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
