@@ -73,6 +73,9 @@ export interface FetchOptions {
   maxBytes?: number;
   /** Redirects followed before giving up. Default 5. */
   maxRedirects?: number;
+  /** Hand back a non-2xx response instead of throwing: for APIs whose error bodies say what went wrong
+   * (Prometheus's error JSON). Network failures, size limits and redirects behave as always. */
+  returnErrorStatus?: boolean;
   signal?: AbortSignal;
 }
 
@@ -152,7 +155,7 @@ export async function fetchRaw(
       current = next;
       continue;
     }
-    if (outcome.status < 200 || outcome.status > 299) throw statusError(outcome, expect);
+    if ((outcome.status < 200 || outcome.status > 299) && !opts.returnErrorStatus) throw statusError(outcome, expect);
     return outcome;
   }
 }
@@ -422,7 +425,7 @@ function networkError(
   return new TransportError('network', `${shown}: ${err.message}${code && !err.message.includes(code) ? ` (${code})` : ''}`, shown);
 }
 
-function statusError(res: FetchResponse, expect: Expectation): TransportError {
+export function statusError(res: FetchResponse, expect: Expectation = 'text'): TransportError {
   const status = `${res.status}${STATUS_TEXT(res.status)}`;
   let detail = '';
   if (looksLikeHtml(res.contentType, res.body)) {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -26,6 +26,23 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runCli` without blocking this process: for a test whose own servers must answer the CLI. */
+export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  if (!existsSync(CLI_JS)) throw new Error(`${CLI_JS} is missing: run npm run build first`);
+  const env = { ...process.env, ...options.env };
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI_JS, ...args],
+      { cwd: options.cwd ?? CLI_TREE, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const status = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
+  });
 }
 
 /** 1-based line and column of the first occurrence of `needle` in `text`. */

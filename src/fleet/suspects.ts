@@ -1,0 +1,132 @@
+/**
+ * Fleet leak suspects: instances whose goroutines or heap in use keep growing over the range without
+ * levelling off, ranked, with the evidence in words. Growth is measured between restarts (a restart is
+ * not a drop), and an instance is read against the rest of its fleet: every instance growing alike points
+ * at the code they all run; one instance growing while the others stay flat points at that instance's
+ * state (a stuck worker, a bad client).
+ */
+import { formatValue } from '../pprof/units';
+import type { Restart, Trend } from './trend';
+
+export type SuspectKind = 'goroutines' | 'heap';
+
+export interface FleetInstance {
+  /** The `instance` label (else every label, for series without one). */
+  instance: string;
+  /** Every label of its series but `__name__`. */
+  labels: Record<string, string>;
+  goroutines: Trend | null;
+  heapInuse: Trend | null;
+  restarts: Restart[];
+  /** The points of the charts: times (seconds) and the two gauges, NaN where a point is missing. */
+  chart: { times: number[]; goroutines: number[]; heapInuse: number[] };
+}
+
+/** How an instance's growth compares with the fleet's. */
+export type FleetPattern = 'fleet-wide' | 'some' | 'isolated';
+
+export interface FleetSuspect {
+  kind: SuspectKind;
+  instance: string;
+  perHour: number;
+  unit: 'goroutines' | 'bytes';
+  /** Higher is more suspicious; comparable across kinds. */
+  score: number;
+  evidence: string[];
+  pattern: FleetPattern;
+}
+
+/** Below these an instance's growth is noise, whatever its slope (a goroutine pool warming up, a GC cycle). */
+const MIN_GROWTH: Record<SuspectKind, number> = { goroutines: 10, heap: 1024 * 1024 };
+/** Growth must also be this share of the instance's usual level. */
+const MIN_RELATIVE_GROWTH = 0.2;
+/** Below this r² the series wanders rather than grows. */
+const MIN_R2 = 0.5;
+/** At least this share of the instances growing, with rates within ALIKE_SPREAD of each other, is "every instance grows alike". */
+const FLEET_WIDE_SHARE = 0.75;
+const ALIKE_SPREAD = 4;
+
+/** Whether a trend is a leak's: steady growth, large enough, not levelling off. */
+export function isGrowing(trend: Trend | null, kind: SuspectKind): trend is Trend {
+  if (!trend || trend.perHour <= 0 || trend.levelsOff || trend.r2 < MIN_R2) return false;
+  return trend.growth >= Math.max(MIN_GROWTH[kind], MIN_RELATIVE_GROWTH * Math.abs(trend.median));
+}
+
+/** Suspects of the fleet, highest score first; an instance that does not grow is not one. */
+export function rankFleetSuspects(instances: readonly FleetInstance[]): FleetSuspect[] {
+  const suspects: FleetSuspect[] = [];
+  for (const kind of ['goroutines', 'heap'] as const) {
+    const trendOf = (i: FleetInstance): Trend | null => (kind === 'heap' ? i.heapInuse : i.goroutines);
+    const measured = instances.filter((i) => trendOf(i) !== null);
+    const growing = measured.filter((i) => isGrowing(trendOf(i), kind));
+    if (growing.length === 0) continue;
+    const rates = growing.map((i) => (trendOf(i) as Trend).perHour);
+    const alike = Math.max(...rates) <= ALIKE_SPREAD * Math.min(...rates);
+    const pattern: FleetPattern =
+      measured.length >= 2 && growing.length >= Math.ceil(FLEET_WIDE_SHARE * measured.length) && alike
+        ? 'fleet-wide'
+        : growing.length === 1 || growing.length * 2 < measured.length
+          ? 'isolated'
+          : 'some';
+    const flat = measured.filter((i) => !growing.includes(i));
+    const flatRate = flat.length ? median(flat.map((i) => (trendOf(i) as Trend).perHour)) : 0;
+    for (const instance of growing) {
+      const trend = trendOf(instance) as Trend;
+      const unit = kind === 'heap' ? 'bytes' : 'goroutines';
+      const relative = trend.growth / Math.max(MIN_GROWTH[kind], Math.abs(trend.median));
+      suspects.push({
+        kind,
+        instance: instance.instance,
+        perHour: round(trend.perHour, kind === 'heap' ? 0 : 2),
+        unit,
+        score: round(relative * trend.r2 * 10, 2),
+        evidence: [
+          growthEvidence(kind, trend),
+          ...restartEvidence(instance.restarts),
+          patternEvidence(pattern, kind, growing.length, measured.length, rates, flatRate),
+        ],
+        pattern,
+      });
+    }
+  }
+  return suspects.sort((a, b) => b.score - a.score || a.instance.localeCompare(b.instance));
+}
+
+function amount(kind: SuspectKind, value: number): string {
+  return kind === 'heap' ? formatValue(value, 'bytes') : `${Math.round(value).toLocaleString('en-US')}`;
+}
+
+function growthEvidence(kind: SuspectKind, trend: Trend): string {
+  const what = kind === 'heap' ? 'heap in use' : 'goroutines';
+  return `${what} ${amount(kind, trend.first)} → ${amount(kind, trend.last)}: +${amount(kind, trend.perHour)}/h between restarts, steady (r² ${trend.r2.toFixed(2)}), not levelling off`;
+}
+
+function restartEvidence(restarts: readonly Restart[]): string[] {
+  if (restarts.length === 0) return [];
+  const when = restarts.map((r) => new Date(r.at * 1000).toISOString().replace('.000Z', 'Z')).join(', ');
+  const how = [...new Set(restarts.map((r) => ({ 'start-time': 'process_start_time_seconds changed', 'counter-reset': 'a counter reset', gap: 'the series stopped and came back lower' })[r.how]))].join('; ');
+  return [`restarted ${restarts.length === 1 ? 'once' : `${restarts.length} times`} (${when}; ${how}): it grew again after each restart, and the drops at restarts are not counted as decreases`];
+}
+
+function patternEvidence(pattern: FleetPattern, kind: SuspectKind, growing: number, measured: number, rates: number[], flatRate: number): string {
+  const span = `${amount(kind, Math.min(...rates))}–${amount(kind, Math.max(...rates))}/h`;
+  if (pattern === 'fleet-wide') {
+    return `every instance grows alike (${growing} of ${measured}, ${span}): a leak in the code they all run, not one instance's state`;
+  }
+  if (pattern === 'isolated') {
+    const others = measured - growing;
+    return `only ${growing === 1 ? 'this instance grows' : `${growing} of ${measured} instances grow`}; the other ${others} stay flat (median ${flatRate >= 0 ? '+' : ''}${amount(kind, flatRate)}/h): look at this instance's state (a stuck worker, a bad client), not the code all run`;
+  }
+  return `${growing} of ${measured} instances grow (${span}): the growth follows something only some instances see (their traffic, their version)`;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RangeSeries } from '../../../src/fleet/prometheus';
+import { buildFleetReport, fleetReportJson, type SeriesByMetric } from '../../../src/fleet/report';
+import { findRestarts, gaugeTrend } from '../../../src/fleet/trend';
+
+const START = 1_796_000_000;
+const STEP = 60;
+const POINTS = 361; // six hours at one minute
+
+/** A series of `instance` sampled every STEP seconds, its value at point i given by `f`; NaN points left out. */
+function series(instance: string, f: (i: number) => number): RangeSeries {
+  const times: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < POINTS; i++) {
+    const v = f(i);
+    if (Number.isNaN(v)) continue;
+    times.push(START + i * STEP);
+    values.push(v);
+  }
+  return { labels: { job: 'api', instance }, times, values };
+}
+
+/** Small deterministic noise, so r² is not trivially 1. */
+const noise = (i: number, size: number) => ((i * 7919) % 13) / 13 * size - size / 2;
+
+function fleet(goroutines: Record<string, (i: number) => number>, extra: SeriesByMetric = {}) {
+  const names = Object.keys(goroutines);
+  return buildFleetReport(
+    {
+      goroutines: names.map((n) => series(n, goroutines[n] as (i: number) => number)),
+      heapInuse: names.map((n) => series(n, (i) => 50e6 + noise(i, 2e6))),
+      startTime: names.map((n) => series(n, () => START - 1000)),
+      ...extra,
+    },
+    { start: START, end: START + (POINTS - 1) * STEP },
+    STEP,
+    '{job="api"}',
+  );
+}
+
+test('one instance grows while the others stay flat: it is the only suspect, "only this instance grows"', () => {
+  const report = fleet({
+    'a:1': (i) => 100 + noise(i, 10),
+    'b:1': (i) => 100 + 2 * i + noise(i, 10),
+    'c:1': (i) => 100 + noise(i, 10),
+    'd:1': (i) => 100 + noise(i, 10),
+  });
+  assert.deepEqual(report.suspects.map((s) => [s.instance, s.kind, s.pattern]), [['b:1', 'goroutines', 'isolated']]);
+  const [suspect] = report.suspects;
+  assert.ok(suspect && Math.abs(suspect.perHour - 120) < 2, `2 per minute is 120/h: ${suspect?.perHour}`);
+  assert.match(suspect?.evidence.join('\n') ?? '', /only this instance grows; the other 3 stay flat/);
+});
+
+test('every instance grows alike: each is a suspect, and the evidence says it is the code', () => {
+  const report = fleet({
+    'a:1': (i) => 100 + 2 * i + noise(i, 10),
+    'b:1': (i) => 80 + 2.5 * i + noise(i, 10),
+    'c:1': (i) => 120 + 1.8 * i + noise(i, 10),
+    'd:1': (i) => 90 + 2.2 * i + noise(i, 10),
+  });
+  assert.equal(report.suspects.length, 4);
+  for (const s of report.suspects) {
+    assert.equal(s.pattern, 'fleet-wide');
+    assert.match(s.evidence.join('\n'), /every instance grows alike \(4 of 4, .*\): a leak in the code they all run/);
+  }
+  const scores = report.suspects.map((s) => s.score);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+});
+
+test('a cache that fills and levels off is no suspect; neither is noise', () => {
+  const report = fleet({
+    cache: (i) => 100 + 400 * (1 - Math.exp(-i / 40)) + noise(i, 4),
+    noisy: (i) => 100 + noise(i, 60),
+  });
+  assert.deepEqual(report.suspects, []);
+  const cache = report.instances.find((i) => i.instance === 'cache');
+  assert.equal(cache?.goroutines?.levelsOff, true);
+});
+
+test('a restart is found from the start time and its drop is not a decrease: growth is measured within each run', () => {
+  const restartAt = 200;
+  const leaking = (i: number) => (i < restartAt ? 50 + 3 * i : 50 + 3 * (i - restartAt));
+  const report = fleet(
+    { 'a:1': leaking, 'b:1': (i) => 50 + noise(i, 4), 'c:1': (i) => 50 + noise(i, 4) },
+    {
+      startTime: [
+        series('a:1', (i) => (i < restartAt ? START - 1000 : START + restartAt * STEP - 5)),
+        series('b:1', () => START - 1000),
+        series('c:1', () => START - 1000),
+      ],
+    },
+  );
+  const a = report.instances.find((i) => i.instance === 'a:1');
+  assert.deepEqual(a?.restarts.map((r) => [r.at, r.how]), [[START + restartAt * STEP - 5, 'start-time']]);
+  assert.ok(a?.goroutines && Math.abs(a.goroutines.perHour - 180) < 1, `3 per minute is 180/h, the restart ignored: ${a?.goroutines?.perHour}`);
+  assert.equal(report.suspects[0]?.instance, 'a:1');
+  assert.match(report.suspects[0]?.evidence.join('\n') ?? '', /restarted once .*process_start_time_seconds changed/);
+  // Measured naively across the restart, the line would be far flatter.
+  const naive = gaugeTrend(series('a:1', leaking), []);
+  assert.ok(naive && naive.perHour < 100);
+});
+
+test('restarts without a start time: a counter that resets, or a series that stops and comes back lower', () => {
+  const counter = series('x', (i) => (i < 100 ? i * 1000 : (i - 100) * 1000));
+  assert.deepEqual(findRestarts({ counter }, STEP).map((r) => r.how), ['counter-reset']);
+  const gauge = series('x', (i) => (i >= 100 && i < 110 ? Number.NaN : i < 100 ? 500 : 20));
+  assert.deepEqual(findRestarts({ gauge }, STEP).map((r) => [r.at, r.how]), [[START + 110 * STEP, 'gap']]);
+  // A gap after which the value is higher is a missed scrape, not a restart; two signs of one restart are one.
+  assert.deepEqual(findRestarts({ gauge: series('x', (i) => (i >= 100 && i < 110 ? Number.NaN : i)) }, STEP), []);
+  assert.equal(findRestarts({ counter, gauge: series('x', (i) => (i === 99 ? Number.NaN : i < 100 ? 500 : 20)) }, STEP).length, 1);
+});
+
+test('the JSON report has the shape of issue 13 and charts sit on the step grid', () => {
+  const report = fleet({ 'a:1': (i) => (i % 2 ? Number.NaN : 100 + i) });
+  const json = fleetReportJson(report);
+  assert.deepEqual(json.range, { start: new Date(START * 1000).toISOString(), end: new Date((START + (POINTS - 1) * STEP) * 1000).toISOString() });
+  assert.deepEqual(Object.keys(json.instances[0] ?? {}), ['instance', 'labels', 'goroutines', 'heapInuse', 'restarts']);
+  const chart = report.instances[0]?.chart;
+  assert.equal(chart?.times.length, POINTS);
+  assert.ok(Number.isNaN(chart?.goroutines[1]) && chart?.goroutines[2] === 102);
+});
