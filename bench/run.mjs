@@ -146,3 +146,6 @@ benchmark('hostMemory.mjs');
 
 // 5. Parse and cluster a 100,000-goroutine dump (bench/goroutines.mjs).
 benchmark('goroutines.mjs');
+
+// 6. Fleet ranking from a real Prometheus: 20 scraped instances, and 500 synthetic ones over 7 days (bench/fleet.mjs).
+benchmark('fleet.mjs');

@@ -63,6 +63,7 @@ const builds = [
   { ...page, entryPoints: { report: 'webview-ui/reportMain.ts' }, format: 'iife', plugins: [d3FlameGraphPatch, toolkitBuiltIn] },
   { entryPoints: { pprofWorker: 'src/pprof/worker.ts' } },
   { entryPoints: { goroutinesWorker: 'src/goroutines/worker.ts' } },
+  { entryPoints: { fleetWorker: 'src/fleet/worker.ts' } },
 ];
 
 const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, outdir: dist, ...b })));

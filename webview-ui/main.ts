@@ -7,6 +7,8 @@ import '../node_modules/d3-flame-graph/dist/d3-flamegraph.css';
 import './webview.css';
 import { fromWire, isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
 import { ProfileApp } from './app';
+import { startFleetPage } from './fleet/fleetApp';
+import './fleet/fleet.css';
 import { startGoroutinesPage } from './goroutines';
 import { registerToolkit } from './toolkit';
 
@@ -38,7 +40,11 @@ const root = document.getElementById('app');
 if (root) {
   const page = root.dataset.view;
   // The flame-graph pages register the toolkit themselves, after the graph's first paint (ProfileApp).
-  if (page === 'goroutines' || page === 'watch') {
+  if (page === 'fleet') {
+    // Plain DOM, no toolkit controls: it starts at once.
+    const vscode = acquireVsCodeApi();
+    startFleetPage(root, (m) => vscode.postMessage(m));
+  } else if (page === 'goroutines' || page === 'watch') {
     const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
     // These pages are made of toolkit controls: they start once its elements are defined (the host
     // sends nothing before the page's first request).

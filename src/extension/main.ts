@@ -6,6 +6,7 @@ import type { InlineCostsState } from './costs/inlineCosts';
 import { ExtensionContext } from './ctx';
 import { registerHandlerLenses } from './handlers';
 import { registerProfilePanel } from './panel';
+import { FleetFeature } from './fleet';
 import { ServicesFeature } from './services/feature';
 
 let active: ExtensionContext | undefined;
@@ -15,6 +16,8 @@ export interface GoroscopeApi {
   servicesTree: vscode.TreeDataProvider<unknown>;
   /** What the inline costs show right now. */
   inlineCosts(): InlineCostsState;
+  /** The fleet page's view, once a fleet is connected. */
+  fleet: FleetFeature;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<GoroscopeApi> {
@@ -27,7 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
   registerProfilePanel(context, outputChannel);
   const costs = registerInlineCosts(context, outputChannel, services);
   registerHandlerLenses(context, outputChannel, { services, worker: costs.worker });
-  for (const [id, handler] of Object.entries(createCommands(ctx, services))) {
+  const fleet = new FleetFeature(context, services, outputChannel);
+  context.subscriptions.push(fleet);
+  for (const [id, handler] of Object.entries({ ...createCommands(ctx, services), ...fleet.commands() })) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
   try {
@@ -36,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
     // Keep the commands (restart, show output) usable when the server fails to start.
     outputChannel.appendLine(`The leak analyzer did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { servicesTree: services.tree, inlineCosts: () => costs.costs.state() };
+  return { servicesTree: services.tree, inlineCosts: () => costs.costs.state(), fleet };
 }
 
 export async function deactivate(): Promise<void> {

@@ -115,7 +115,7 @@ function patternEvidence(pattern: FleetPattern, kind: SuspectKind, growing: numb
   }
   if (pattern === 'isolated') {
     const others = measured - growing;
-    return `only ${growing === 1 ? 'this instance grows' : `${growing} of ${measured} instances grow`}; the other ${others} stay flat (median ${flatRate >= 0 ? '+' : ''}${amount(kind, flatRate)}/h): look at this instance's state (a stuck worker, a bad client), not the code all run`;
+    return `only ${growing === 1 ? 'this instance grows' : `${growing} of ${measured} instances grow`}; the other ${others} do not grow steadily (median ${flatRate >= 0 ? '+' : ''}${amount(kind, flatRate)}/h): look at this instance's state (a stuck worker, a bad client), not the code all run`;
   }
   return `${growing} of ${measured} instances grow (${span}): the growth follows something only some instances see (their traffic, their version)`;
 }

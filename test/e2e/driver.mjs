@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkFleet } from './steps/fleet.mjs';
 import { checkGoroutines } from './steps/goroutines.mjs';
 import { checkHandlerProfiling } from './steps/handlers.mjs';
 import { checkBearerToken } from './steps/transport.mjs';
@@ -30,6 +31,8 @@ const { values: opts } = parseArgs({
     'token-service-url': { type: 'string' },
     token: { type: 'string' },
     'user-data': { type: 'string' },
+    'prometheus-url': { type: 'string' },
+    'fleet-leaker': { type: 'string' },
     // "untrusted": a second, short session in a workspace the user does not trust (no suite runs).
     phase: { type: 'string', default: 'main' },
     'proxy-target': { type: 'string' },
@@ -102,6 +105,7 @@ async function drive(page) {
     uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
     runCommand, dismissNotifications, waitUntil, sleep, artifacts, serviceUrl: opts['service-url'] ?? '',
   });
+  await checkFleet({ page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, findFrame, prometheusUrl: opts['prometheus-url'], leaker: opts['fleet-leaker'] });
   // Last: it attaches a second service, which becomes the status bar's.
   await checkBearerToken({
     page, artifacts, uiCheck, runCommand, dismissNotifications,

@@ -47,6 +47,7 @@ cleanup() {
   mkdir -p "$artifacts/logs"
   cp "$scratch"/code-server*.log "$artifacts/logs/" 2>/dev/null || true
   cp "$scratch"/leaky-service*.log "$artifacts/logs/" 2>/dev/null || true
+  cp "$scratch"/prometheus.log "$artifacts/logs/" 2>/dev/null || true
   [ -d "$scratch/user-data/logs" ] && cp -r "$scratch/user-data/logs/." "$artifacts/logs/vscode" 2>/dev/null || true
   rm -rf "$scratch"
   exit "$status"
@@ -112,11 +113,48 @@ token=e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 start_service leaky-service-token -health-interval 0 -token "$token"
 token_service_url=$started_url
 
+# The fleet: four instances of test/fixtures/fleet-instance (client_golang metrics), one leaking goroutines,
+# scraped every second by Debian's Prometheus on a free loopback port.
+(cd test/fixtures/fleet-instance && go build -o "$scratch/fleet-instance-bin" .)
+fleet_targets=
+fleet_index=0
+for leak in 20 0 0 0; do
+  fleet_index=$((fleet_index + 1))
+  out=$scratch/fleet-$fleet_index.out
+  setsid "$scratch/fleet-instance-bin" -addr 127.0.0.1:0 -leak-goroutines "$leak" >"$out" 2>/dev/null </dev/null &
+  service_pids="$service_pids $!"
+  address=
+  for _ in $(seq 100); do
+    address=$(sed -n 's/^listening on http:\/\/\(.*\)$/\1/p' "$out")
+    [ -n "$address" ] && break
+    sleep 0.1
+  done
+  [ -n "$address" ] || { echo "e2e: fleet instance $fleet_index printed no address" >&2; exit 1; }
+  if [ "$leak" -gt 0 ]; then fleet_leaker=$address; fi
+  fleet_targets="$fleet_targets $address"
+done
+prometheus_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+mkdir -p "$scratch/prometheus"
+cat > "$scratch/prometheus/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: fleet
+    static_configs: [{targets: [$(echo $fleet_targets | sed 's/\([^ ]*\)/"\1"/g; s/ /, /g')]}]
+YAML
+setsid prometheus --config.file="$scratch/prometheus/prometheus.yml" --storage.tsdb.path="$scratch/prometheus/data" \
+  --web.listen-address="127.0.0.1:$prometheus_port" >"$scratch/prometheus.log" 2>&1 </dev/null &
+service_pids="$service_pids $!"
+prometheus_url=http://127.0.0.1:$prometheus_port/
+node -e 'const u=process.argv[1];const end=Date.now()+60000;(async()=>{for(;;){try{if((await fetch(u)).ok)return}catch{}if(Date.now()>end)process.exit(1);await new Promise(r=>setTimeout(r,200))}})()' "${prometheus_url}-/ready" \
+  || { echo "e2e: Prometheus was not ready within 60 s:" >&2; cat "$scratch/prometheus.log" >&2; exit 1; }
+echo "e2e: Prometheus at $prometheus_url scraping$fleet_targets (leaking: $fleet_leaker)"
+
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 results=$scratch/results.json
 
 # setsid: code-server and every process it starts share one process group, stopped as a whole above.
 GOROSCOPE_TEST_RESULTS=$results GOROSCOPE_TEST_HOLD=$scratch/release GOROSCOPE_E2E_SERVICE_URL=$service_url \
+GOROSCOPE_E2E_PROMETHEUS_URL=$prometheus_url GOROSCOPE_E2E_FLEET_LEAKER=$fleet_leaker \
   setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
     --disable-workspace-trust --disable-getting-started-override \
     --user-data-dir "$scratch/user-data" --extensions-dir "$scratch/extensions" "$workspace" \
@@ -128,6 +166,7 @@ status=0
 node test/e2e/driver.mjs --port "$port" --repo "$repo" --workspace "$workspace" --results "$results" \
   --hold "$scratch/release" --artifacts "$artifacts" --server-pid "$server_pid" --service-url "$service_url" \
   --token-service-url "$token_service_url" --token "$token" --user-data "$scratch/user-data" \
+  --prometheus-url "$prometheus_url" --fleet-leaker "$fleet_leaker" \
   --timeout-seconds "${GOROSCOPE_E2E_TIMEOUT:-360}" || status=$?
 stop_group "$server_pid"
 server_pid=

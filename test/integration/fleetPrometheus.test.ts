@@ -5,9 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { FleetError } from '../../src/fleet/errors';
 import { loadFleet } from '../../src/fleet/load';
+import { FleetWorker } from '../../src/fleet/loadInWorker';
+import { DIST } from '../cli/cliRunner';
 import type { FleetReport } from '../../src/fleet/report';
 import { runCli, runCliAsync, type CliRun } from '../cli/cliRunner';
+import path from 'node:path';
 import { startServer } from '../unit/transport/servers';
 import { buildFleetInstance, instantValue, startFleetInstance, startPrometheus, waitFor, type FleetInstance, type Prometheus } from './fleetEngines';
 import { freePort } from './leakyService';
@@ -83,7 +87,7 @@ test('fleet: the instance leaking goroutines ranks first, with its rate; the res
   assert.equal(instance?.restarts.length, 1, `restarts ${JSON.stringify(instance?.restarts)}`);
   assert.ok(instance && instance.goroutines && instance.goroutines.last < instance.goroutines.first + expected * ((end - start) / 3600), 'the series fell at the restart');
   assert.match(first.evidence.join('\n'), /restarted once/);
-  assert.match(first.evidence.join('\n'), /only this instance grows; the other 3 stay flat/);
+  assert.match(first.evidence.join('\n'), /only this instance grows; the other 3 do not grow steadily/);
   assert.equal(first.pattern, 'isolated');
 });
 
@@ -169,5 +173,24 @@ test('fleet faults: each gives one clear message', async () => {
   } finally {
     await html.close();
     await locked.close();
+  }
+});
+
+test('the fleet worker (dist/fleetWorker.js) builds the page view off the thread; its errors keep their kind', async () => {
+  const worker = new FleetWorker(path.join(DIST, 'fleetWorker.js'));
+  try {
+    const source = { url: (prometheus as Prometheus).url };
+    const view = await worker.load({ source, selector: '{job="fleet"}', range: { start, end }, title: 'fleet' });
+    assert.equal(view.instances.length, 4);
+    assert.equal(view.instances[0]?.instance, (instances.leaker as FleetInstance).address, 'suspects first');
+    assert.ok(view.instances.every((i) => i.goroutinesChart.length <= 120));
+    assert.deepEqual(await worker.jobs({ source }), ['fleet']);
+    const err = await worker.load({ source, selector: '{job="nope"}', range: { start, end }, title: 'x' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof FleetError && err.kind === 'no-series', String(err));
+  } finally {
+    worker.dispose();
   }
 });

@@ -22,6 +22,7 @@ test('the .vsix holds the bundles and wasm, and no sources, node_modules or nati
     'dist/cli.js',
     'dist/lintWorker.js',
     'dist/pprofWorker.js',
+    'dist/fleetWorker.js',
     'dist/webview.js',
     'dist/webview-toolkitElements.js',
     'dist/report.js',

@@ -8,6 +8,8 @@ export interface ChartOptions {
   /** Accessible name and tooltip. */
   label: string;
   className?: string;
+  /** The value at the bottom of the box (0 for counts, so small noise on a large level looks flat); default: the lowest value. */
+  floor?: number;
 }
 
 /** A polyline through the values (nulls break nothing: they are skipped), scaled to the box; min and max marked. */
@@ -25,7 +27,7 @@ export function lineChart(values: ReadonlyArray<number | null>, options: ChartOp
   svg.append(title);
   const points = values.map((v, i) => ({ v, i })).filter((p): p is { v: number; i: number } => p.v !== null && Number.isFinite(p.v));
   if (points.length === 0) return svg;
-  const min = Math.min(...points.map((p) => p.v));
+  const min = Math.min(options.floor ?? Infinity, ...points.map((p) => p.v));
   const max = Math.max(...points.map((p) => p.v));
   const pad = 3;
   const x = (i: number) => (values.length <= 1 ? options.width / 2 : pad + (i * (options.width - 2 * pad)) / (values.length - 1));

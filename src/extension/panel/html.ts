@@ -15,7 +15,7 @@ export interface PanelHtmlOptions {
   title: string;
   nonce?: string;
   /** Which page of the bundle to start (default: the flame graph). */
-  view?: 'flame' | 'goroutines' | 'watch';
+  view?: 'flame' | 'goroutines' | 'watch' | 'fleet';
 }
 
 export function makeNonce(): string {
@@ -57,7 +57,7 @@ export const WEBVIEW_BUNDLE = {
   chunks: ['webview-toolkitElements.js'],
 } as const;
 
-const VIEW_LABELS = { flame: 'Flame graph', goroutines: 'Goroutines', watch: 'Leak watch' } as const;
+const VIEW_LABELS = { flame: 'Flame graph', goroutines: 'Goroutines', watch: 'Leak watch', fleet: 'Fleet' } as const;
 
 export function panelHtml(options: PanelHtmlOptions): string {
   const nonce = options.nonce ?? makeNonce();

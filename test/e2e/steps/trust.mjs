@@ -49,12 +49,28 @@ async function pickWorkspaceService(page, runCommand, artifacts) {
   return dialog;
 }
 
+const FLEET = 'fleet-from-workspace';
+
+/** A server that records every request and answers none of them usefully: only whether it was contacted matters. */
+async function recordingServer() {
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.url);
+    res.writeHead(503, { 'content-type': 'text/plain' });
+    res.end('recording only');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { seen, url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
 export async function checkUntrustedWorkspace(ctx) {
   const { page, artifacts, uiCheck, runCommand, dismissNotifications, sleep, workspace, target, openWorkbench } = ctx;
   const proxy = await recordingProxy(target);
+  const prometheus = await recordingServer();
   try {
     mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'goroscope.services': [{ name: SERVICE, url: proxy.url }] }, null, 2)}\n`);
+    const settings = { 'goroscope.services': [{ name: SERVICE, url: proxy.url }], 'goroscope.fleet.sources': [{ name: FLEET, prometheusUrl: prometheus.url }] };
+    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
     let ready = false;
     await uiCheck('ui (untrusted): the folder opens in Restricted Mode after "No, I don\'t trust the authors"', async () => {
       await openWorkbench();
@@ -87,7 +103,25 @@ export async function checkUntrustedWorkspace(ctx) {
       if (!proxy.seen.some((u) => u.startsWith('/debug/pprof/'))) throw new Error(`the service got ${proxy.seen.join(', ') || 'nothing'}`);
       await page.screenshot({ path: path.join(artifacts, 'untrusted-attached.png') });
     }, 'untrusted-accept-failed.png', page);
+
+    await uiCheck('ui (untrusted): a fleet source named in the workspace settings is not contacted when the user declines', async () => {
+      if (!ready) throw new Error('skipped: the workspace did not open in Restricted Mode');
+      await page.keyboard.press('Escape');
+      await dismissNotifications(page);
+      await runCommand(page, 'Goroscope: Connect to Fleet…');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: FLEET }).first();
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
+      const dialog = page.locator('.monaco-dialog-box', { hasText: `Contact "${FLEET}"` });
+      await dialog.waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(artifacts, 'untrusted-fleet-confirm.png') });
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+      await sleep(1500);
+      if (prometheus.seen.length > 0) throw new Error(`declined, yet the fleet source got ${prometheus.seen.join(', ')}`);
+    }, 'untrusted-fleet-failed.png', page);
   } finally {
     proxy.close();
+    prometheus.close();
   }
 }
