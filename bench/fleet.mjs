@@ -1,10 +1,10 @@
 // Fleet ranking against real Prometheus (Debian's package), two ways:
 //  1. 20 real instances of test/fixtures/fleet-instance (Go 1.27.3, client_golang), three leaking,
 //     scraped every second for GOROSCOPE_BENCH_FLEET_SECONDS (default 60): loadFleet's time over that range.
-//  2. 500 synthetic instances over 7 days at 15 s (go_goroutines, go_memstats_heap_inuse_bytes and
-//     process_start_time_seconds: 60 million samples) written into Prometheus's TSDB with promtool's
-//     backfill, then loadFleet over the 7 days (step 15 min). The TSDB is built once and kept in
-//     ~/.cache/goroscope-fleet/bench-tsdb-v1 (its data is deterministic, its times fixed).
+//  2. 500 synthetic instances over 7 days at 15 s (go_goroutines and go_memstats_heap_inuse_bytes: 40
+//     million samples) written into Prometheus's TSDB with promtool's backfill, then loadFleet over the 7
+//     days (step 15 min). The TSDB is built once and kept in ~/.cache/goroscope-fleet/bench-tsdb-v2 (its
+//     data is deterministic, its times fixed).
 // Anchor: the same server's time to answer `count(go_goroutines)` over the range (the cheapest query).
 // Results go to bench/results/fleet.json.
 import { spawnSync } from 'node:child_process';
@@ -79,21 +79,29 @@ async function anchor(url, range) {
   const STEP = 15;
   const END = 1_796_000_400; // fixed: the cached TSDB stays valid
   const START = END - 7 * 86_400;
-  const cache = path.join(os.homedir(), '.cache', 'goroscope-fleet', 'bench-tsdb-v1');
+  const cache = path.join(os.homedir(), '.cache', 'goroscope-fleet', 'bench-tsdb-v2');
   if (!existsSync(path.join(cache, 'done'))) {
     rmSync(cache, { recursive: true, force: true });
     mkdirSync(cache, { recursive: true });
-    const input = path.join(cache, 'fleet.om');
-    const t0 = performance.now();
-    await writeOpenMetrics(input, INSTANCES, START, END, STEP);
-    const generated = performance.now() - t0;
-    const t1 = performance.now();
-    const run = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, path.join(cache, 'data')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    // promtool (2.42) reads its whole input once per 2-hour block it writes: one file per 2-hour window
+    // keeps the reading to one pass over the data.
+    const input = path.join(cache, 'window.om');
+    let generated = 0;
+    let ingested = 0;
+    let samples = 0;
+    for (let from = START - (START % 7200); from <= END; from += 7200) {
+      const t0 = performance.now();
+      samples += await writeOpenMetrics(input, INSTANCES, START, END, STEP, Math.max(from, START), Math.min(from + 7200 - 1, END));
+      generated += performance.now() - t0;
+      const t1 = performance.now();
+      const run = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, path.join(cache, 'data')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      ingested += performance.now() - t1;
+      if (run.status !== 0) throw new Error(`promtool backfill failed: ${run.stderr || run.error?.message}`);
+    }
     rmSync(input, { force: true });
-    if (run.status !== 0) throw new Error(`promtool backfill failed: ${run.stderr || run.error?.message}`);
     writeFileSync(path.join(cache, 'done'), `${new Date().toISOString()}\n`);
-    results.backfill = { generatedMs: Math.round(generated), promtoolMs: Math.round(performance.now() - t1) };
-    console.log(`backfill of ${INSTANCES} instances × 7 d at ${STEP} s: text written in ${Math.round(generated / 1000)} s, promtool ${Math.round((performance.now() - t1) / 1000)} s (kept in ${cache})`);
+    results.backfill = { samples, generatedMs: Math.round(generated), promtoolMs: Math.round(ingested) };
+    console.log(`backfill of ${INSTANCES} instances × 7 d at ${STEP} s (${(samples / 1e6).toFixed(1)} M samples): text written in ${Math.round(generated / 1000)} s, promtool ${Math.round(ingested / 1000)} s (kept in ${cache})`);
   }
   const prometheus = await startPrometheus({ dataDir: cache, flags: ['--storage.tsdb.retention.time=100y', '--query.max-samples=100000000'] });
   try {
@@ -108,8 +116,9 @@ async function anchor(url, range) {
     });
     const anchorMs = await anchor(prometheus.url, range);
     const messageKb = Math.round(JSON.stringify({ type: 'fleet', view }).length / 1024);
-    results.synthetic500 = { instances: report.instances.length, days: 7, step: report.step, suspects: report.suspects.length, loadFleetMs: ms, pageViewMs: viewMs, pageMessageKb: messageKb, anchorCountMs: anchorMs };
-    console.log(`fleet, ${report.instances.length} instances over 7 days (step ${report.step} s): ranked in ${ms} ms median, page view ${viewMs} ms (${messageKb} KB message); anchor: count query ${anchorMs} ms; ${report.suspects.length} suspects`);
+    const restarted = report.instances.filter((i) => i.restarts.length > 0).length;
+    results.synthetic500 = { instances: report.instances.length, days: 7, step: report.step, suspects: report.suspects.length, restarted, loadFleetMs: ms, pageViewMs: viewMs, pageMessageKb: messageKb, anchorCountMs: anchorMs };
+    console.log(`fleet, ${report.instances.length} instances over 7 days (step ${report.step} s): ranked in ${ms} ms median, page view ${viewMs} ms (${messageKb} KB message); anchor: count query ${anchorMs} ms; ${report.suspects.length} suspects, ${restarted} restarts found`);
   } finally {
     await prometheus.stop();
   }
@@ -120,49 +129,45 @@ writeFileSync(path.join(root, 'bench', 'results', 'fleet.json'), `${JSON.stringi
 console.log('written to bench/results/fleet.json');
 
 /**
- * OpenMetrics text for promtool: per instance a goroutine count and heap in use around their own level;
- * 5 % leak goroutines steadily, 5 % heap, every instance leaks goroutines slowly in the last day for 1 %;
- * 10 % restart once (start time changes, gauges back to their level).
+ * OpenMetrics text for promtool, samples from `from` to `to` only: per instance a goroutine count and heap
+ * in use around their own level; 5 % leak goroutines steadily, 5 % heap; 10 % restart once (the series
+ * stops for ten minutes and comes back at its level: a restart told by the gap). Returns the samples written.
  */
-async function writeOpenMetrics(file, instances, start, end, step) {
+async function writeOpenMetrics(file, instances, start, end, step, from, to) {
   const out = createWriteStream(file);
   let buffer = '';
-  const write = async (text) => {
-    buffer += text;
-    if (buffer.length > 4 << 20) {
-      const ok = out.write(buffer);
-      buffer = '';
-      if (!ok) await new Promise((r) => out.once('drain', r));
-    }
+  let samples = 0;
+  const flush = async () => {
+    const ok = out.write(buffer);
+    buffer = '';
+    if (!ok) await new Promise((r) => out.once('drain', r));
   };
   const rnd = (i, t) => {
     const x = Math.sin(i * 12.9898 + t * 78.233) * 43758.5453;
     return x - Math.floor(x);
   };
-  const restartAt = (i) => (i % 10 === 5 ? start + ((i * 7919) % (end - start)) : Infinity);
+  const restartAt = (i) => (i % 10 === 5 ? start + 86_400 + ((i * 7919) % (end - start - 2 * 86_400)) : Infinity);
+  const since = (i, t) => (t >= restartAt(i) + 600 ? t - restartAt(i) - 600 : t - start);
   const metrics = {
-    go_goroutines: (i, t) => {
-      const since = t >= restartAt(i) ? t - restartAt(i) : t - start;
-      const level = 50 + (i % 40);
-      const leak = i % 20 === 0 ? (since / 3600) * 5 : 0;
-      return Math.round(level + leak + rnd(i, t) * 6);
-    },
-    go_memstats_heap_inuse_bytes: (i, t) => {
-      const since = t >= restartAt(i) ? t - restartAt(i) : t - start;
-      const level = 40e6 + (i % 30) * 1e6;
-      const leak = i % 20 === 1 ? (since / 3600) * 2e6 : 0;
-      return Math.round(level + leak + rnd(i, t) * 4e6);
-    },
-    process_start_time_seconds: (i, t) => (t >= restartAt(i) ? restartAt(i) : start - 3600),
+    go_goroutines: (i, t) => Math.round(50 + (i % 40) + (i % 20 === 0 ? (since(i, t) / 3600) * 5 : 0) + rnd(i, t) * 6),
+    go_memstats_heap_inuse_bytes: (i, t) => Math.round(40e6 + (i % 30) * 1e6 + (i % 20 === 1 ? (since(i, t) / 3600) * 2e6 : 0) + rnd(i, t) * 4e6),
   };
+  const first = from + ((step - ((from - start) % step)) % step);
   for (const [name, value] of Object.entries(metrics)) {
-    await write(`# TYPE ${name} gauge\n`);
+    buffer += `# TYPE ${name} gauge\n`;
     for (let i = 0; i < instances; i++) {
       const labels = `{instance="10.1.${i >> 8}.${i & 255}:8080",job="bench"}`;
-      for (let t = start; t <= end; t += step) await write(`${name}${labels} ${value(i, t)} ${t}\n`);
+      const down = restartAt(i);
+      for (let t = first; t <= to; t += step) {
+        if (t >= down && t < down + 600) continue;
+        buffer += `${name}${labels} ${value(i, t)} ${t}\n`;
+        samples++;
+      }
+      if (buffer.length > 4 << 20) await flush();
     }
   }
-  await write('# EOF\n');
-  out.write(buffer);
+  buffer += '# EOF\n';
+  await flush();
   await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+  return samples;
 }
