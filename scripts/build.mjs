@@ -1,4 +1,4 @@
-// Builds every bundle the extension ships: extension host, language server, CLI, lint worker.
+// Builds every bundle the extension ships: extension host, language server and its worker, CLI, lint worker.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -51,6 +51,8 @@ const toolkitBuiltIn = {
 const builds = [
   { entryPoints: { extension: 'src/extension/main.ts' }, external: ['vscode'] },
   { entryPoints: { server: 'src/server/main.ts' } },
+  // The language server's analysis thread: every parse of the workspace's Go happens there.
+  { entryPoints: { serverWorker: 'src/server/worker.ts' } },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { lintWorker: 'src/lint/worker.ts' } },
   // The webview pages (flame graph, goroutines, leak watch): an ES module, its CSS in dist/webview.css, and

@@ -13,6 +13,6 @@ export function createCommands(ctx: ExtensionContext, services: ServicesFeature)
     },
     'goroscope.lint.showOutput': () => ctx.outputChannel.show(true),
     ...services.commands(),
-    ...goroutinesCommands(ctx.vscodeContext, services, ctx.outputChannel),
+    ...goroutinesCommands(ctx.vscodeContext, services, ctx.outputChannel, ctx.server),
   };
 }

@@ -1,10 +1,20 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { handlersChangedNotification } from '../protocol/lsp';
 import { createLanguageClient } from './client';
+import { ServerRequests } from './serverRequests';
 
-/** What the extension holds while active: the output channel and the running language client. */
-export class ExtensionContext {
+/**
+ * What the extension holds while active: the output channel and the running language client, the one
+ * process that parses the workspace's Go. Features ask it through `server` (typed custom requests).
+ */
+export class ExtensionContext implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private readonly handlersChanged = new vscode.EventEmitter<void>();
+  /** The server read more packages, or Go files changed: handlers and their routes may have changed. */
+  readonly onDidChangeHandlers = this.handlersChanged.event;
+  readonly server = new ServerRequests(() => this.runningClient());
 
   constructor(
     readonly vscodeContext: vscode.ExtensionContext,
@@ -12,8 +22,15 @@ export class ExtensionContext {
   ) {}
 
   async startClient(): Promise<void> {
-    this.client = createLanguageClient(this.vscodeContext, this.outputChannel);
-    await this.client.start();
+    const client = createLanguageClient(this.vscodeContext, this.outputChannel);
+    this.client = client;
+    this.starting = client.start().then(() => {
+      client.onNotification(handlersChangedNotification, () => this.handlersChanged.fire());
+      // Lenses asked for before the server ran were answered with nothing: ask again.
+      this.handlersChanged.fire();
+      return client;
+    });
+    await this.starting;
   }
 
   async restartClient(): Promise<void> {
@@ -24,7 +41,18 @@ export class ExtensionContext {
   async stopClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.starting = undefined;
+    this.server.rejectPending('the language server was stopped');
     if (client?.isRunning()) await client.stop();
     else await client?.dispose();
+  }
+
+  dispose(): void {
+    this.server.dispose();
+    this.handlersChanged.dispose();
+  }
+
+  private runningClient(): Promise<LanguageClient> {
+    return this.starting ?? Promise.reject(new Error('the leak analyzer is not running (Goroscope: Restart Leak Analyzer starts it)'));
   }
 }

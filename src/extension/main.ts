@@ -24,12 +24,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
   const outputChannel = vscode.window.createOutputChannel('Goroscope');
   context.subscriptions.push(outputChannel);
   const ctx = new ExtensionContext(context, outputChannel);
+  context.subscriptions.push(ctx);
   active = ctx;
   const services = new ServicesFeature(context, outputChannel);
   context.subscriptions.push(services);
   registerProfilePanel(context, outputChannel);
   const costs = registerInlineCosts(context, outputChannel, services);
-  registerHandlerLenses(context, outputChannel, { services, worker: costs.worker });
+  registerHandlerLenses(ctx, { services, worker: costs.worker });
   const fleet = new FleetFeature(context, services, outputChannel);
   context.subscriptions.push(fleet);
   for (const [id, handler] of Object.entries({ ...createCommands(ctx, services), ...fleet.commands() })) {

@@ -1,15 +1,26 @@
+/**
+ * When open documents are linted and what is published, on the server's main thread; the linting itself
+ * happens in the analysis worker (`host.lint`). On open, on save, as the user types when `run` is
+ * `onType`, and again when settings or other files of the package change. Keeps the last findings per
+ * document so code actions return the fixes of what the user sees.
+ *
+ * As the user types, a document is linted at once when no lint of it is running, else once more when that
+ * one ends, with whatever the text is then: a storm of changes costs at most one lint in flight and one
+ * waiting per document, and the last change is always linted.
+ */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { GoAnalyzer } from '../lint/analyzer';
-import type { Finding } from '../lint/types';
+import type { Finding, LintOptions } from '../lint/types';
+import type { LintReply } from '../protocol/serverWorker';
 import { toDiagnostic } from './diagnostics';
+import { filePathOf } from './documentPaths';
 import type { LintSettings, SettingsStore } from './settings';
 
-/** What the linter needs from the LSP connection. */
+/** What the linter needs from the server. */
 export interface LinterHost {
-  document(uri: string): TextDocument | undefined;
-  openDocuments(): TextDocument[];
+  /** The open document's current version, or undefined when it is not open. */
+  version(uri: string): number | undefined;
+  openDocuments(): string[];
+  lint(uri: string, options: LintOptions): Promise<LintReply | null>;
   publish(uri: string, version: number | undefined, diagnostics: ReturnType<typeof toDiagnostic>[]): Promise<void>;
   debug(message: string): void;
   error(message: string): void;
@@ -18,139 +29,128 @@ export interface LinterHost {
 interface LintedVersion {
   version: number;
   findings: Finding[];
+  /** The diagnostics as published (JSON), to publish the same again only when asked. */
+  published: string;
 }
 
-const ON_TYPE_DELAY_MS = 300;
+export interface Trigger {
+  name: 'didOpen' | 'didSave' | 'didChange';
+  /** performance.now() when the notification arrived. */
+  at: number;
+}
 
-/**
- * Lints open documents and publishes their diagnostics: on open, on save, on change (debounced) when
- * `run` is `onType`, and again when settings or other files of the package change. Keeps the last
- * findings per document so code actions return the fixes of what the user sees.
- */
+interface TypingState {
+  running: boolean;
+  again: boolean;
+}
+
 export class DocumentLinter {
   private readonly linted = new Map<string, LintedVersion>();
   /** Latest lint request per document: an older one finishing late must not publish. */
   private readonly requests = new Map<string, number>();
-  private readonly requestedVersion = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly typing = new Map<string, TypingState>();
   private requestCounter = 0;
-  /** The file being linted, so a rule failure reported by the analyzer can name it. */
-  private current: string | undefined;
 
   constructor(
-    private readonly analyzer: GoAnalyzer,
     private readonly settings: SettingsStore,
     private readonly host: LinterHost,
   ) {}
 
   /**
-   * Lints the document as it is now and publishes. `savedAt` (performance.now() at didSave) turns
-   * on the didSave→publishDiagnostics timing in the debug log.
+   * Lints the document as it is now and publishes. `trigger` (the notification and performance.now() when
+   * it arrived) turns on the didSave→publishDiagnostics (or didChange→…) timing in the debug log.
    */
-  async lint(uri: string, savedAt?: number): Promise<void> {
-    this.cancelTimer(uri);
+  async lint(uri: string, trigger?: Trigger): Promise<void> {
     const request = ++this.requestCounter;
     this.requests.set(uri, request);
-    const requestedDoc = this.host.document(uri);
-    if (requestedDoc) this.requestedVersion.set(uri, requestedDoc.version);
     const settings = await this.settings.get(uri);
-    const document = this.host.document(uri);
-    if (!document || this.requests.get(uri) !== request) return;
-    const findings = settings.enable ? this.lintNow(document, settings) : [];
-    this.linted.set(uri, { version: document.version, findings });
-    await this.host.publish(uri, document.version, findings.map(toDiagnostic));
-    if (savedAt !== undefined) {
+    if (this.host.version(uri) === undefined || this.requests.get(uri) !== request) return;
+    const reply = settings.enable ? await this.lintNow(uri, settings) : undefined;
+    if (this.host.version(uri) === undefined || this.requests.get(uri) !== request) return;
+    const version = reply?.version ?? (this.host.version(uri) as number);
+    const findings = reply?.findings ?? [];
+    const diagnostics = findings.map(toDiagnostic);
+    const published = JSON.stringify(diagnostics);
+    // A lint the user asked for (open, save, typing) always publishes; one of the server's own (settings,
+    // indexing, another file changed) only when something changed.
+    const previous = this.linted.get(uri);
+    this.linted.set(uri, { version, findings, published });
+    if (trigger === undefined && previous?.version === version && previous.published === published) return;
+    await this.host.publish(uri, version, diagnostics);
+    if (trigger !== undefined) {
+      const t = reply?.timing;
+      const how = t ? `, ${t.incremental ? 'incremental' : 'full'} parse ${t.parseMs.toFixed(1)} ms, analysis ${t.analyzeMs.toFixed(1)} ms (${t.reanalyzed}/${t.declarations} declarations)` : '';
       this.host.debug(
-        `goroscope: ${path.basename(filePathOf(uri))}: ${findings.length} finding(s), didSave→publishDiagnostics ${(performance.now() - savedAt).toFixed(1)} ms`,
+        `goroscope: ${path.basename(filePathOf(uri))}: ${findings.length} finding(s), ${trigger.name}→publishDiagnostics ${(performance.now() - trigger.at).toFixed(1)} ms${how}`,
       );
     }
   }
 
-  /** The document's text changed. In onType mode, lints after a pause in typing. */
+  /** The document's text changed. In onType mode, lints now, or right after the lint that is running. */
   async changed(uri: string): Promise<void> {
-    const document = this.host.document(uri);
-    // didOpen fires a change for the version it has just linted.
-    if (!document || this.requestedVersion.get(uri) === document.version) return;
+    const startedAt = performance.now();
     const settings = await this.settings.get(uri);
     if (!settings.enable || settings.run !== 'onType') return;
-    this.cancelTimer(uri);
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.lint(uri);
-      }, ON_TYPE_DELAY_MS),
-    );
+    let state = this.typing.get(uri);
+    if (!state) this.typing.set(uri, (state = { running: false, again: false }));
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      let at = startedAt;
+      do {
+        state.again = false;
+        await this.lint(uri, { name: 'didChange', at });
+        at = performance.now();
+      } while (state.again && this.host.version(uri) !== undefined);
+    } finally {
+      state.running = false;
+    }
   }
 
-  /** Findings for the document's current version (re-linted if it changed since the last run). */
+  /** Findings for the document's current version (linted again if it changed since the last run). */
   async findingsFor(uri: string): Promise<Finding[]> {
-    const document = this.host.document(uri);
-    if (!document) return [];
+    const version = this.host.version(uri);
+    if (version === undefined) return [];
     const last = this.linted.get(uri);
-    if (last && last.version === document.version) return last.findings;
+    if (last && last.version === version) return last.findings;
     const settings = await this.settings.get(uri);
-    return settings.enable ? this.lintNow(document, settings) : [];
+    return settings.enable ? ((await this.lintNow(uri, settings))?.findings ?? []) : [];
   }
 
-  /** Re-lints every open document (settings changed). */
+  /** Re-lints every open document (settings changed, the workspace was indexed). */
   async lintAll(): Promise<void> {
-    await Promise.all(this.host.openDocuments().map((d) => this.lint(d.uri)));
+    await Promise.all(this.host.openDocuments().map((uri) => this.lint(uri)));
   }
 
   /** Re-lints open documents in `dir` other than `except`: their package changed. */
   async lintPackage(dir: string, except?: string): Promise<void> {
-    const others = this.host.openDocuments().filter((d) => d.uri !== except && path.dirname(filePathOf(d.uri)) === dir);
-    await Promise.all(others.map((d) => this.lint(d.uri)));
+    const others = this.host.openDocuments().filter((uri) => uri !== except && path.dirname(filePathOf(uri)) === dir);
+    await Promise.all(others.map((uri) => this.lint(uri)));
   }
 
   closed(uri: string): void {
-    this.cancelTimer(uri);
     this.linted.delete(uri);
     this.requests.delete(uri);
-    this.requestedVersion.delete(uri);
+    this.typing.delete(uri);
     this.settings.forget(uri);
     void this.host.publish(uri, undefined, []);
   }
 
-  private lintNow(document: TextDocument, settings: LintSettings): Finding[] {
-    const file = filePathOf(document.uri);
-    this.current = file;
+  private async lintNow(uri: string, settings: LintSettings): Promise<LintReply | undefined> {
+    const file = filePathOf(uri);
     try {
-      return this.analyzer.lintFile(file, document.getText(), { disabledRules: settings.disabledRules });
+      const reply = await this.host.lint(uri, { disabledRules: settings.disabledRules });
+      if (!reply) return undefined;
+      // A parse failure or a rule that throws costs this file its findings (or that rule's), never the server.
+      if (reply.error !== undefined) this.host.error(`goroscope: linting ${file} failed: ${reply.error}`);
+      for (const problem of reply.ruleErrors) this.host.error(`goroscope: ${problem} on ${file}`);
+      return reply;
     } catch (err) {
-      // A parse failure or a rule that throws costs this file its findings, never the server.
-      this.host.error(`goroscope: linting ${file} failed: ${describeError(err)}`);
-      return [];
-    } finally {
-      this.current = undefined;
+      this.host.error(`goroscope: linting ${file} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return undefined;
     }
   }
-
-  /** The analyzer's onRuleError: the rule lost its findings for the current file; say so. */
-  ruleFailed(rule: string, err: unknown): void {
-    this.host.error(`goroscope: rule ${rule} failed on ${this.current ?? 'a file'}: ${describeError(err)}`);
-  }
-
-  private cancelTimer(uri: string): void {
-    const timer = this.timers.get(uri);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(uri);
-  }
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
-}
-
-/** The file path the analyzer knows a document by; non-file URIs keep their URI as a name. */
-export function filePathOf(uri: string): string {
-  if (uri.startsWith('file:')) {
-    try {
-      return fileURLToPath(uri);
-    } catch {
-      return uri;
-    }
-  }
-  return uri;
 }

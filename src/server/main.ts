@@ -1,5 +1,7 @@
-// Entry of dist/server.js: the Goroscope language server. `node dist/server.js --stdio` serves any
-// LSP editor; the VS Code extension starts it over IPC.
+// Entry of dist/server.js: the Goroscope language server, the one process that parses the workspace's Go.
+// `node dist/server.js --stdio` serves any LSP editor; the VS Code extension starts it over IPC. This
+// thread keeps the connection and only translates: parsing, the package index, linting and handler
+// discovery run in the analysis worker (worker.ts), findings of files not open in the lint pool.
 import path from 'node:path';
 import {
   CodeActionKind,
@@ -8,33 +10,23 @@ import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
   ProposedFeatures,
-  TextDocuments,
   TextDocumentSyncKind,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { GoAnalyzer } from '../lint/analyzer';
 import { isGoFile } from '../lint/goFiles';
+import { handlersChangedNotification } from '../protocol/lsp';
+import { analysisHost, analysisWorker } from '../protocol/serverWorker';
+import { WorkerChannel } from '../protocol/workerThread';
 import { codeActionsFor } from './diagnostics';
-import { DocumentLinter, filePathOf } from './documentLinter';
+import { filePathOf } from './documentPaths';
+import { DocumentLinter } from './documentLinter';
+import { DocumentSync } from './documentSync';
+import { findingsOfFiles } from './findings';
+import { registerServerRequests } from './requests';
 import { LINT_SETTINGS_SECTION, SettingsStore } from './settings';
-import { WorkspaceIndex } from './workspaceIndex';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const openFiles = new Set<string>();
-
-interface Session {
-  settings: SettingsStore;
-  linter: DocumentLinter;
-  index: WorkspaceIndex;
-  folders: string[];
-  dynamicWatch: boolean;
-  dynamicConfiguration: boolean;
-  workspaceFolderEvents: boolean;
-}
-let session: Session | undefined;
 
 const log = {
   info: (message: string) => connection.console.info(message),
@@ -46,18 +38,64 @@ function logFailure(what: string): (err: unknown) => void {
   return (err) => log.error(`goroscope: ${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 }
 
-connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-  // The .wasm files sit next to this bundle in dist/.
-  const analyzer = await GoAnalyzer.create(__dirname, { onRuleError: (rule, err) => linter.ruleFailed(rule, err) });
+const worker = new WorkerChannel({
+  // The worker and the .wasm files sit next to this bundle in dist/.
+  script: path.join(__dirname, 'serverWorker.js'),
+  peer: 'the analysis worker',
+  host: analysisHost,
+  thread: analysisWorker,
+  requests: {},
+  events: {
+    handlersChanged: () => void connection.sendNotification(handlersChangedNotification).catch(logFailure('notifying changed handlers')),
+    log: ({ level, message }) => log[level](message),
+  },
+  // Indexing a large workspace is one request: its reply may take minutes on a slow disk.
+  timeoutMs: 10 * 60_000,
+  onMalformed: log.error,
+  onExit: (reason) => {
+    log.error(`goroscope: ${reason}; starting it again`);
+    // A new worker knows nothing: give it the open documents and the workspace again.
+    documents.replay();
+    if (session) void indexWorkspace(session, session.folders);
+  },
+});
+
+interface Session {
+  settings: SettingsStore;
+  linter: DocumentLinter;
+  folders: string[];
+  dynamicWatch: boolean;
+  dynamicConfiguration: boolean;
+  workspaceFolderEvents: boolean;
+}
+let session: Session | undefined;
+
+const documents = new DocumentSync(connection, worker, {
+  opened: (uri) => session?.linter.lint(uri, { name: 'didOpen', at: performance.now() }).catch(logFailure(`linting ${uri}`)),
+  changed: (uri) => session?.linter.changed(uri).catch(logFailure(`linting ${uri}`)),
+  saved: (uri) => {
+    const at = performance.now();
+    const s = session;
+    if (!s) return;
+    s.linter
+      .lint(uri, { name: 'didSave', at })
+      .then(() => s.linter.lintPackage(path.dirname(filePathOf(uri)), uri))
+      .catch(logFailure(`linting ${uri}`));
+  },
+  closed: (uri) => session?.linter.closed(uri),
+});
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
   const workspace = params.capabilities.workspace;
   const settings = new SettingsStore(
     workspace?.configuration
       ? async (uri) => (await connection.workspace.getConfiguration({ scopeUri: uri, section: LINT_SETTINGS_SECTION })) as unknown
       : undefined,
   );
-  const linter = new DocumentLinter(analyzer, settings, {
-    document: (uri) => documents.get(uri),
-    openDocuments: () => documents.all(),
+  const linter = new DocumentLinter(settings, {
+    version: (uri) => documents.version(uri),
+    openDocuments: () => documents.uris(),
+    lint: (uri, options) => worker.request('lint', { uri, options }),
     publish: (uri, version, diagnostics) => connection.sendDiagnostics({ uri, version, diagnostics }),
     debug: log.debug,
     error: log.error,
@@ -65,7 +103,6 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   session = {
     settings,
     linter,
-    index: new WorkspaceIndex(analyzer, (file) => openFiles.has(file), log),
     folders: (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : [])).map((f) => filePathOf(f.uri)),
     dynamicWatch: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     dynamicConfiguration: workspace?.didChangeConfiguration?.dynamicRegistration === true,
@@ -81,6 +118,16 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   };
 });
 
+/** Indexes folders in the worker, then lints the open documents again: a struct or closer in a file not yet indexed may change what they report. */
+async function indexWorkspace(s: Session, folders: string[]): Promise<void> {
+  try {
+    await worker.request('indexFolders', { folders });
+    await s.linter.lintAll();
+  } catch (err) {
+    logFailure('indexing the workspace')(err);
+  }
+}
+
 connection.onInitialized(() => {
   const s = session;
   if (!s) return;
@@ -95,55 +142,28 @@ connection.onInitialized(() => {
   }
   if (s.workspaceFolderEvents) {
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
-      for (const removed of event.removed) s.index.forgetFolder(filePathOf(removed.uri));
+      for (const removed of event.removed) worker.notify('folderRemoved', { folder: filePathOf(removed.uri) });
       const added = event.added.map((f) => filePathOf(f.uri));
-      void s.index.indexFolders(added).then(() => s.linter.lintAll()).catch(logFailure('indexing added folders'));
+      s.folders = [...s.folders.filter((f) => !event.removed.some((r) => filePathOf(r.uri) === f)), ...added];
+      void indexWorkspace(s, added);
     });
   }
-  // Lint open documents again once every package is known: a struct or closer in a file not yet
-  // indexed may change what they report.
-  void s.index.indexFolders(s.folders).then(() => s.linter.lintAll()).catch(logFailure('indexing the workspace'));
-});
-
-documents.onDidOpen(({ document }) => {
-  openFiles.add(filePathOf(document.uri));
-  session?.linter.lint(document.uri).catch(logFailure(`linting ${document.uri}`));
-});
-
-documents.onDidChangeContent(({ document }) => {
-  session?.linter.changed(document.uri).catch(logFailure(`linting ${document.uri}`));
-});
-
-documents.onDidSave(({ document }) => {
-  const savedAt = performance.now();
-  const s = session;
-  if (!s) return;
-  const dir = path.dirname(filePathOf(document.uri));
-  s.linter
-    .lint(document.uri, savedAt)
-    .then(() => s.linter.lintPackage(dir, document.uri))
-    .catch(logFailure(`linting ${document.uri}`));
-});
-
-documents.onDidClose(({ document }) => {
-  const file = filePathOf(document.uri);
-  openFiles.delete(file);
-  session?.linter.closed(document.uri);
-  if (path.isAbsolute(file)) session?.index.documentClosed(file);
+  void indexWorkspace(s, s.folders);
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   const s = session;
   if (!s) return;
-  const dirs = new Set<string>();
+  const changed: string[] = [];
+  const deleted: string[] = [];
   for (const change of changes) {
     const file = filePathOf(change.uri);
     if (!isGoFile(file)) continue;
-    if (change.type === FileChangeType.Deleted) s.index.fileDeleted(file);
-    else s.index.fileChanged(file);
-    dirs.add(path.dirname(file));
+    (change.type === FileChangeType.Deleted ? deleted : changed).push(file);
   }
-  for (const dir of dirs) s.linter.lintPackage(dir).catch(logFailure(`linting ${dir}`));
+  if (changed.length + deleted.length === 0) return;
+  worker.notify('filesChanged', { changed, deleted });
+  for (const dir of new Set([...changed, ...deleted].map((f) => path.dirname(f)))) s.linter.lintPackage(dir).catch(logFailure(`linting ${dir}`));
 });
 
 connection.onDidChangeConfiguration(({ settings }) => {
@@ -153,20 +173,37 @@ connection.onDidChangeConfiguration(({ settings }) => {
 
 connection.onCodeAction(async ({ textDocument, context }) => {
   const s = session;
-  const document = documents.get(textDocument.uri);
-  if (!s || !document) return [];
+  const version = documents.version(textDocument.uri);
+  if (!s || version === undefined) return [];
   try {
-    const findings = await s.linter.findingsFor(document.uri);
-    return codeActionsFor(context.diagnostics, findings, { uri: document.uri, version: document.version });
+    const findings = await s.linter.findingsFor(textDocument.uri);
+    return codeActionsFor(context.diagnostics, findings, { uri: textDocument.uri, version });
   } catch (err) {
     logFailure(`code actions for ${textDocument.uri}`)(err);
     return [];
   }
 });
 
+registerServerRequests(connection, {
+  handlers: ({ textDocument }) => worker.request('handlers', { file: filePathOf(textDocument.uri) }),
+  findings: async ({ files }) => {
+    const s = session;
+    if (!s) return { files: [] };
+    return findingsOfFiles(files, {
+      openUri: (file) => documents.uriOfFile(file),
+      findingsOfOpen: (uri) => s.linter.findingsFor(uri),
+      settings: (uri) => s.settings.get(uri),
+      wasmDir: __dirname,
+      workerScript: path.join(__dirname, 'lintWorker.js'),
+    });
+  },
+});
+
+connection.onShutdown(() => worker.dispose());
+
 // The server outlives any one bad file: an error that escapes a handler is logged, not fatal.
 process.on('uncaughtException', logFailure('a request'));
 process.on('unhandledRejection', logFailure('a request'));
 
-documents.listen(connection);
+documents.listen();
 connection.listen();

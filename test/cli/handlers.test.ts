@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { goSrc } from '../goToolchain';
-import { CLI_JS, REPO_ROOT, runCli } from './cliRunner';
+import { REPO_ROOT, runCli } from './cliRunner';
 
 interface JsonHandler {
   file: string;
@@ -116,49 +115,5 @@ describe('goroscope handlers', () => {
     assert.ok(hs.some((h) => h.file === server && h.function === '(*ServeMux).ServeHTTP' && h.line === lineOf(server, /^func \(mux \*ServeMux\) ServeHTTP\(/)));
     const pprof = path.join(NET_HTTP, 'pprof', 'pprof.go');
     assert.ok(hs.some((h) => h.file === pprof && h.function === 'Index' && h.route === '/debug/pprof/'), JSON.stringify(hs.filter((h) => h.file === pprof)));
-  });
-
-  test('--serve without an IPC channel is a usage error', () => {
-    const run = runCli(['handlers', '--serve']);
-    assert.equal(run.status, 2);
-    assert.match(run.stderr, /^goroscope: --serve needs the IPC channel of a forked process/);
-  });
-
-  test('--serve answers handlersOf with unsaved text, ignores malformed messages, reports background reads', { timeout: 60_000 }, async () => {
-    const child = fork(CLI_JS, ['handlers', '--serve'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const messages: Array<Record<string, unknown>> = [];
-    const waitFor = (pred: (m: Record<string, unknown>) => boolean) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const found = messages.find(pred);
-        if (found) return resolve(found);
-        const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(messages)} ${stderr}`)), 30_000);
-        child.on('message', (m: Record<string, unknown>) => {
-          if (pred(m)) {
-            clearTimeout(timer);
-            resolve(m);
-          }
-        });
-      });
-    child.on('message', (m: Record<string, unknown>) => messages.push(m));
-    try {
-      const file = path.join(LEAKY, 'internal', 'api', 'primes.go');
-      const unsaved = readFileSync(file, 'utf8').replace('func handlePrimes(', '\n\nfunc handlePrimes(');
-      child.send({ kind: 'bogus' });
-      child.send({ kind: 'handlersOf', id: 'not a number', file });
-      child.send({ kind: 'handlersOf', id: 7, file, unsaved: [{ file, source: unsaved }] });
-      const reply = await waitFor((m) => m.kind === 'handlers' && m.id === 7);
-      const handlers = reply.handlers as Array<Record<string, unknown>>;
-      assert.equal(handlers.length, 1);
-      assert.equal(handlers[0]?.function, 'handlePrimes');
-      assert.equal(handlers[0]?.route, '/primes');
-      assert.equal(handlers[0]?.symbol, 'example.com/leaky-service/internal/api.handlePrimes');
-      assert.equal(handlers[0]?.line, lineOf(file, /^func handlePrimes\(/) + 2);
-      await waitFor((m) => m.kind === 'changed');
-      assert.equal(messages.filter((m) => m.kind === 'handlers' || m.kind === 'error').length, 1, JSON.stringify(messages));
-    } finally {
-      child.disconnect();
-    }
   });
 });

@@ -1,7 +1,6 @@
 import { expandGoPaths, GoPathError } from '../../lint/goFiles';
 import type { Handler } from '../../handlers/model';
 import { HandlerScanner } from '../../handlers/scanner';
-import { serveHandlers } from '../../handlers/service';
 import { chooseFormat, parseArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command';
 import { displayPath } from '../formats/text';
@@ -35,22 +34,18 @@ with . or _ (as the go tool does); files named on the command line are always re
 
   --format text|json  output format (default: text); json is an array of
                       {file, line, function, route, method, framework}
-  --serve             answer an editor's requests over the IPC channel of a forked
-                      process (how the VS Code extension runs discovery)
 
 Exit status: 0 on success, 2 on a usage or input error.
 `,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { flags, positionals } = parseArgs(args, [
       { name: 'format', takesValue: true },
-      { name: 'serve', takesValue: false },
       { name: 'help', short: 'h', takesValue: false },
     ]);
     if (flags.has('help')) {
       io.stdout(this.usage);
       return EXIT_OK;
     }
-    if (flags.has('serve')) return serve();
     const format = chooseFormat(flags, FORMATS);
     if (positionals.length === 0) throw new UsageError('handlers needs at least one file or directory (see goroscope handlers --help)');
     let files: string[];
@@ -67,17 +62,6 @@ Exit status: 0 on success, 2 on a usage or input error.
     return problems.length > 0 ? EXIT_USAGE : EXIT_OK;
   },
 };
-
-/** `--serve`: the editor forked this process; answer until it disconnects. */
-async function serve(): Promise<number> {
-  const send = process.send?.bind(process);
-  if (!send) throw new UsageError('--serve needs the IPC channel of a forked process (the editor extension starts it)');
-  const scanner = await HandlerScanner.create(distDir());
-  serveHandlers(scanner, { send: (reply) => void send(reply), onMessage: (listener) => process.on('message', listener) });
-  await new Promise<void>((resolve) => process.once('disconnect', resolve));
-  scanner.dispose();
-  return EXIT_OK;
-}
 
 export function toJsonHandlers(handlers: readonly Handler[]): JsonHandler[] {
   return handlers.map((h) => ({ file: h.file, line: h.line, function: h.function, route: h.route, method: h.method, framework: h.framework }));

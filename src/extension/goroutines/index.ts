@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
 import { profileUrl } from '../../pprof/endpoints';
 import { fetchRaw } from '../../pprof/fetch';
+import type { ServerRequests } from '../serverRequests';
 import type { ServicesFeature } from '../services/feature';
 import { snapshotTitle } from '../services/openSnapshot';
 import { isServiceNode, isSnapshotNode } from '../services/servicesTree';
@@ -20,7 +21,7 @@ import type { LeakWatchEnv } from './watchLeaks';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
-export function goroutinesCommands(context: vscode.ExtensionContext, services: ServicesFeature, output: vscode.OutputChannel): Record<string, CommandHandler> {
+export function goroutinesCommands(context: vscode.ExtensionContext, services: ServicesFeature, output: vscode.OutputChannel, server: ServerRequests): Record<string, CommandHandler> {
   const worker = new GoroutinesWorker(path.join(context.extensionUri.fsPath, 'dist', 'goroutinesWorker.js'));
   context.subscriptions.push({ dispose: () => worker.dispose() });
   const log = (line: string): void => output.appendLine(`[goroutines] ${line}`);
@@ -39,6 +40,7 @@ export function goroutinesCommands(context: vscode.ExtensionContext, services: S
   services.tree.setLeakWatches(storedWatches);
   const env: LeakWatchEnv = {
     extensionUri: context.extensionUri,
+    server,
     worker,
     log,
     storedWatches,

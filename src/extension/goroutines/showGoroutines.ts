@@ -8,11 +8,14 @@ import { linkFindings } from '../../goroutines/view';
 import type { GoroutinesView } from '../../protocol/goroutinesView';
 import { MessageType } from '../../protocol/panel';
 import { openFrameSource, sourcePathMapper } from '../panel/openSource';
+import type { ServerRequests } from '../serverRequests';
 import { collectFindings } from './findings';
 import { GoroutinesPage } from './page';
 
 export interface GoroutinesEnv {
   extensionUri: vscode.Uri;
+  /** The language server: static findings on the frames. */
+  server: ServerRequests;
   worker: GoroutinesWorker;
   log: (line: string) => void;
 }
@@ -59,7 +62,7 @@ export async function showGoroutines(env: GoroutinesEnv, input: DumpInput): Prom
     },
     env.log,
   );
-  const withFindings = collectFindings(current.groups, mapper.map, mapper.modules, env.extensionUri).then(
+  const withFindings = collectFindings(current.groups, mapper.map, mapper.modules, env.server).then(
     (findings) => {
       const groups = current.groups.map((g) => ({ ...g }));
       const linked = linkFindings(groups, findings, mapper.map);

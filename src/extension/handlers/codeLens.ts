@@ -1,12 +1,12 @@
 /**
  * "Profile this handler" above every HTTP handler of the workspace's Go files. Discovery runs in the
- * HandlerService's process; this provider only turns its answer into lenses (one per route when a
- * handler is registered under several).
+ * language server (the `goroscope/handlers` request, which sees the editor's unsaved text); this provider
+ * only turns its answer into lenses (one per route when a handler is registered under several).
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Handler } from '../../handlers/model';
-import type { HandlerService } from './handlerService';
+import { handlersRequest } from '../../protocol/lsp';
+import type { ServerRequests } from '../serverRequests';
 import type { ProfileHandlerArgs } from './profileHandler';
 import type { HandlerResults } from './results';
 
@@ -18,22 +18,22 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly service: HandlerService,
+    private readonly server: ServerRequests,
+    onDidChangeHandlers: vscode.Event<void>,
     private readonly log: (line: string) => void,
     private readonly results?: HandlerResults,
   ) {
-    this.subscriptions = [service.onDidChange(() => this.changeEmitter.fire())];
+    this.subscriptions = [onDidChangeHandlers(() => this.changeEmitter.fire())];
     if (results) this.subscriptions.push(results.onDidChange(() => this.changeEmitter.fire()));
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (document.uri.scheme !== 'file') return [];
-    const file = document.uri.fsPath;
     let handlers: Handler[];
     try {
-      handlers = await this.service.handlersOf(file, unsavedGoFilesBeside(file));
+      ({ handlers } = await this.server.request(handlersRequest, { textDocument: { uri: document.uri.toString() } }));
     } catch (err) {
-      this.log(`handler discovery failed for ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(`handler discovery failed for ${document.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
       return [];
     }
     if (token.isCancellationRequested) return [];
@@ -82,15 +82,4 @@ export function lensesFor(document: vscode.TextDocument, handlers: readonly Hand
     }
   }
   return lenses;
-}
-
-/**
- * The text of open Go files of `file`'s package with unsaved changes: discovery must see what the user
- * sees (other packages are read from disk).
- */
-function unsavedGoFilesBeside(file: string): Array<{ file: string; source: string }> {
-  const dir = path.dirname(file);
-  return vscode.workspace.textDocuments
-    .filter((d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'go' && path.dirname(d.uri.fsPath) === dir)
-    .map((d) => ({ file: d.uri.fsPath, source: d.getText() }));
 }
