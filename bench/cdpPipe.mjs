@@ -65,23 +65,39 @@ export class CdpBrowser {
    * (read every 20 ms), returns its value and those of `after` (expressions read once then), and closes it.
    */
   async load(url, viewport, expression, after = [], timeoutMs = 30_000) {
-    const { browserContextId } = await this.send('Target.createBrowserContext');
+    const tab = await this.open(viewport);
     try {
-      const { targetId } = await this.send('Target.createTarget', { url: 'about:blank', browserContextId, ...viewport });
-      const { sessionId } = await this.send('Target.attachToTarget', { targetId, flatten: true });
-      await this.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false }, sessionId);
-      await this.send('Page.navigate', { url }, sessionId);
-      const read = async (expr) => (await this.send('Runtime.evaluate', { expression: expr, returnByValue: true }, sessionId)).result.value;
-      const deadline = Date.now() + timeoutMs;
-      let value;
-      while (!(value = await read(expression))) {
-        if (Date.now() > deadline) throw new Error(`${url}: ${expression} still unset after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return [value, ...(await Promise.all(after.map(read)))];
+      await tab.navigate(url);
+      return await tab.waitFor(expression, after, timeoutMs);
     } finally {
-      await this.send('Target.disposeBrowserContext', { browserContextId });
+      await tab.close();
     }
+  }
+
+  /**
+   * A blank page in a browser context of its own, ready to navigate: so a benchmark can start its clock
+   * with the navigation, not with the browser's making of a context.
+   */
+  async open(viewport) {
+    const { browserContextId } = await this.send('Target.createBrowserContext');
+    const { targetId } = await this.send('Target.createTarget', { url: 'about:blank', browserContextId, ...viewport });
+    const { sessionId } = await this.send('Target.attachToTarget', { targetId, flatten: true });
+    await this.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false }, sessionId);
+    const read = async (expr) => (await this.send('Runtime.evaluate', { expression: expr, returnByValue: true }, sessionId)).result.value;
+    return {
+      navigate: (url) => this.send('Page.navigate', { url }, sessionId),
+      read,
+      waitFor: async (expression, after = [], timeoutMs = 30_000) => {
+        const deadline = Date.now() + timeoutMs;
+        let value;
+        while (!(value = await read(expression))) {
+          if (Date.now() > deadline) throw new Error(`${expression} still unset after ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return [value, ...(await Promise.all(after.map(read)))];
+      },
+      close: () => this.send('Target.disposeBrowserContext', { browserContextId }),
+    };
   }
 
   async close() {

@@ -141,6 +141,10 @@ benchmark('pprof.mjs');
 // 4. First paint of that profile's flame graph in Chromium (bench/flamePaint.mjs).
 benchmark('flamePaint.mjs');
 
+// 4a. Open → first paint, decode included, for the panel and report.html, beside go tool pprof -top
+//     (bench/openProfile.mjs).
+benchmark('openProfile.mjs');
+
 // 4b. Peak memory of the extension host while the panel opens that profile (bench/hostMemory.mjs).
 benchmark('hostMemory.mjs');
 

@@ -2,7 +2,9 @@
  * report.html: the panel's UI over profiles embedded in the page, one tab per input, with an
  * in-page host answering the same protocol the extension answers (no network, no VS Code).
  */
-import { decodeUngzipped, isGzip } from '../src/pprof/decodeProto';
+import { decodeUngzipped, gzipSizeHint, isGzip, ProfileDecoder } from '../src/pprof/decodeProto';
+import { ProfileError } from '../src/pprof/errors';
+import { DEFAULT_MAX_BYTES, ProfileTooLargeError } from '../src/pprof/sizeLimit';
 import type { PackedProfile } from '../src/pprof/packed';
 import {
   dispatchRequest,
@@ -30,11 +32,11 @@ async function loadProfiles(json: string): Promise<Array<{ title: string; profil
   const data = JSON.parse(json) as ReportData;
   if (data.version !== 2) throw new Error(`this report was written by another version of goroscope (format ${String(data.version)})`);
   if (!Array.isArray(data.profiles) || data.profiles.length === 0) throw new Error('the report holds no profiles');
+  const maxBytes = typeof data.maxBytes === 'number' && data.maxBytes > 0 ? data.maxBytes : DEFAULT_MAX_BYTES;
   const profiles = [];
   for (const p of data.profiles) {
-    const bytes = fromBase64(p.base64);
     try {
-      profiles.push({ title: p.title, profile: decodeUngzipped(isGzip(bytes) ? await gunzip(bytes) : bytes) });
+      profiles.push({ title: p.title, profile: await decodeEmbedded(fromBase64(p.base64), maxBytes) });
     } catch (err) {
       throw new Error(`${p.title}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -43,20 +45,45 @@ async function loadProfiles(json: string): Promise<Array<{ title: string; profil
 }
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  // The browser's own decoder where it has one (Chromium 140, Firefox 133, Safari 18.2): a tenth of the loop's time.
+  const native = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> }).fromBase64;
+  if (native) return native(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
-/** The browser's own gunzip: no request leaves the page (the stream is built from memory). */
-async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  try {
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch {
-    throw new Error('truncated or corrupt gzip data: the embedded profile is incomplete');
+/**
+ * Gunzips with the browser's own DecompressionStream (no request leaves the page: the stream is built
+ * from memory), decoding each chunk as it comes and stopping at the size limit: a gzip bomb in a report
+ * costs the page the limit's worth of work, not its memory.
+ */
+async function decodeEmbedded(bytes: Uint8Array<ArrayBuffer>, maxBytes: number): Promise<PackedProfile> {
+  if (!isGzip(bytes)) {
+    if (bytes.length > maxBytes) throw new ProfileTooLargeError(maxBytes, 'packed');
+    return decodeUngzipped(bytes, { maxBytes });
   }
+  const decoder = new ProfileDecoder(gzipSizeHint(bytes), { maxBytes });
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  let unpacked = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new ProfileError('truncated or corrupt gzip data: the embedded profile is incomplete');
+    }
+    if (chunk.done) break;
+    unpacked += chunk.value.length;
+    if (unpacked > maxBytes) {
+      void reader.cancel();
+      throw new ProfileTooLargeError(maxBytes, 'unpacked');
+    }
+    decoder.push(chunk.value);
+  }
+  if (unpacked === 0) throw new ProfileError('empty input: the gzip data holds no profile (0 bytes once unpacked)');
+  return decoder.finish();
 }
 
 export async function startReport(root: HTMLElement, json: string): Promise<void> {

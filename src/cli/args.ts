@@ -1,4 +1,5 @@
 import { UsageError } from './command';
+import { DEFAULT_MAX_BYTES } from '../pprof/sizeLimit';
 
 export interface FlagSpec {
   /** Long name without dashes, e.g. `format`. */
@@ -64,4 +65,16 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], fl
 /** `--format` (last one wins) among `allowed`; `text` when not given. */
 export function chooseFormat<T extends string>(flags: ParsedArgs['flags'], allowed: readonly T[]): T {
   return oneOf(lastValue(flags, 'format') ?? 'text', allowed, 'format');
+}
+
+/** `--max-size MB`: the size limit for what a command downloads and unpacks (sizeLimit.ts), as the extension's goroscope.transport.maxSizeMB. */
+export const MAX_SIZE_FLAG: FlagSpec = { name: 'max-size', takesValue: true };
+
+/** The size limit `--max-size` sets (megabytes, as the setting), or the default. */
+export function sizeLimitOf(flags: ParsedArgs['flags']): { maxBytes: number; limitName: string } {
+  const text = lastValue(flags, 'max-size');
+  if (text === undefined) return { maxBytes: DEFAULT_MAX_BYTES, limitName: '--max-size' };
+  const mb = Number(text);
+  if (text.trim() === '' || !Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-size needs a number of megabytes above 0, not "${text}"`);
+  return { maxBytes: Math.round(mb * 1024 * 1024), limitName: '--max-size' };
 }

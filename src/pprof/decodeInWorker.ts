@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ProfileError } from './errors';
 import type { Profile } from './model';
+import type { SizeLimit } from './sizeLimit';
 import type { ViewRequest, WorkerReply, WorkerRequest, WorkerResults } from './workerProtocol';
 
 export type { ProfileSummary, SubtreeResult, TopResultMessage, TreeResult, ViewRequest } from './workerProtocol';
@@ -28,19 +29,28 @@ export class ProfileWorker {
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
 
-  /** `workerScript` defaults to pprofWorker.js next to the running bundle (dist/). */
-  constructor(private readonly workerScript: string = path.join(__dirname, 'pprofWorker.js')) {}
+  /**
+   * `workerScript` defaults to pprofWorker.js next to the running bundle (dist/); `limit` gives the size
+   * limit of every open and decode that names none (read when called: a changed setting applies next time).
+   */
+  constructor(
+    private readonly workerScript: string = path.join(__dirname, 'pprofWorker.js'),
+    private readonly limit: () => SizeLimit = () => ({}),
+  ) {}
 
-  /** Decodes a profile and keeps it in the worker; the bytes are copied, the caller's stay usable. */
-  open(bytes: Uint8Array): Promise<WorkerResults['open']> {
+  /**
+   * Decodes a profile and keeps it in the worker; the bytes are copied, the caller's stay usable. A
+   * profile larger than the limit once unpacked is a ProfileError (ProfileTooLargeError's message).
+   */
+  open(bytes: Uint8Array, limit: SizeLimit = this.limit()): Promise<WorkerResults['open']> {
     const copy = new Uint8Array(bytes);
-    return this.call('open', { bytes: copy }, [copy.buffer]);
+    return this.call('open', { bytes: copy, limit }, [copy.buffer]);
   }
 
   /** Decodes a profile and returns the whole model (one object per sample): for small profiles and tests. */
-  decode(bytes: Uint8Array): Promise<Profile> {
+  decode(bytes: Uint8Array, limit: SizeLimit = this.limit()): Promise<Profile> {
     const copy = new Uint8Array(bytes);
-    return this.call('decode', { bytes: copy }, [copy.buffer]);
+    return this.call('decode', { bytes: copy, limit }, [copy.buffer]);
   }
 
   tree(view: ViewRequest & { minFraction?: number }): Promise<WorkerResults['tree']> {

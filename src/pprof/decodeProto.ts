@@ -1,42 +1,108 @@
 /**
- * Decodes ungzipped profile.proto bytes into the packed form. No Node-only imports: the extension's
- * worker and CLI use it through decode.ts (which gunzips with node's zlib), and report.html's page
- * uses it directly (gunzipping with the browser's DecompressionStream).
- *
- * pprof-format frames every message (tags, wire types, lengths). Its stock decoder builds a Sample
- * object with two arrays per sample and slices a subarray per number, which dominates the time on
- * large profiles; here its own `decode` entry points are given hook classes instead, so each sample's
- * packed location ids and values land straight in flat typed arrays and strings are decoded once.
+ * Decodes ungzipped profile.proto bytes into the packed form, whole or as they arrive (ProfileDecoder:
+ * a streamed gunzip feeds it chunk by chunk). No Node-only imports: the extension's worker and CLI use
+ * it through decode.ts (which gunzips with node's zlib), and report.html's page uses it directly
+ * (gunzipping with the browser's DecompressionStream). protoStream.ts reads the protobuf.
  */
-import {
-  Function as PprofFunction,
-  Label as PprofLabel,
-  Location as PprofLocation,
-  Mapping as PprofMapping,
-  Profile as PprofProfile,
-  Sample as PprofSample,
-  ValueType as PprofValueType,
-  type ProfileInput,
-} from 'pprof-format';
 import { ProfileError } from './errors';
 import type { Frame, SampleType } from './model';
-import { GrowableFloat64, GrowableUint32, type FunctionKey, type PackedProfile } from './packed';
+import { GrowableUint32, MemoryBudget, type FunctionKey, type PackedProfile } from './packed';
+import { DEFAULT_MAX_BYTES, ProfileTooLargeError, type SizeLimit } from './sizeLimit';
+import type { Location as PprofLocation } from 'pprof-format';
+import { ProfileProtoStream, type ProfileParts } from './protoStream';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Decodes profile.proto bytes that are not gzipped. Throws ProfileError (text or HTML where a profile belongs, corrupt data). */
-export function decodeUngzipped(bytes: Uint8Array): PackedProfile {
-  if (bytes.length === 0) throw new ProfileError('empty input: there is no profile data (0 bytes)');
-  // A plain Uint8Array view: subarrays of a Buffer are Buffers, and slower to make by the million.
-  const raw = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  rejectText(raw);
-  return decodeRaw(raw);
+/** gzip's trailer says the unpacked size (modulo 4 GiB, of the last member): a hint for sizing, never trusted. */
+export function gzipSizeHint(bytes: Uint8Array): number {
+  if (bytes.length < 18) return 0;
+  const n = bytes.length;
+  return ((bytes[n - 4] as number) | ((bytes[n - 3] as number) << 8) | ((bytes[n - 2] as number) << 16) | ((bytes[n - 1] as number) << 24)) >>> 0;
 }
 
-type Numeric = number | bigint;
-type FieldDecoder = (data: object, field: number, buffer: Uint8Array) => void;
+/** Decodes profile.proto bytes that are not gzipped. Throws ProfileError (text or HTML where a profile belongs, corrupt data). */
+export function decodeUngzipped(bytes: Uint8Array, limit?: SizeLimit): PackedProfile {
+  const decoder = new ProfileDecoder(bytes.length, limit);
+  decoder.push(bytes);
+  return decoder.finish();
+}
+
+/** The decoded arrays' budget, per byte of the size limit (plus a mebibyte for their smallest sizes). */
+const DECODED_PER_UNPACKED_BYTE = 2;
+
+/** Bytes looked at to tell text (an HTML page, debug=1 or debug=2 output) from protobuf. */
+const HEAD_BYTES = 256;
+
+/**
+ * A profile decoded as its ungzipped bytes arrive: push() them in order (any chunking), then finish().
+ * Every error is a ProfileError. `sizeHint`, the expected length when known, sizes the arrays up front.
+ */
+export class ProfileDecoder {
+  private readonly stream: ProfileProtoStream;
+  /** The first bytes, held until there are enough to tell text from protobuf. */
+  private head: Uint8Array | null = new Uint8Array(0);
+
+  /**
+   * With `limit`, the samples' arrays may take at most twice its maxBytes (a Go profile's take about 1.5
+   * times its unpacked size): past that, a ProfileTooLargeError.
+   */
+  constructor(sizeHint = 0, limit?: SizeLimit) {
+    const maxBytes = limit?.maxBytes ?? DEFAULT_MAX_BYTES;
+    const budget = new MemoryBudget(DECODED_PER_UNPACKED_BYTE * maxBytes + (1 << 20), () => new ProfileTooLargeError(maxBytes, 'decoded', limit?.limitName));
+    this.stream = new ProfileProtoStream(Math.min(sizeHint, maxBytes), budget);
+  }
+
+  /** Bytes received so far. */
+  get length(): number {
+    return this.stream.length + (this.head?.length ?? 0);
+  }
+
+  push(chunk: Uint8Array): void {
+    // A plain Uint8Array view: subarrays of a Buffer are Buffers, and slower to make.
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.head) {
+      const head = this.head.length === 0 ? bytes : concat(this.head, bytes);
+      if (head.length < HEAD_BYTES) {
+        this.head = head === bytes ? bytes.slice() : head;
+        return;
+      }
+      this.head = null;
+      rejectText(head);
+      this.read(() => this.stream.push(head));
+      return;
+    }
+    this.read(() => this.stream.push(bytes));
+  }
+
+  finish(): PackedProfile {
+    if (this.head) {
+      const head = this.head;
+      this.head = null;
+      if (head.length === 0) throw new ProfileError('empty input: there is no profile data (0 bytes)');
+      rejectText(head);
+      this.read(() => this.stream.push(head));
+    }
+    return this.read(() => assemble(this.stream.finish()));
+  }
+
+  private read<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof ProfileError) throw err;
+      throw new ProfileError(`not a pprof profile: the bytes are not valid profile.proto (${oneLine((err as Error).message, 80)})`);
+    }
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
 
 /** Text where protobuf belongs is the usual mistake (an HTML error page, debug=1 or debug=2 output): name it. */
 function rejectText(raw: Uint8Array): void {
@@ -69,86 +135,39 @@ function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-function decodeRaw(raw: Uint8Array): PackedProfile {
-  const strings: Uint8Array[] = [];
-  const sampleTypes: PprofValueType[] = [];
-  const mappings: PprofMapping[] = [];
-  const locations: PprofLocation[] = [];
-  const functions: PprofFunction[] = [];
-  // Sized from the input so large profiles rarely grow: every location id and value takes at least
-  // a byte, and Go's samples are about a tenth ids by count of bytes or more. Untouched pages cost nothing.
-  const stackIds = new GrowableUint32(Math.max(1 << 12, raw.length >> 2));
-  const stackStart = new GrowableUint32(Math.max(1 << 10, raw.length >> 6));
-  stackStart.push(0);
-  const values = new GrowableFloat64(Math.max(1 << 10, raw.length >> 4));
-  const labelStart = new GrowableUint32(1 << 12);
-  labelStart.push(0);
-  const labelKey = new GrowableUint32(1 << 12);
-  const labelStr = new GrowableUint32(1 << 12);
-  const labelNum = new GrowableFloat64(1 << 12);
-  let sampleCount = 0;
-  let valuesPerSample = -1;
-  let unevenValues = false;
-  let scalars: ProfileInput = {};
+type Numeric = number | bigint;
 
-  const sampleField: FieldDecoder = (_data, field, buffer) => {
-    if (field === 1) readUint32s(buffer, stackIds);
-    else if (field === 2) readInt64s(buffer, values);
-    else if (field === 3) PprofLabel.decode.call(LabelHook as unknown as typeof PprofLabel, buffer);
-  };
-  const SampleHook = hookClass(sampleField);
-  // Labels go straight to flat arrays too (Go's heap profiles carry a `bytes` label on every sample).
-  const LabelHook = hookClass(PprofLabel.decodeValue as FieldDecoder, (data) => {
-    const label = data as { key?: Numeric; str?: Numeric; num?: Numeric };
-    labelKey.push(Number(label.key ?? 0));
-    labelStr.push(Number(label.str ?? 0));
-    if (labelNum.length === labelNum.data.length) labelNum.grow(labelNum.length + 1);
-    labelNum.data[labelNum.length++] = Number(label.num ?? 0);
-  });
-
-  const profileField: FieldDecoder = (data, field, buffer) => {
-    switch (field) {
-      case 1:
-        sampleTypes.push(PprofValueType.decode(buffer));
-        break;
-      case 2: {
-        const before = values.length;
-        PprofSample.decode.call(SampleHook as unknown as typeof PprofSample, buffer);
-        const count = values.length - before;
-        if (valuesPerSample === -1) valuesPerSample = count;
-        else if (count !== valuesPerSample) unevenValues = true;
-        stackStart.push(stackIds.length);
-        labelStart.push(labelKey.length);
-        sampleCount++;
-        break;
-      }
-      case 3:
-        mappings.push(PprofMapping.decode(buffer));
-        break;
-      case 4:
-        locations.push(PprofLocation.decode(buffer));
-        break;
-      case 5:
-        functions.push(PprofFunction.decode(buffer));
-        break;
-      case 6:
-        strings.push(buffer);
-        break;
-      default:
-        PprofProfile.decodeValue(data as ProfileInput, field, buffer);
+/**
+ * Replaces each location id in `ids` by the index of the location with that id (the last one, should two
+ * share it). Ids are arbitrary uint64s; Go numbers them 1..n, so a dense table is the usual case.
+ */
+function locationIdsToIndices(ids: Uint32Array, locationIds: Float64Array): void {
+  let maxId = 0;
+  for (let i = 0; i < locationIds.length; i++) maxId = Math.max(maxId, locationIds[i] as number);
+  const missing = (id: number): ProfileError => new ProfileError(`invalid profile: a sample refers to location ${id}, which the profile does not define`);
+  if (maxId < 4 * locationIds.length + 1024) {
+    const table = new Int32Array(maxId + 1).fill(-1);
+    for (let i = 0; i < locationIds.length; i++) table[locationIds[i] as number] = i;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k] as number;
+      const i = id <= maxId ? (table[id] as number) : -1;
+      if (i < 0) throw missing(id);
+      ids[k] = i;
     }
-  };
-  const ProfileHook = hookClass(profileField, (data) => (scalars = data as ProfileInput));
-
-  try {
-    PprofProfile.decode.call(ProfileHook as unknown as typeof PprofProfile, raw);
-  } catch (err) {
-    if (err instanceof ProfileError) throw err;
-    throw new ProfileError(`not a pprof profile: the bytes are not valid profile.proto (${oneLine((err as Error).message, 80)})`);
+    return;
   }
+  const index = new Map<number, number>();
+  locationIds.forEach((id, i) => index.set(id, i));
+  for (let k = 0; k < ids.length; k++) {
+    const i = index.get(ids[k] as number);
+    if (i === undefined) throw missing(ids[k] as number);
+    ids[k] = i;
+  }
+}
 
-  const text = new TextDecoder('utf-8');
-  const stringTable = strings.map((b) => text.decode(b));
+/** Resolves the stream's ids and string indices into the packed form; checks what protobuf cannot. */
+export function assemble(parts: ProfileParts): PackedProfile {
+  const { strings: stringTable, sampleTypes, mappings, locations, functions, sampleCount, valuesPerSample, unevenValues } = parts;
   if (stringTable.length === 0 || stringTable[0] !== '') {
     throw new ProfileError('not a pprof profile: the bytes are not valid profile.proto (its string table must start with "")');
   }
@@ -183,9 +202,10 @@ function decodeRaw(raw: Uint8Array): PackedProfile {
 
   const frames: Frame[] = [];
   const frameFunction = new GrowableUint32(1024);
-  const frameIndex = new Map<string, number>();
+  // A frame is a function at a line: one number as the key (no string per lookup) while it fits.
+  const frameIndex = new Map<number | string, number>();
   const internFrame = (fn: number, line: number): number => {
-    const key = `${fn}:${line}`;
+    const key = fn < 0x200000 && line >= 0 && line < 0x100000000 ? fn * 0x100000000 + line : `${fn}:${line}`;
     let i = frameIndex.get(key);
     if (i === undefined) {
       const f = functionKeys[fn] as FunctionKey;
@@ -203,9 +223,10 @@ function decodeRaw(raw: Uint8Array): PackedProfile {
   const locationFrameStart = new Uint32Array(nLoc + 1);
   const locationFrames = new GrowableUint32(nLoc * 2 + 16);
   const locationMappingFile = new Array<string>(nLoc);
-  const locationIndex = new Map<number, number>();
-  locations.forEach((loc, i) => {
-    locationIndex.set(Number(loc.id), i);
+  const locationIds = new Float64Array(nLoc);
+  for (let i = 0; i < nLoc; i++) {
+    const loc = locations[i] as PprofLocation;
+    locationIds[i] = Number(loc.id);
     locationMappingFile[i] = mappingFile.get(Number(loc.mappingId)) ?? '';
     if (loc.line.length === 0) {
       locationFrames.push(internFrame(internFunction(`0x${Number(loc.address).toString(16)}`, ''), 0));
@@ -216,50 +237,31 @@ function decodeRaw(raw: Uint8Array): PackedProfile {
       locationFrames.push(internFrame(frameFn, Number(line.line)));
     }
     locationFrameStart[i + 1] = locationFrames.length;
-  });
-
-  // Location ids are arbitrary uint64s; Go numbers them 1..n, so a dense table is the usual case.
-  const stackLocations = stackIds.toArray();
-  let maxId = 0;
-  for (const id of locationIndex.keys()) if (id > maxId) maxId = id;
-  if (maxId < 4 * nLoc + 1024) {
-    const table = new Int32Array(maxId + 1).fill(-1);
-    for (const [id, i] of locationIndex) table[id] = i;
-    for (let k = 0; k < stackLocations.length; k++) {
-      const id = stackLocations[k] as number;
-      const i = id <= maxId ? (table[id] as number) : -1;
-      if (i < 0) throw new ProfileError(`invalid profile: a sample refers to location ${id}, which the profile does not define`);
-      stackLocations[k] = i;
-    }
-  } else {
-    for (let k = 0; k < stackLocations.length; k++) {
-      const i = locationIndex.get(stackLocations[k] as number);
-      if (i === undefined) throw new ProfileError(`invalid profile: a sample refers to location ${stackLocations[k]}, which the profile does not define`);
-      stackLocations[k] = i;
-    }
   }
+  const stackLocations = parts.stackIds;
+  locationIdsToIndices(stackLocations, locationIds);
 
-  const keys = labelKey.toArray();
-  const strs = labelStr.toArray();
+  const keys = parts.labelKey;
+  const strs = parts.labelStr;
   for (let i = 0; i < keys.length; i++) {
     str(keys[i]);
     str(strs[i]);
   }
 
-  const defaultName = scalars.defaultSampleType === undefined ? '' : str(scalars.defaultSampleType);
+  const defaultName = str(parts.defaultSampleType);
   const named = defaultName === '' ? -1 : types.findIndex((t) => t.type === defaultName);
-  const periodType = scalars.periodType ? { type: str(scalars.periodType.type), unit: str(scalars.periodType.unit) } : null;
+  const periodType = parts.periodType ? { type: str(parts.periodType.type), unit: str(parts.periodType.unit) } : null;
 
   return {
     sampleTypes: types,
     defaultSampleIndex: named >= 0 ? named : Math.max(0, nTypes - 1),
     periodType,
-    period: Number(scalars.period ?? 0),
-    timeNanos: Number(scalars.timeNanos ?? 0),
-    durationNanos: Number(scalars.durationNanos ?? 0),
-    comments: (scalars.comment ?? []).map(str),
-    dropFrames: str(scalars.dropFrames),
-    keepFrames: str(scalars.keepFrames),
+    period: parts.period,
+    timeNanos: parts.timeNanos,
+    durationNanos: parts.durationNanos,
+    comments: parts.comments.map(str),
+    dropFrames: str(parts.dropFrames),
+    keepFrames: str(parts.keepFrames),
     frames,
     frameFunction: frameFunction.toArray(),
     functions: functionKeys,
@@ -267,89 +269,13 @@ function decodeRaw(raw: Uint8Array): PackedProfile {
     locationFrames: locationFrames.toArray(),
     locationMappingFile,
     sampleCount,
-    stackStart: stackStart.toArray(),
+    stackStart: parts.stackStart,
     stackLocations,
-    values: values.toArray(),
-    labelStart: labelStart.toArray(),
+    values: parts.values,
+    labelStart: parts.labelStart,
     labelKey: keys,
     labelStr: strs,
-    labelNum: labelNum.toArray(),
+    labelNum: parts.labelNum,
     labelStrings: stringTable,
   };
-}
-
-/**
- * A class whose static `decode` (borrowed from a pprof-format message class) hands each field to
- * `onField` instead of collecting it, and whose instance is nothing: no object per sample.
- */
-function hookClass(onField: FieldDecoder, onDone?: (data: object) => void): new (data: object) => object {
-  return class {
-    static decodeValue = onField;
-    constructor(data: object) {
-      onDone?.(data);
-    }
-  };
-}
-
-/** Packed (or single) unsigned varints: location ids. */
-function readUint32s(buf: Uint8Array, out: GrowableUint32): void {
-  const n = buf.length;
-  if (out.length + n > out.data.length) out.grow(out.length + n);
-  const data = out.data;
-  let len = out.length;
-  let i = 0;
-  while (i < n) {
-    let b = buf[i++] as number;
-    let v = b & 0x7f;
-    if (b >= 0x80) {
-      b = buf[i++] as number;
-      v |= (b & 0x7f) << 7;
-      if (b >= 0x80) {
-        b = buf[i++] as number;
-        v |= (b & 0x7f) << 14;
-        if (b >= 0x80) {
-          b = buf[i++] as number;
-          v |= (b & 0x7f) << 21;
-          if (b >= 0x80) {
-            b = buf[i++] as number;
-            v = (v >>> 0) + (b & 0x7f) * 2 ** 28;
-            if (b >= 0x80 || v > 0xffffffff) throw new ProfileError('invalid profile: a location id does not fit in 32 bits');
-          }
-        }
-      }
-    }
-    data[len++] = v;
-  }
-  out.length = len;
-}
-
-/** Packed (or single) int64 varints: sample values, negative in diff profiles. */
-function readInt64s(buf: Uint8Array, out: GrowableFloat64): void {
-  const n = buf.length;
-  if (out.length + n > out.data.length) out.grow(out.length + n);
-  const data = out.data;
-  let len = out.length;
-  let i = 0;
-  while (i < n) {
-    const start = i;
-    let b = buf[i++] as number;
-    let v = b & 0x7f;
-    if (b >= 0x80) {
-      let mul = 128;
-      do {
-        b = buf[i++] as number;
-        v += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b >= 0x80 && i < n);
-      if (i - start >= 10) v = Number(BigInt.asIntN(64, bigVarint(buf, start, i)));
-    }
-    data[len++] = v;
-  }
-  out.length = len;
-}
-
-function bigVarint(buf: Uint8Array, start: number, end: number): bigint {
-  let v = 0n;
-  for (let i = end - 1; i >= start; i--) v = (v << 7n) | BigInt((buf[i] as number) & 0x7f);
-  return v;
 }

@@ -8,6 +8,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
+import { DEFAULT_MAX_BYTES, formatBytes } from './sizeLimit';
+
+export { DEFAULT_MAX_BYTES, formatBytes } from './sizeLimit';
 
 export type TransportErrorKind =
   /** Not an http(s) URL, or one that cannot be parsed. */
@@ -91,7 +94,6 @@ export interface FetchResponse {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_READ_TIMEOUT_MS = 20_000;
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 5;
 
 /** What the caller expects, to word errors and to recognise an HTML page where a profile should be. */
@@ -509,17 +511,4 @@ export function redact(url: string): string {
 function seconds(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Byte counts for messages (1.5 MiB). Kept here so the transport stands alone. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }

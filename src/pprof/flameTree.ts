@@ -3,12 +3,17 @@
  * (or, inverted, from the leaf: a function's callers merged over all its call sites), with a
  * diff base when comparing two snapshots (pprof -diff_base: base values subtracted).
  *
- * The tree lives in typed arrays (a 500,000-sample profile makes millions of nodes); FlameNode
- * objects are made only for what a view shows, pruned to what can be seen (prune.ts).
+ * Built as it is looked at. A 500,000-sample profile makes millions of nodes, of which a view shows a
+ * thousand or two (the rest are under a pixel); building them all took most of the time to first paint.
+ * Here the kept samples' stacks are copied once into one flat array, and a node's children are found
+ * only when the node is shown: its samples, a contiguous range of one permutation, are split by the
+ * function at the next depth (a stable counting sort, so the split of a split is a range again). A view
+ * costs the samples under the nodes it shows; zooming splits further what is already split.
  */
 import { forEachStack, viewProfile, type StackView } from './filter';
+import type { GoRegexp } from './goRegexp';
 import type { FlameNode, Profile, SampleType, ViewFilter } from './model';
-import { packProfile, type FunctionKey, type PackedProfile } from './packed';
+import { GrowableFloat64, GrowableUint32, packProfile, type FunctionKey, type PackedProfile } from './packed';
 import { isVisible, magnitudeOf } from './prune';
 import { matchingSampleIndex } from './sampleTypes';
 
@@ -28,33 +33,150 @@ export function buildFlameTree(profile: Profile | PackedProfile, sampleIndex: nu
 
 export function buildCallTree(profile: Profile | PackedProfile, sampleIndex: number, filter?: ViewFilter, options: FlameTreeOptions = {}): CallTree {
   const view = viewProfile(profile, sampleIndex, filter);
-  const builder = new TreeBuilder(options.inverted === true, options.base !== undefined);
-  builder.add(view, false);
+  const sampleType = view.profile.sampleTypes[sampleIndex] as SampleType;
+  let baseView: StackView | undefined;
   if (options.base) {
     const base = packProfile(options.base);
-    builder.add(viewProfile(base, matchingSampleIndex(base, view.profile.sampleTypes[sampleIndex] as SampleType), filter), true);
+    baseView = viewProfile(base, matchingSampleIndex(base, sampleType), filter);
   }
-  return builder.finish(view.profile.sampleTypes[sampleIndex] as SampleType);
+  return new CallTree(sampleType, collectStacks(view, baseView, options.inverted === true));
 }
 
-/** A built tree: node arrays plus the functions they name. Node ids are indices, root is 0. */
+/** Every kept sample's stack in walking order (root first, or leaf first when inverted), in one array. */
+interface Stacks {
+  /** Functions the nodes name: the profile's, then the base's that the profile lacks. */
+  functions: FunctionKey[];
+  /** Per frame (the profile's, then the base's offset by the profile's frame count): its function and line. */
+  frameFunction: Int32Array;
+  frameLine: Int32Array;
+  /** Frames of stack s: frames[start[s] .. start[s+1]). */
+  frames: Uint32Array;
+  start: Uint32Array;
+  value: Float64Array;
+  /** Stacks [0, mainCount) are the profile's, the rest the base's. */
+  mainCount: number;
+  withBase: boolean;
+}
+
+function collectStacks(view: StackView, base: StackView | undefined, inverted: boolean): Stacks {
+  const main = view.profile;
+  let functions = main.functions;
+  let frameFunction = Int32Array.from(main.frameFunction);
+  let frameLine = frameLines(main);
+  if (base) {
+    // Functions are matched by name and file, as pprof's default granularity does.
+    functions = [...main.functions];
+    const index = new Map<string, number>();
+    main.functions.forEach((fn, i) => index.set(`${fn.name}\0${fn.file}`, i));
+    const slot = base.profile.functions.map((fn) => {
+      const key = `${fn.name}\0${fn.file}`;
+      let j = index.get(key);
+      if (j === undefined) {
+        j = functions.push(fn) - 1;
+        index.set(key, j);
+      }
+      return j;
+    });
+    const nf = main.frames.length;
+    const both = new Int32Array(nf + base.profile.frames.length);
+    both.set(frameFunction);
+    base.profile.frameFunction.forEach((fn, f) => (both[nf + f] = slot[fn] as number));
+    frameFunction = both;
+    const lines = new Int32Array(both.length);
+    lines.set(frameLine);
+    lines.set(frameLines(base.profile), nf);
+    frameLine = lines;
+  }
+
+  const frames = new GrowableUint32(Math.max(1024, main.stackLocations.length + (base ? base.profile.stackLocations.length : 0)));
+  const start = new GrowableUint32(1024);
+  const value = new GrowableFloat64(1024);
+  start.push(0);
+  const add = (offset: number) => (buffer: Uint32Array, depth: number, v: number) => {
+    if (frames.length + depth > frames.data.length) frames.grow(frames.length + depth);
+    const out = frames.data;
+    let at = frames.length;
+    if (inverted) for (let i = 0; i < depth; i++) out[at++] = (buffer[i] as number) + offset;
+    else for (let i = depth - 1; i >= 0; i--) out[at++] = (buffer[i] as number) + offset;
+    frames.length = at;
+    start.push(at);
+    if (value.length === value.data.length) value.grow(value.length + 1);
+    value.data[value.length++] = v;
+  };
+  forEachStack(view, add(0));
+  const mainCount = value.length;
+  if (base) forEachStack(base, add(main.frames.length));
+  return {
+    functions,
+    frameFunction,
+    frameLine,
+    frames: frames.toArray(),
+    start: start.toArray(),
+    value: value.toArray(),
+    mainCount,
+    withBase: base !== undefined,
+  };
+}
+
+function frameLines(profile: PackedProfile): Int32Array {
+  const lines = new Int32Array(profile.frames.length);
+  profile.frames.forEach((f, i) => (lines[i] = f.line));
+  return lines;
+}
+
+/** A tree grown on demand. Node ids are indices in the order nodes were found; the root is 0. */
 export class CallTree {
+  private readonly stacks: Stacks;
+  /** Stack indices; each found node's stacks are perm[lo .. hi), its children's sub-ranges of it. */
+  private readonly perm: Uint32Array;
+  private readonly scratch: Uint32Array;
+  private readonly keyOf: Int32Array;
+  /** Per function: its bucket while a node is split (-1 otherwise). */
+  private readonly bucketOf: Int32Array;
+  private nodes = 0;
+  private nodeFunction = new Int32Array(256);
+  private nodeLine = new Int32Array(256);
+  private parent = new Int32Array(256);
+  private depth = new Int32Array(256);
+  private lo = new Uint32Array(256);
+  private hi = new Uint32Array(256);
+  /** First child's id (children are numbered consecutively), -1 until the node is split. */
+  private firstChild = new Int32Array(256);
+  private childCount = new Int32Array(256);
+  private total = new Float64Array(256);
+  private self = new Float64Array(256);
+  private baseTotal: Float64Array | null;
+
   constructor(
     readonly sampleType: SampleType,
-    readonly size: number,
-    private readonly functions: FunctionKey[],
-    private readonly nodeFunction: Int32Array,
-    private readonly nodeLine: Int32Array,
-    private readonly parent: Int32Array,
-    private readonly childStart: Int32Array,
-    private readonly childList: Int32Array,
-    private readonly total: Float64Array,
-    private readonly self: Float64Array,
-    private readonly baseTotal: Float64Array | null,
-  ) {}
+    stacks: Stacks,
+  ) {
+    this.stacks = stacks;
+    const n = stacks.value.length;
+    this.perm = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.perm[i] = i;
+    this.scratch = new Uint32Array(n);
+    this.keyOf = new Int32Array(n);
+    this.bucketOf = new Int32Array(stacks.functions.length).fill(-1);
+    this.baseTotal = stacks.withBase ? new Float64Array(256) : null;
+    const root = this.addNode(-1, -1, 0, 0, 0, n);
+    let total = 0;
+    let baseTotal = 0;
+    for (let s = 0; s < n; s++) {
+      if (s < stacks.mainCount) total += stacks.value[s] as number;
+      else baseTotal += stacks.value[s] as number;
+    }
+    this.total[root] = total;
+    if (this.baseTotal) this.baseTotal[root] = baseTotal;
+  }
 
   get rootTotal(): number {
     return this.total[ROOT_ID] as number;
+  }
+
+  /** Nodes found so far. */
+  get size(): number {
+    return this.nodes;
   }
 
   /** Ids from the root down to `id` (breadcrumbs), or [] for an unknown id. */
@@ -66,28 +188,29 @@ export class CallTree {
   }
 
   has(id: number): boolean {
-    return Number.isInteger(id) && id >= 0 && id < this.size;
+    return Number.isInteger(id) && id >= 0 && id < this.nodes;
   }
 
   /**
    * The flame-graph search's matched share: the sum of `total` over nodes whose function name matches,
-   * a match's descendants not counted again (they are inside its box).
+   * a match's descendants not counted again (they are inside its box) — that is, the value of the
+   * profile's stacks with a matching function anywhere.
    */
-  matchedTotal(re: RegExp): number {
+  matchedTotal(re: GoRegexp): number {
+    const { functions, frameFunction, frames, start, value, mainCount } = this.stacks;
+    // Per function: 0 not tested yet, 1 matches, 2 does not.
+    const verdict = new Uint8Array(functions.length);
     let matched = 0;
-    const stack: number[] = [ROOT_ID];
-    while (stack.length > 0) {
-      const n = stack.pop() as number;
-      const fn = this.nodeFunction[n] as number;
-      const name = fn >= 0 ? this.functions[fn]?.name : undefined;
-      if (name !== undefined && n !== ROOT_ID) {
-        re.lastIndex = 0;
-        if (re.test(name)) {
-          matched += this.total[n] as number;
-          continue;
+    for (let s = 0; s < mainCount; s++) {
+      for (let k = start[s] as number; k < (start[s + 1] as number); k++) {
+        const fn = frameFunction[frames[k] as number] as number;
+        let v = verdict[fn] as number;
+        if (v === 0) verdict[fn] = v = re.test((functions[fn] as FunctionKey).name) ? 1 : 2;
+        if (v === 1) {
+          matched += value[s] as number;
+          break;
         }
       }
-      for (let c = this.childStart[n] as number; c < (this.childStart[n + 1] as number); c++) stack.push(this.childList[c] as number);
     }
     return matched;
   }
@@ -107,7 +230,8 @@ export class CallTree {
   }
 
   private materialize(n: number, threshold: number): FlameNode {
-    const fn = this.functions[this.nodeFunction[n] as number];
+    this.split(n);
+    const fn = this.stacks.functions[this.nodeFunction[n] as number];
     const total = this.total[n] as number;
     const node: FlameNode = {
       id: n,
@@ -119,183 +243,120 @@ export class CallTree {
       children: [],
     };
     if (this.baseTotal) node.delta = total - (this.baseTotal[n] as number);
-    for (let k = this.childStart[n] as number; k < (this.childStart[n + 1] as number); k++) {
-      const child = this.childList[k] as number;
+    const first = this.firstChild[n] as number;
+    for (let child = first; child < first + (this.childCount[n] as number); child++) {
       if (isVisible(this.magnitude(child), threshold)) node.children.push(this.materialize(child, threshold));
       else node.truncated = true;
     }
     return node;
   }
-}
 
-/** Open-addressing table from (parent, function) to child node over typed arrays. */
-class TreeBuilder {
-  private functions: FunctionKey[] = [];
-  private functionIndex = new Map<string, number>();
-  private size = 1;
-  private nodeFunction = new Int32Array(1024).fill(-1);
-  private nodeLine = new Int32Array(1024);
-  private parent = new Int32Array(1024).fill(-1);
-  private total = new Float64Array(1024);
-  private self = new Float64Array(1024);
-  private baseTotal: Float64Array | null;
-  private table = new Int32Array(2048);
-  private mask = 2047;
+  /**
+   * Finds the children of node n: its stacks grouped by the function one level deeper, each group a
+   * new node with its sums; stacks that end at n make its self. Children are ordered by function name
+   * then file, so the graph reads alphabetically as pprof's does.
+   */
+  private split(n: number): void {
+    if ((this.firstChild[n] as number) >= 0) return;
+    const { frameFunction, frameLine, frames, start, value, mainCount } = this.stacks;
+    const { perm, scratch, keyOf, bucketOf } = this;
+    const lo = this.lo[n] as number;
+    const hi = this.hi[n] as number;
+    const d = this.depth[n] as number;
+    const buckets: number[] = []; // functions in the order first met
+    const counts: number[] = [];
+    const sums: number[] = [];
+    const baseSums: number[] = [];
+    const lines: number[] = [];
+    let selfCount = 0;
+    let self = 0;
+    for (let k = lo; k < hi; k++) {
+      const s = perm[k] as number;
+      const at = (start[s] as number) + d;
+      const v = value[s] as number;
+      if (at >= (start[s + 1] as number)) {
+        keyOf[k] = -1;
+        selfCount++;
+        if (s < mainCount) self += v;
+        continue;
+      }
+      const frame = frames[at] as number;
+      const fn = frameFunction[frame] as number;
+      let b = bucketOf[fn] as number;
+      if (b < 0) {
+        b = buckets.push(fn) - 1;
+        bucketOf[fn] = b;
+        counts.push(0);
+        sums.push(0);
+        baseSums.push(0);
+        lines.push(frameLine[frame] as number); // the first stack's line, as pprof's tree keeps it
+      }
+      keyOf[k] = b;
+      counts[b] = (counts[b] as number) + 1;
+      if (s < mainCount) sums[b] = (sums[b] as number) + v;
+      else baseSums[b] = (baseSums[b] as number) + v;
+    }
+    for (const fn of buckets) bucketOf[fn] = -1;
 
-  constructor(
-    private readonly inverted: boolean,
-    withBase: boolean,
-  ) {
-    this.baseTotal = withBase ? new Float64Array(1024) : null;
+    const { functions } = this.stacks;
+    const order = buckets.map((_, b) => b).sort((a, b) => compareFunctions(functions[buckets[a] as number] as FunctionKey, functions[buckets[b] as number] as FunctionKey));
+    // Stable counting sort of the range: the stacks ending here first, then each child's in order.
+    const at = new Array<number>(buckets.length);
+    let next = lo + selfCount;
+    const firstChild = this.nodes;
+    for (const b of order) {
+      at[b] = next;
+      const child = this.addNode(n, buckets[b] as number, lines[b] as number, d + 1, next, next + (counts[b] as number));
+      this.total[child] = sums[b] as number;
+      if (this.baseTotal) this.baseTotal[child] = baseSums[b] as number;
+      next += counts[b] as number;
+    }
+    let selfAt = lo;
+    for (let k = lo; k < hi; k++) {
+      const b = keyOf[k] as number;
+      if (b < 0) scratch[selfAt++] = perm[k] as number;
+      else scratch[(at[b] as number)++] = perm[k] as number;
+    }
+    perm.set(scratch.subarray(lo, hi), lo);
+    this.self[n] = self;
+    this.firstChild[n] = firstChild;
+    this.childCount[n] = buckets.length;
   }
 
-  add(view: StackView, isBase: boolean): void {
-    const { profile } = view;
-    this.reserve(Math.min((profile.stackLocations.length >> 2) + 1, 1 << 21));
-    const slot = new Int32Array(profile.functions.length);
-    profile.functions.forEach((fn, i) => {
-      const key = `${fn.name}\0${fn.file}`;
-      let j = this.functionIndex.get(key);
-      if (j === undefined) {
-        j = this.functions.push(fn) - 1;
-        this.functionIndex.set(key, j);
-      }
-      slot[i] = j;
-    });
-    const frameSlot = new Int32Array(profile.frames.length);
-    const frameLine = new Int32Array(profile.frames.length);
-    for (let f = 0; f < frameSlot.length; f++) {
-      frameSlot[f] = slot[profile.frameFunction[f] as number] as number;
-      frameLine[f] = (profile.frames[f] as { line: number }).line;
-    }
-    const inverted = this.inverted;
-    forEachStack(view, (frames, depth, value) => {
-      const acc = isBase ? (this.baseTotal as Float64Array) : this.total;
-      acc[ROOT_ID] = (acc[ROOT_ID] as number) + value;
-      let node = ROOT_ID;
-      for (let i = 0; i < depth; i++) {
-        const frame = frames[inverted ? i : depth - 1 - i] as number;
-        node = this.child(node, frameSlot[frame] as number, frameLine[frame] as number);
-        // `child` may have grown the arrays.
-        const sums = isBase ? (this.baseTotal as Float64Array) : this.total;
-        sums[node] = (sums[node] as number) + value;
-      }
-      if (!isBase) this.self[node] = (this.self[node] as number) + value;
-    });
-  }
-
-  private child(parent: number, fn: number, line: number): number {
-    const mask = this.mask;
-    let h = (Math.imul(parent ^ Math.imul(fn, 0x85ebca77), 0x9e3779b1) >>> 7) & mask;
-    for (;;) {
-      const entry = this.table[h] as number;
-      if (entry === 0) break;
-      const n = entry - 1;
-      if (this.parent[n] === parent && this.nodeFunction[n] === fn) return n;
-      h = (h + 1) & mask;
-    }
-    const n = this.size++;
-    if (n >= this.parent.length) this.growNodes();
+  private addNode(parent: number, fn: number, line: number, depth: number, lo: number, hi: number): number {
+    const n = this.nodes++;
+    if (n >= this.parent.length) this.grow();
     this.parent[n] = parent;
     this.nodeFunction[n] = fn;
     this.nodeLine[n] = line;
-    this.table[h] = n + 1;
-    if (this.size * 2 > this.table.length) this.growTable();
+    this.depth[n] = depth;
+    this.lo[n] = lo;
+    this.hi[n] = hi;
+    this.firstChild[n] = -1;
     return n;
   }
 
-  /** Room for `nodes` nodes up front: growing a multi-million-node tree step by step costs copies and GC. */
-  private reserve(nodes: number): void {
-    while (this.parent.length < nodes) this.growNodes();
-    while (nodes * 2 > this.table.length) this.growTable();
-  }
-
-  private growNodes(): void {
+  private grow(): void {
     const cap = this.parent.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
+    const grown = <T extends Int32Array | Uint32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
       return b;
     };
-    this.nodeFunction = grow(this.nodeFunction, (n) => new Int32Array(n));
-    this.nodeLine = grow(this.nodeLine, (n) => new Int32Array(n));
-    this.parent = grow(this.parent, (n) => new Int32Array(n));
-    this.total = grow(this.total, (n) => new Float64Array(n));
-    this.self = grow(this.self, (n) => new Float64Array(n));
-    if (this.baseTotal) this.baseTotal = grow(this.baseTotal, (n) => new Float64Array(n));
-  }
-
-  private growTable(): void {
-    const size = this.table.length * 2;
-    this.table = new Int32Array(size);
-    this.mask = size - 1;
-    for (let n = 1; n < this.size; n++) {
-      let h = (Math.imul((this.parent[n] as number) ^ Math.imul(this.nodeFunction[n] as number, 0x85ebca77), 0x9e3779b1) >>> 7) & this.mask;
-      while (this.table[h] !== 0) h = (h + 1) & this.mask;
-      this.table[h] = n + 1;
-    }
-  }
-
-  finish(sampleType: SampleType): CallTree {
-    const n = this.size;
-    // Children in one flat list per parent (CSR), each parent's sorted by function name then file, so
-    // the graph reads alphabetically as pprof's does: a counting sort by name rank, then a stable one by parent.
-    const fns = this.functions;
-    const order = fns.map((_, i) => i).sort((a, b) => {
-      const fa = fns[a] as FunctionKey;
-      const fb = fns[b] as FunctionKey;
-      return fa.name < fb.name ? -1 : fa.name > fb.name ? 1 : fa.file < fb.file ? -1 : fa.file > fb.file ? 1 : 0;
-    });
-    const rank = new Int32Array(fns.length);
-    order.forEach((fn, r) => (rank[fn] = r));
-    const byRank = countingSort(n - 1, fns.length, (k) => rank[this.nodeFunction[k + 1] as number] as number);
-    const childStart = new Int32Array(n + 1);
-    for (let i = 1; i < n; i++) {
-      const p = (this.parent[i] as number) + 1;
-      childStart[p] = (childStart[p] as number) + 1;
-    }
-    for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
-    const fill = childStart.slice(0, n);
-    const childList = new Int32Array(Math.max(0, n - 1));
-    for (let k = 0; k < n - 1; k++) {
-      const node = (byRank[k] as number) + 1;
-      const p = this.parent[node] as number;
-      const at = fill[p] as number;
-      childList[at] = node;
-      fill[p] = at + 1;
-    }
-    return new CallTree(
-      sampleType,
-      n,
-      fns,
-      this.nodeFunction.subarray(0, n),
-      this.nodeLine.subarray(0, n),
-      this.parent.subarray(0, n),
-      childStart,
-      childList,
-      this.total.subarray(0, n),
-      this.self.subarray(0, n),
-      this.baseTotal ? this.baseTotal.subarray(0, n) : null,
-    );
+    this.nodeFunction = grown(this.nodeFunction);
+    this.nodeLine = grown(this.nodeLine);
+    this.parent = grown(this.parent);
+    this.depth = grown(this.depth);
+    this.lo = grown(this.lo);
+    this.hi = grown(this.hi);
+    this.firstChild = grown(this.firstChild);
+    this.childCount = grown(this.childCount);
+    this.total = grown(this.total);
+    this.self = grown(this.self);
+    if (this.baseTotal) this.baseTotal = grown(this.baseTotal);
   }
 }
 
-/** Indices 0..n-1 ordered by key (0..keys-1), stable. */
-function countingSort(n: number, keys: number, keyOf: (i: number) => number): Int32Array {
-  const count = new Int32Array(keys + 1);
-  const key = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = keyOf(i);
-    key[i] = k;
-    count[k + 1] = (count[k + 1] as number) + 1;
-  }
-  for (let k = 0; k < keys; k++) count[k + 1] = (count[k + 1] as number) + (count[k] as number);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = key[i] as number;
-    const at = count[k] as number;
-    out[at] = i;
-    count[k] = at + 1;
-  }
-  return out;
+function compareFunctions(a: FunctionKey, b: FunctionKey): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }

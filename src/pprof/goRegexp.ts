@@ -22,6 +22,11 @@ const POSIX_CLASSES: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
+/** A compiled Go regular expression: does it match anywhere in `text`. */
+export interface GoRegexp {
+  test(text: string): boolean;
+}
+
 /** Compiles a Go regular expression; `what` names it in the error ("--focus", "hide"). */
 export function compileGoRegexp(source: string, what: string): RegExp {
   let pattern = source;

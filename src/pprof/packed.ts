@@ -211,11 +211,31 @@ export function isPacked(profile: Profile | PackedProfile): profile is PackedPro
   return (profile as PackedProfile).stackLocations instanceof Uint32Array;
 }
 
+/**
+ * Bytes a decoder's arrays may take, all together: a limit on what a profile costs once decoded, as the
+ * size limit is on what it unpacks to. `spend` throws `exceeded()` when an allocation would pass it.
+ */
+export class MemoryBudget {
+  constructor(
+    private left: number,
+    private readonly exceeded: () => Error,
+  ) {}
+
+  spend(bytes: number): void {
+    this.left -= bytes;
+    if (this.left < 0) throw this.exceeded();
+  }
+}
+
 /** Growable typed arrays for decoding when the count is not known up front. */
 export class GrowableUint32 {
   data: Uint32Array;
   length = 0;
-  constructor(capacity = 1024) {
+  constructor(
+    capacity = 1024,
+    private readonly budget?: MemoryBudget,
+  ) {
+    budget?.spend(capacity * 4);
     this.data = new Uint32Array(capacity);
   }
   push(value: number): void {
@@ -223,7 +243,9 @@ export class GrowableUint32 {
     this.data[this.length++] = value;
   }
   grow(min: number): void {
-    const next = new Uint32Array(Math.max(min, Math.ceil(this.data.length * 1.5)));
+    const capacity = Math.max(min, Math.ceil(this.data.length * 1.5));
+    this.budget?.spend((capacity - this.data.length) * 4);
+    const next = new Uint32Array(capacity);
     next.set(this.data);
     this.data = next;
   }
@@ -236,11 +258,17 @@ export class GrowableUint32 {
 export class GrowableFloat64 {
   data: Float64Array;
   length = 0;
-  constructor(capacity = 1024) {
+  constructor(
+    capacity = 1024,
+    private readonly budget?: MemoryBudget,
+  ) {
+    budget?.spend(capacity * 8);
     this.data = new Float64Array(capacity);
   }
   grow(min: number): void {
-    const next = new Float64Array(Math.max(min, Math.ceil(this.data.length * 1.5)));
+    const capacity = Math.max(min, Math.ceil(this.data.length * 1.5));
+    this.budget?.spend((capacity - this.data.length) * 8);
+    const next = new Float64Array(capacity);
     next.set(this.data);
     this.data = next;
   }

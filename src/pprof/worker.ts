@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ProfileError } from './errors';
 import { buildCallTree, type CallTree } from './flameTree';
-import { decodePackedProfile } from './decode';
+import { decodePackedProfile, decodePackedProfileStreamed } from './decode';
 import { foldedStacks } from './folded';
 import { labelValues, lineCosts } from './lineCosts';
 import { compileGoRegexp } from './goRegexp';
@@ -24,16 +24,17 @@ export class ProfileStore {
   private readonly profiles = new Map<number, PackedProfile>();
   private readonly trees = new Map<number, { profileId: number; tree: CallTree }>();
 
-  handle(request: WorkerRequest): WorkerResults[WorkerRequest['op']] {
+  /** Answers a request; opening a profile is asynchronous (its gunzip runs on the thread pool). */
+  handle(request: WorkerRequest): WorkerResults[WorkerRequest['op']] | Promise<WorkerResults['open']> {
     switch (request.op) {
-      case 'open': {
-        const profile = decodePackedProfile(request.bytes);
-        const profileId = this.nextId++;
-        this.profiles.set(profileId, profile);
-        return summarize(profileId, profile);
-      }
+      case 'open':
+        return decodePackedProfileStreamed(request.bytes, request.limit ?? {}).then((profile) => {
+          const profileId = this.nextId++;
+          this.profiles.set(profileId, profile);
+          return summarize(profileId, profile);
+        });
       case 'decode':
-        return unpackProfile(decodePackedProfile(request.bytes));
+        return unpackProfile(decodePackedProfile(request.bytes, request.limit ?? {}));
       case 'tree': {
         const { profile, sampleIndex, base } = this.resolve(request);
         const tree = buildCallTree(profile, sampleIndex, request.filter, { inverted: request.inverted === true, ...(base ? { base } : {}) });
@@ -115,13 +116,18 @@ if (parentPort) {
   const port = parentPort;
   const store = new ProfileStore();
   port.on('message', (request: WorkerRequest) => {
-    let reply: WorkerReply;
-    try {
-      reply = { id: request.id, ok: true, result: store.handle(request) };
-    } catch (err) {
+    const failed = (err: unknown): WorkerReply => {
       const e = err instanceof Error ? err : new Error(String(err));
-      reply = { id: request.id, ok: false, error: { name: e.name, message: e.message } };
+      return { id: request.id, ok: false, error: { name: e.name, message: e.message } };
+    };
+    let result: unknown;
+    try {
+      result = store.handle(request);
+    } catch (err) {
+      port.postMessage(failed(err));
+      return;
     }
-    port.postMessage(reply);
+    if (result instanceof Promise) result.then((r) => port.postMessage({ id: request.id, ok: true, result: r }), (err) => port.postMessage(failed(err)));
+    else port.postMessage({ id: request.id, ok: true, result });
   });
 }

@@ -1,6 +1,7 @@
 /** Messages between decodeInWorker.ts (extension host or CLI) and worker.ts (dist/pprofWorker.js). */
 import type { LineCostsResult } from './lineCosts';
 import type { FlameNode, Profile, SampleType, TopRow, ViewFilter } from './model';
+import type { SizeLimit } from './sizeLimit';
 
 /** What a view asks for: sample type (name or index; default as pprof), filters, inversion, diff base. */
 export interface ViewRequest {
@@ -48,8 +49,8 @@ export interface TopResultMessage {
 }
 
 export type WorkerRequest =
-  | { id: number; op: 'open'; bytes: Uint8Array }
-  | { id: number; op: 'decode'; bytes: Uint8Array }
+  | { id: number; op: 'open'; bytes: Uint8Array; limit?: SizeLimit }
+  | { id: number; op: 'decode'; bytes: Uint8Array; limit?: SizeLimit }
   | ({ id: number; op: 'tree'; minFraction: number } & ViewRequest)
   | { id: number; op: 'subtree'; treeId: number; nodeId: number; minFraction: number }
   | ({ id: number; op: 'top' } & ViewRequest)

@@ -5,6 +5,8 @@
 export interface ReportData {
   version: 2;
   generatedAt: string;
+  /** The size limit a profile may unpack to in the page (default: sizeLimit.ts's). */
+  maxBytes?: number;
   profiles: ReportProfile[];
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { decodePackedProfile } from '../../pprof/decode';
+import { decodePackedProfileStreamed } from '../../pprof/decode';
 import { kindFor, parsePprofUrl, profileUrl, PROFILE_KINDS } from '../../pprof/endpoints';
 import { ProfileError } from '../../pprof/errors';
 import { fetchProfile } from '../../pprof/fetch';
@@ -10,7 +10,7 @@ import type { PackedProfile } from '../../pprof/packed';
 import { resolveSampleIndex } from '../../pprof/sampleTypes';
 import { topFunctions } from '../../pprof/top';
 import { formatPercent, formatValue } from '../../pprof/units';
-import { chooseFormat, oneOf, parseArgs } from '../args';
+import { chooseFormat, MAX_SIZE_FLAG, oneOf, parseArgs, sizeLimitOf } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 
 const FORMATS = ['text', 'json', 'folded'] as const;
@@ -45,6 +45,7 @@ profile to capture.
   --format text|json|folded
                         text (default); json: {sampleType, total, top: [{function, file, flat, cum}]};
                         folded: Brendan Gregg's folded stacks, root;…;leaf value
+  --max-size MB         largest profile accepted, downloaded or once unpacked (default 256)
 
 Exit status: 0 on success, 2 on a usage, network or profile error.
 `,
@@ -58,6 +59,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
       { name: 'ignore', takesValue: true },
       { name: 'hide', takesValue: true },
       { name: 'format', takesValue: true },
+      MAX_SIZE_FLAG,
       { name: 'help', short: 'h', takesValue: false },
     ]);
     if (flags.has('help')) {
@@ -69,6 +71,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
     const kind = last('type') === undefined ? undefined : oneOf(last('type') as string, PROFILE_KINDS, 'type');
     const top = wholeNumber(last('top'), '--top') ?? DEFAULT_TOP;
     const seconds = wholeNumber(last('seconds'), '--seconds');
+    const limit = sizeLimitOf(flags);
     if (seconds === 0) throw new UsageError('--seconds must be at least 1');
     if (positionals.length !== 1) throw new UsageError('profile needs exactly one file or URL (see goroscope profile --help)');
     const source = positionals[0] as string;
@@ -80,8 +83,8 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
 
     try {
       const isUrl = /^https?:\/\//i.test(source);
-      const bytes = isUrl ? await fetchFromService(source, kind, seconds) : readProfileFile(source, io.cwd, seconds);
-      const profile = decodePackedProfile(bytes);
+      const bytes = isUrl ? await fetchFromService(source, kind, seconds, limit.maxBytes) : readProfileFile(source, io.cwd, seconds);
+      const profile = await decodePackedProfileStreamed(bytes, limit);
       const sampleIndex = resolveSampleIndex(profile, last('sample-index') ?? (isUrl ? undefined : sampleTypeForKind(profile, kind, source)));
       if (format === 'folded') {
         io.stdout(foldedStacks(profile, sampleIndex, filter));
@@ -109,7 +112,7 @@ function isUrlLike(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }
 
-async function fetchFromService(url: string, kind: string | undefined, seconds: number | undefined): Promise<Uint8Array> {
+async function fetchFromService(url: string, kind: string | undefined, seconds: number | undefined, maxBytes: number): Promise<Uint8Array> {
   const target = parsePprofUrl(url);
   const profileKind = kind ?? (target.endpoint === undefined ? undefined : kindFor(target.endpoint));
   if (profileKind === undefined) {
@@ -117,7 +120,7 @@ async function fetchFromService(url: string, kind: string | undefined, seconds: 
   }
   const full = profileUrl(url, profileKind, seconds === undefined ? {} : { seconds });
   const wait = new URL(full).searchParams.get('seconds');
-  return fetchProfile(full, wait ? { waitMs: Number(wait) * 1000 } : {});
+  return fetchProfile(full, { maxBytes, ...(wait ? { waitMs: Number(wait) * 1000 } : {}) });
 }
 
 function readProfileFile(file: string, cwd: string, seconds: number | undefined): Uint8Array {

@@ -9,11 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodePackedProfile } from '../../pprof/decode';
+import { decodePackedProfileStreamed } from '../../pprof/decode';
 import { kindFor, parsePprofUrl, profileUrl, PROFILE_KINDS } from '../../pprof/endpoints';
 import { fetchProfile } from '../../pprof/fetch';
 import type { ReportData } from '../../protocol/report';
-import { parseArgs } from '../args';
+import { MAX_SIZE_FLAG, parseArgs, sizeLimitOf } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 import { distDir } from '../install';
 
@@ -35,6 +35,8 @@ file works offline and makes no network requests: open it in any browser.
   -o, --output FILE   where to write the report (required)
   --type KIND         ${PROFILE_KINDS.join('|')}: the profile to capture from a base URL
   --seconds N         CPU capture length, or a delta capture for the others (URLs only)
+  --max-size MB       largest profile accepted, downloaded or once unpacked (default 256);
+                      the report's page unpacks within it too
 
 Exit status: 0 on success, 2 on a usage, network or profile error.
 `,
@@ -43,6 +45,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
       { name: 'output', short: 'o', takesValue: true },
       { name: 'type', takesValue: true },
       { name: 'seconds', takesValue: true },
+      MAX_SIZE_FLAG,
       { name: 'help', short: 'h', takesValue: false },
     ]);
     if (flags.has('help')) {
@@ -59,13 +62,14 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
     const secondsText = flags.get('seconds')?.at(-1);
     if (secondsText !== undefined && !/^[1-9]\d*$/.test(secondsText)) throw new UsageError(`--seconds needs a whole number of at least 1, not "${secondsText}"`);
     const seconds = secondsText === undefined ? undefined : Number(secondsText);
+    const limit = sizeLimitOf(flags);
 
     const inputs: ReportInput[] = [];
     for (const source of positionals) {
       try {
         const isUrl = /^https?:\/\//i.test(source);
-        const bytes = isUrl ? await fetchInput(source, kind, seconds) : readInput(source, io.cwd);
-        decodePackedProfile(bytes); // one clear error now rather than a report that cannot show it
+        const bytes = isUrl ? await fetchInput(source, kind, seconds, limit.maxBytes) : readInput(source, io.cwd);
+        await decodePackedProfileStreamed(bytes, limit); // one clear error now rather than a report that cannot show it
         inputs.push({ title: isUrl ? urlTitle(source, kind) : path.basename(source), bytes });
       } catch (err) {
         if (err instanceof Error && ['ProfileError', 'TransportError', 'EndpointError'].includes(err.name)) {
@@ -74,7 +78,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
         throw err;
       }
     }
-    const html = reportHtml(inputs, readAssets());
+    const html = reportHtml(inputs, readAssets(), limit.maxBytes);
     const target = path.resolve(io.cwd, output);
     try {
       writeFileSync(target, html);
@@ -126,12 +130,14 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function reportHtml(inputs: readonly ReportInput[], assets: ReportAssets): string {
+/** `maxBytes`: the size limit the page unpacks each profile within (the report command's --max-size). */
+export function reportHtml(inputs: readonly ReportInput[], assets: ReportAssets, maxBytes?: number): string {
   const nonce = randomBytes(18).toString('base64url');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`;
   const data: ReportData = {
     version: 2,
     generatedAt: new Date().toISOString(),
+    ...(maxBytes !== undefined ? { maxBytes } : {}),
     profiles: inputs.map((i) => ({ title: i.title, base64: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength).toString('base64') })),
   };
   const title = `Goroscope report: ${inputs.map((i) => i.title).join(', ')}`;
@@ -171,13 +177,13 @@ function readInput(file: string, cwd: string): Uint8Array {
   }
 }
 
-async function fetchInput(url: string, kind: string | undefined, seconds: number | undefined): Promise<Uint8Array> {
+async function fetchInput(url: string, kind: string | undefined, seconds: number | undefined, maxBytes: number): Promise<Uint8Array> {
   const target = parsePprofUrl(url);
   const profileKind = kind ?? (target.endpoint === undefined ? undefined : kindFor(target.endpoint));
   if (profileKind === undefined) throw new UsageError(`${url} is a pprof base URL: name the profile with --type (${PROFILE_KINDS.join(', ')})`);
   const full = profileUrl(url, profileKind, seconds === undefined ? {} : { seconds });
   const wait = new URL(full).searchParams.get('seconds');
-  return fetchProfile(full, wait ? { waitMs: Number(wait) * 1000 } : {});
+  return fetchProfile(full, { maxBytes, ...(wait ? { waitMs: Number(wait) * 1000 } : {}) });
 }
 
 function urlTitle(url: string, kind: string | undefined): string {

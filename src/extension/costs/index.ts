@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { ProfileWorker } from '../../pprof/decodeInWorker';
+import { profileSizeLimit } from '../services/settings';
 import type { ServicesFeature } from '../services/feature';
 import { snapshotLabel } from '../services/snapshotLabels';
 import { InlineCosts } from './inlineCosts';
@@ -21,7 +22,7 @@ export interface InlineCostsFeature {
 export function registerInlineCosts(context: vscode.ExtensionContext, output: vscode.OutputChannel, services: ServicesFeature): InlineCostsFeature {
   const log = (line: string) => output.appendLine(`[costs] ${line}`);
   let worker: ProfileWorker | undefined;
-  const getWorker = () => (worker ??= new ProfileWorker(context.asAbsolutePath('dist/pprofWorker.js')));
+  const getWorker = () => (worker ??= new ProfileWorker(context.asAbsolutePath('dist/pprofWorker.js'), profileSizeLimit));
   const costs = new InlineCosts(getWorker, log);
   context.subscriptions.push(
     costs,

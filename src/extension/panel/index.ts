@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfileWorker } from '../../pprof/decodeInWorker';
+import { profileSizeLimit } from '../services/settings';
 import type { BaseSource, ProfileEngine } from './session';
 import { openFrameSource } from './openSource';
 import { ProfileView } from './profileView';
@@ -33,7 +34,7 @@ const panels = new Map<string, vscode.WebviewPanel>();
 /** One worker for every panel: profiles live there, the extension host gets pruned trees. */
 function sharedEngine(): ProfileEngine {
   if (!engine) {
-    worker = new ProfileWorker();
+    worker = new ProfileWorker(undefined, profileSizeLimit);
     engine = workerEngine(worker);
   }
   return engine;

@@ -52,6 +52,11 @@ export function transportSettings(): TransportSettings {
   };
 }
 
+/** The size limit for opening profiles (goroscope.transport.maxSizeMB): what one may unpack to. */
+export function profileSizeLimit(): { maxBytes: number; limitName: string } {
+  return { maxBytes: transportSettings().maxBytes, limitName: 'goroscope.transport.maxSizeMB' };
+}
+
 /** The service with the transport settings filled in where the service itself sets none. */
 export function withTransportDefaults(config: ServiceConfig): ServiceConfig {
   const t = transportSettings();
