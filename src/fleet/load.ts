@@ -1,11 +1,11 @@
 /**
- * Loading a fleet from a Prometheus-compatible server: count the series first (a selector that matches
- * nothing or far too much gets one clear message instead of a huge answer), then the range queries of the
- * four metrics at once, then the pure report.
+ * Loading a fleet from a Prometheus-compatible server: count the series first, from the series index (a
+ * selector that matches nothing or far too much gets one clear message instead of a huge answer), then the
+ * range queries of the four metrics at once, then the pure report.
  */
 import { FleetError } from './errors';
-import { FLEET_METRICS, metricQuery, normalizeSelector, seriesCountQuery, type FleetMetric } from './promql';
-import { labelValues, queryRange, queryScalar, type PrometheusSource, type RangeSeries } from './prometheus';
+import { FLEET_METRICS, metricQuery, normalizeSelector, type FleetMetric } from './promql';
+import { countSeries, labelValues, queryRange, type PrometheusSource, type RangeSeries } from './prometheus';
 import { chooseStep, type TimeRange } from './range';
 import { buildFleetReport, type FleetReport } from './report';
 
@@ -24,7 +24,7 @@ export async function loadFleet(request: FleetRequest): Promise<FleetReport> {
   const selector = normalizeSelector(request.selector);
   const { source, range } = request;
   const step = chooseStep(range);
-  const count = await queryScalar(source, seriesCountQuery(selector, range.end - range.start), range.end);
+  const count = await countSeries(source, metricQuery('goroutines', selector), range);
   if (count === 0) throw await noSeries(source, selector, range);
   const max = request.maxSeries ?? DEFAULT_MAX_SERIES;
   if (count > max) {

@@ -112,16 +112,14 @@ export async function queryRange(source: PrometheusSource, query: string, range:
   });
 }
 
-/** An instant query's scalar result (a one-element vector, as `count(…)` returns), or 0 when it is empty. */
-export async function queryScalar(source: PrometheusSource, query: string, time: number): Promise<number> {
-  const data = await prometheusGet(source, 'api/v1/query', { query, time: String(time) });
-  const { resultType, result } = data as { resultType?: unknown; result?: unknown };
-  if (resultType === 'scalar' && Array.isArray(result)) return Number(result[1]);
-  if (resultType !== 'vector' || !Array.isArray(result)) {
-    throw new FleetError('not-an-api', `${redact(source.url)}: query answered a ${String(resultType)}, not a vector`);
-  }
-  const first = result[0] as { value?: [number, string] } | undefined;
-  return first?.value ? Number(first.value[1]) : 0;
+/**
+ * How many series `match` selects between `range.start` and `range.end`, from the series index alone (no
+ * sample is read: cheap however long the range, unlike a count over the samples).
+ */
+export async function countSeries(source: PrometheusSource, match: string, range: TimeRange): Promise<number> {
+  const data = await prometheusGet(source, 'api/v1/series', { 'match[]': match, start: String(range.start), end: String(range.end) });
+  if (!Array.isArray(data)) throw new FleetError('not-an-api', `${redact(source.url)}: the series answer is not a list`);
+  return data.length;
 }
 
 /** The values a label takes on the server (`job`), sorted; what the selector picker offers. */

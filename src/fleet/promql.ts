@@ -55,8 +55,3 @@ function badSelector(text: string, why: string): FleetError {
 export function metricQuery(metric: FleetMetric, selector: string): string {
   return `${FLEET_METRICS[metric]}${selector}`;
 }
-
-/** How many goroutine series the selector matches anywhere in a window of `seconds` before the query's time. */
-export function seriesCountQuery(selector: string, seconds: number): string {
-  return `count(count_over_time(${metricQuery('goroutines', selector)}[${Math.max(1, Math.round(seconds))}s]))`;
-}

@@ -102,7 +102,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
         `--config.file=${config}`,
         `--storage.tsdb.path=${path.join(dataDir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=30d',
+        ...((options.flags ?? []).some((f) => f.startsWith('--storage.tsdb.retention.time')) ? [] : ['--storage.tsdb.retention.time=30d']),
         ...(options.flags ?? []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FleetError } from '../../../src/fleet/errors';
-import { metricQuery, normalizeSelector, seriesCountQuery } from '../../../src/fleet/promql';
+import { metricQuery, normalizeSelector } from '../../../src/fleet/promql';
 
 test('selectors: label matchers with or without braces, every operator, quotes kept as written', () => {
   assert.equal(normalizeSelector('{job="api"}'), '{job="api"}');
@@ -19,5 +19,4 @@ test('selectors: a metric name, a function or a broken matcher is refused before
 test('queries put our metric names before the selector', () => {
   assert.equal(metricQuery('goroutines', '{job="api"}'), 'go_goroutines{job="api"}');
   assert.equal(metricQuery('heapInuse', '{job="api"}'), 'go_memstats_heap_inuse_bytes{job="api"}');
-  assert.equal(seriesCountQuery('{job="api"}', 21_600), 'count(count_over_time(go_goroutines{job="api"}[21600s]))');
 });
