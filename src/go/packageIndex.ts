@@ -159,7 +159,7 @@ function summarizeFunc(fn: SyntaxNode, imports: Imports): FuncSummary {
 /** Parameter types a function could close (responses, bodies, closers, interfaces). */
 const CLOSABLE = /Response|Closer|Body|\bany\b|interface/;
 /** Result types the resolver follows (contexts, requests, responses, clients and local types). */
-const RESOLVED_RESULT = /Context|Request|Response|Client|Recorder|Server|^\*?[A-Z]\w*$/;
+const RESOLVED_RESULT = /Context|Request|Response|Client|Recorder|Server|^\*?[A-Za-z_]\w*$/;
 
 const key = (dir: string, pkg: string) => `${dir}\0${pkg}`;
 

@@ -3,7 +3,7 @@ import { receiverTypeName } from '../go/packageIndex';
 import { field, findByText, named } from '../go/syntax';
 import type { Imports } from '../go/types';
 import type { HandlerDecl } from './model';
-import { boundName, closureSymbol, declaredFunctionName, type LiteralCache } from './naming';
+import { boundName, closureSymbol, declaredFunctionName, functionKey, type LiteralCache } from './naming';
 import { literalKey } from './registrations';
 import { dotImports, handlerSignature } from './signature';
 
@@ -23,7 +23,7 @@ export function findHandlerDecls(file: string, source: string, root: SyntaxNode,
     if (!signature || !name || !fn) continue;
     const recv = decl.type === 'method_declaration' ? receiverTypeName(decl) : undefined;
     decls.push({
-      key: recv ? `${recv}.${name}` : name,
+      key: functionKey(decl) ?? name,
       file,
       line: decl.startPosition.row + 1,
       column: decl.startPosition.column,

@@ -6,8 +6,11 @@ import { TypeResolver } from '../go/types';
 import { findHandlerDecls } from './declarations';
 import type { Framework, Handler, HandlerDecl, HandlerRef, PackageHandlers, Registration } from './model';
 import { packageLevelLiterals } from './naming';
+import { OriginPrefixes } from './origins';
 import { findRegistrations } from './registrations';
+import { joinPrefix } from './routers';
 import { collectPackageValues, type FileScope } from './scope';
+import { findRouterSites } from './sites';
 
 /** A Go file parsed by the caller (who owns the tree and deletes it afterwards). */
 export interface ParsedGoFile {
@@ -51,6 +54,7 @@ export function summarizePackageHandlers(files: readonly ParsedGoFile[], importP
       importPath,
       decls: scopes.flatMap((s) => findHandlerDecls(s.file, s.source, s.root, s.resolver.imports, packageLiterals, importPath)),
       registrations: scopes.flatMap((s) => findRegistrations(s)),
+      sites: scopes.flatMap((s) => findRouterSites(s)),
     });
   }
   return out;
@@ -72,21 +76,27 @@ export function packageImportPath(modules: ModuleResolver, dir: string, packageN
 
 /**
  * Handlers with their routes: each registration is matched to the handler it names, in its own
- * package or an imported one of the set; a handler registered under several routes (or methods)
- * appears once per route, a declared one without any registration once with a null route, and a
- * function literal only where it is registered. Sorted by file, line, route and method.
+ * package or an imported one of the set; a registration on a router its function's callers provide
+ * takes the prefixes of those call sites (one route per site); a handler registered under several
+ * routes (or methods) appears once per route, a declared one without any registration once with a null
+ * route, and a function literal only where it is registered. Sorted by file, line, route and method.
  */
 export function linkHandlers(packages: readonly PackageHandlers[]): Handler[] {
   const byImportPath = new Map<string, PackageHandlers>();
   for (const p of packages) if (p.importPath !== undefined && p.importPath !== 'main') byImportPath.set(p.importPath, p);
+  const origins = new OriginPrefixes(packages);
   const routes = new Map<HandlerDecl, Array<{ reg: Registration }>>();
   for (const pkg of packages) {
-    for (const reg of pkg.registrations) {
-      const decl = firstHandler(reg.targets, pkg, byImportPath);
+    for (const registered of pkg.registrations) {
+      const decl = firstHandler(registered.targets, pkg, byImportPath);
       if (!decl) continue;
-      const list = routes.get(decl);
-      if (list) list.push({ reg });
-      else routes.set(decl, [{ reg }]);
+      const prefixes = registered.origin ? origins.of(pkg, registered.origin) : undefined;
+      const regs = prefixes
+        ? prefixes.map((p) => ({ ...registered, route: registered.route === null ? null : joinPrefix(p, registered.route) ?? null }))
+        : [registered];
+      const list = routes.get(decl) ?? [];
+      for (const reg of regs) list.push({ reg });
+      routes.set(decl, list);
     }
   }
   const handlers: Handler[] = [];

@@ -59,17 +59,48 @@ export type HandlerRef =
   /** A method value whose receiver's type the source does not show: matched by name, in these packages in order. */
   | { pkgs: Array<string | null>; methodName: string };
 
+/**
+ * Where a router comes from when the function that registers on it cannot see its prefix: a parameter of
+ * a declared function (its callers hand the router in: `registerReports(api.Group("/reports"))`), or the
+ * router a function makes and returns (its callers mount it: `r.Mount("/admin", adminRouter())`).
+ */
+export interface RouterOrigin {
+  /** The function, keyed as its package's decls are: `registerReports`, `handlers.registerReports`. */
+  fn: string;
+  /** The parameter's index (receiver not counted), or `result` for the router the function returns. */
+  slot: number | 'result';
+}
+
 /** One place that registers a handler under a route. */
 export interface Registration {
   file: string;
   /** 1-based line of the registering call. */
   line: number;
+  /** The path, relative to the prefixes of `origin`'s call sites when there is an origin. */
   route: string | null;
   method: string | null;
   /** The router's framework when the source shows it. */
   router: Framework | undefined;
   /** Candidates for the handler argument, best first: the first that names a handler wins. */
   targets: HandlerRef[];
+  /** Set when the router comes from the function's callers: they add the prefix. */
+  origin?: RouterOrigin;
+}
+
+/**
+ * A call that gives a function's router its prefix: it hands a router to a parameter
+ * (`h.registerReports(api.Group("/reports"))`, chi's `r.Route("/users", userRoutes)`) or mounts the
+ * router a function returns (chi's `r.Mount("/admin", adminRouter())`, fiber's `app.Use("/x", subApp())`).
+ */
+export interface RouterSite {
+  /** The function called: of the calling file's own package (null) or of the package with this import path. */
+  pkg: string | null;
+  fn: string;
+  slot: RouterOrigin['slot'];
+  /** The prefix the router handed in has, or the mount path joined to the mounting router's; undefined when computed at run time. */
+  prefix: string | undefined;
+  /** Set when the calling function's own router comes from its callers in turn. */
+  origin?: RouterOrigin;
 }
 
 /** Everything one package contributes: its handler declarations and the registrations its files make. */
@@ -80,4 +111,5 @@ export interface PackageHandlers {
   importPath: string | undefined;
   decls: HandlerDecl[];
   registrations: Registration[];
+  sites: RouterSite[];
 }

@@ -1,3 +1,4 @@
+import { receiverTypeName } from '../go/packageIndex';
 import type { SyntaxNode } from '../go/parser';
 import { field, isFunction, named } from '../go/syntax';
 
@@ -14,6 +15,14 @@ export function declaredFunctionName(decl: SyntaxNode): string | undefined {
   if (decl.type !== 'method_declaration') return name;
   const receiver = receiverSpelling(decl);
   return receiver ? `${receiver}.${name}` : name;
+}
+
+/** A declared function's key within its package, as HandlerDecl keys are: `name`, or `Recv.name` for a method. */
+export function functionKey(decl: SyntaxNode): string | undefined {
+  const name = field(decl, 'name')?.text;
+  if (!name || (decl.type !== 'function_declaration' && decl.type !== 'method_declaration')) return undefined;
+  const recv = decl.type === 'method_declaration' ? receiverTypeName(decl) : undefined;
+  return recv ? `${recv}.${name}` : name;
 }
 
 /** `(*Server)` for a pointer receiver, `Server` for a value receiver, type parameters as `[...]`. */

@@ -4,12 +4,14 @@ import { stripPointer } from '../go/types';
 import type { Framework, HandlerRef, Registration } from './model';
 import { joinPrefix, routerOf, type Router } from './routers';
 import { stringValue, valueOf, type FileScope } from './scope';
+import { frameworkOfImport } from './signature';
 
 /**
  * Where handlers are registered, and under which route and method:
  * - net/http: `http.HandleFunc/Handle`, `mux.HandleFunc/Handle` (Go 1.22 `"GET /path"` patterns too);
  * - gin and echo: `GET`/`POST`/… and `Any`, gin's `Handle(method, path, …)`, echo's `Match` and `Add`;
- * - chi and fiber: `Get`/`Post`/…, chi's `Method(Func)`, fiber's `All` and `Add`;
+ * - chi and fiber: `Get`/`Post`/…, chi's `Method(Func)`, fiber's `All` and `Add` (v3: a list of methods),
+ *   fiber v3's `RouteChain(path).Get(…).Delete(…)`;
  * - gorilla/mux: `HandleFunc(…).Methods(…)` and `Path(…).Methods(…).HandlerFunc(…)`;
  * with the prefixes of the groups, `Route` blocks and sub-routers the router comes from.
  * A call is kept only when its handler argument names something: linking later keeps those that
@@ -58,7 +60,8 @@ function registrationsOf(call: SyntaxNode, scope: FileScope): Registration[] {
   const route = path === undefined ? null : joinPrefix(shape.router.prefix, path) ?? null;
   const line = call.startPosition.row + 1;
   const router = shape.router.framework ?? shape.hint ?? importedRouter(scope);
-  return methods.map((method) => ({ file: scope.file, line, route, method, router, targets }));
+  const origin = shape.router.origin;
+  return methods.map((method) => ({ file: scope.file, line, route, method, router, targets, ...(origin ? { origin } : {}) }));
 }
 
 function shapeOf(call: SyntaxNode, scope: FileScope): Shape | undefined {
@@ -69,6 +72,8 @@ function shapeOf(call: SyntaxNode, scope: FileScope): Shape | undefined {
   if (!operand || !name) return undefined;
   const args = named(field(call, 'arguments'));
 
+  const chain = routeChainOf(operand, name, scope);
+  if (chain) return chain.shape(args);
   // Cheap checks on the call's shape first: most calls with these names (Header.Get, Values.Add, …)
   // stop here, before the router is followed back to where it was made.
   if (!plausibleArity(name, args.length)) return undefined;
@@ -114,15 +119,59 @@ function shapeOf(call: SyntaxNode, scope: FileScope): Shape | undefined {
     return { router, path: args[1], methods: methodList(args[0], scope), handlers: [args[2]], muxPattern: false };
   }
   if ((name === 'Add' || name === 'Method' || name === 'MethodFunc') && args.length >= 3 && args[0] && args[2] && last) {
-    if (!isHttpMethod(methodValue(args[0], scope))) return undefined;
-    // echo Add(method, path, h, m…) and chi Method(method, path, h); fiber Add(method, path, handlers…).
+    const single = methodValue(args[0], scope);
+    // fiber v3: Add([]string{…}, path, handlers…).
+    const methods = isHttpMethod(single) ? [single ?? null] : name === 'Add' && (fw === 'fiber' || fw === undefined) && isMethodList(args[0], scope) ? methodList(args[0], scope) : undefined;
+    if (!methods) return undefined;
+    // echo Add(method, path, h, m…) and chi Method(method, path, h); fiber Add(method(s), path, handlers…).
     const handlers = fw === 'fiber' ? [last] : fw === 'echo' || fw === 'chi' ? [args[2]] : [args[2], last];
-    return { router, path: args[1], methods: [methodValue(args[0], scope) ?? null], handlers, muxPattern: false, ...(name === 'Add' ? {} : { hint: 'chi' as const }) };
+    return { router, path: args[1], methods, handlers, muxPattern: false, ...(name === 'Add' ? {} : { hint: 'chi' as const }) };
   }
   if ((name === 'HandlerFunc' || name === 'Handler') && args.length === 1 && args[0]) {
     return gorillaRoute(operand, args[0], scope);
   }
   return undefined;
+}
+
+/**
+ * fiber v3's `r.RouteChain("/x").Get(h…).Delete(h…)`: each verb registers its handlers (the last one
+ * serves) under the chain's path, nested chains joined. Undefined when `operand` is not such a chain.
+ */
+function routeChainOf(operand: SyntaxNode, name: string, scope: FileScope): { shape(args: SyntaxNode[]): Shape | undefined } | undefined {
+  if (!CAPITAL_VERBS.has(name) && name !== 'All' && name !== 'Add') return undefined;
+  let node = unparen(operand);
+  // Skip the verbs chained before this one: each returns the chain.
+  for (;;) {
+    const callee = node.type === 'call_expression' ? field(node, 'function') : null;
+    const verb = callee?.type === 'selector_expression' ? field(callee, 'field')?.text : undefined;
+    const inner = callee ? field(callee, 'operand') : null;
+    if (!verb || !inner || !(CAPITAL_VERBS.has(verb) || verb === 'All' || verb === 'Add')) break;
+    node = unparen(inner);
+  }
+  const paths: SyntaxNode[] = [];
+  for (;;) {
+    const callee = node.type === 'call_expression' ? field(node, 'function') : null;
+    const inner = callee?.type === 'selector_expression' ? field(callee, 'operand') : null;
+    const path = named(field(node, 'arguments'))[0];
+    if (!callee || !inner || field(callee, 'field')?.text !== 'RouteChain' || !path) break;
+    paths.unshift(path);
+    node = unparen(inner);
+  }
+  if (paths.length === 0) return undefined;
+  const base = routerOf(node, scope);
+  if (base.framework !== undefined && base.framework !== 'fiber') return undefined;
+  let prefix = base.prefix;
+  for (const p of paths.slice(0, -1)) prefix = joinPrefix(prefix, stringValue(p, scope));
+  const router: Router = { ...base, framework: 'fiber', prefix };
+  return {
+    shape(args) {
+      const last = args[args.length - 1];
+      if (!last) return undefined;
+      const methods = name === 'All' ? [null] : name === 'Add' ? (args[0] && isMethodList(args[0], scope) ? methodList(args[0], scope) : undefined) : [name.toUpperCase()];
+      if (!methods || (name === 'Add' && args.length < 2)) return undefined;
+      return { router, path: paths[paths.length - 1], methods, handlers: [last], muxPattern: false };
+    },
+  };
 }
 
 function plausibleArity(name: string, count: number): boolean {
@@ -198,19 +247,26 @@ function importedRouter(scope: FileScope): Framework | undefined {
   return routers.size === 1 ? [...routers][0] : undefined;
 }
 
-/** `"GET"`, a constant holding it, or `http.MethodGet`. */
+/** `"GET"`, a constant holding it, `http.MethodGet`, or a router package's copy of it (`fiber.MethodGet`). */
 function methodValue(expr: SyntaxNode, scope: FileScope): string | undefined {
   const text = stringValue(expr, scope);
   if (text !== undefined) return text.toUpperCase();
   const path = expressionPath(unparen(expr));
-  if (path?.length === 2 && path[0] && path[1]?.startsWith('Method')) {
+  if (path?.length === 2 && path[0] && path[1] && /^Method[A-Z][a-z]+$/.test(path[1])) {
     const pkg = scope.resolver.importPathOf(path[0], expr);
-    if (pkg === 'net/http') return path[1].slice('Method'.length).toUpperCase();
+    if (pkg !== undefined && frameworkOfImport(pkg) !== undefined) return path[1].slice('Method'.length).toUpperCase();
   }
   return undefined;
 }
 
-/** echo's `Match([]string{"GET", http.MethodPost}, …)`. */
+/** `[]string{…}`, or a name bound to one. */
+function isMethodList(expr: SyntaxNode, scope: FileScope): boolean {
+  const e = unparen(expr);
+  const literal = e.type === 'identifier' ? valueOf(e.text, e, scope)?.value : e;
+  return literal?.type === 'composite_literal' && field(literal, 'type')?.type === 'slice_type';
+}
+
+/** echo's `Match([]string{"GET", http.MethodPost}, …)`, fiber v3's `Add([]string{fiber.MethodPut}, …)`. */
 function methodList(expr: SyntaxNode, scope: FileScope): Array<string | null> {
   const e = unparen(expr);
   const literal = e.type === 'identifier' ? valueOf(e.text, e, scope)?.value : e;

@@ -7,8 +7,11 @@ import type { Framework, SignatureFramework } from './model';
 const RESPONSE_WRITER = 'net/http.ResponseWriter';
 const REQUEST = '*net/http.Request';
 const GIN_CONTEXT = '*github.com/gin-gonic/gin.Context';
-const ECHO_CONTEXTS = new Set(['github.com/labstack/echo/v4.Context', 'github.com/labstack/echo.Context']);
-const FIBER_CTX = '*github.com/gofiber/fiber/v2.Ctx';
+/** echo up to v4 passes its Context interface; v5 made Context a struct and passes a pointer to it. */
+const ECHO_CONTEXTS = new Set(['github.com/labstack/echo/v4.Context', 'github.com/labstack/echo.Context', '*github.com/labstack/echo/v5.Context']);
+/** fiber v2 passes `*fiber.Ctx`; v3 made Ctx an interface and passes it by value. */
+const FIBER_CTX_V2 = '*github.com/gofiber/fiber/v2.Ctx';
+const FIBER_CTX_V3 = 'github.com/gofiber/fiber/v3.Ctx';
 
 /**
  * Parameter lists that can belong to a handler, decided on the text before any type is resolved: most
@@ -19,8 +22,9 @@ const MAYBE_HANDLER_PARAMS = /ResponseWriter|Context|Ctx/;
 /**
  * The framework whose handler signature `fn` (a function, method or function literal) has, by
  * canonical type whatever the import is named: `(http.ResponseWriter, *http.Request)` with no result,
- * `(*gin.Context)` with no result, `(echo.Context) error`, `(*fiber.Ctx) error`. Anything else,
- * a writer plus some other parameter included, is not a handler.
+ * `(*gin.Context)` with no result, `(echo.Context) error` (echo v5: `(*echo.Context) error`),
+ * `(*fiber.Ctx) error` (fiber v3: `(fiber.Ctx) error`, or no result, which v3 also registers). Anything
+ * else, a writer plus some other parameter included, is not a handler.
  */
 export function handlerSignature(fn: SyntaxNode, imports: Imports, unqualified: readonly string[] = []): SignatureFramework | null {
   const params = field(fn, 'parameters');
@@ -38,11 +42,12 @@ export function handlerSignature(fn: SyntaxNode, imports: Imports, unqualified: 
   if (only === GIN_CONTEXT) return results.length === 0 ? 'gin' : null;
   const returnsError = results.length === 1 && results[0] === 'error';
   if (only !== undefined && ECHO_CONTEXTS.has(only)) return returnsError ? 'echo' : null;
-  if (only === FIBER_CTX) return returnsError ? 'fiber' : null;
+  if (only === FIBER_CTX_V2) return returnsError ? 'fiber' : null;
+  if (only === FIBER_CTX_V3) return returnsError || results.length === 0 ? 'fiber' : null;
   return null;
 }
 
-const HANDLER_TYPES = new Set([RESPONSE_WRITER, REQUEST, GIN_CONTEXT, FIBER_CTX, ...ECHO_CONTEXTS]);
+const HANDLER_TYPES = new Set([RESPONSE_WRITER, REQUEST, GIN_CONTEXT, FIBER_CTX_V2, FIBER_CTX_V3, ...ECHO_CONTEXTS]);
 
 function qualifyLocal(type: string, packages: readonly string[]): string {
   const pointer = type.startsWith('*') ? '*' : '';

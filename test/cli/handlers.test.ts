@@ -16,6 +16,7 @@ interface JsonHandler {
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'handlers');
 const LEAKY = path.join(REPO_ROOT, 'examples', 'leaky-service');
+const FRAMEWORKS = path.join(REPO_ROOT, 'examples', 'framework-service');
 const NET_HTTP = goSrc('net', 'http');
 
 function handlersJson(args: string[], cwd = REPO_ROOT): JsonHandler[] {
@@ -84,6 +85,22 @@ describe('goroscope handlers', () => {
       else assert.match(h.function, /^\(\*Server\)\.routes\.func\d+$/);
       assert.equal(h.framework, 'net/http');
     }
+  });
+
+  test('examples/framework-service: every route of its README, full pattern and method, for gin, echo, chi, fiber', () => {
+    const readme = readFileSync(path.join(FRAMEWORKS, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Routes'), readme.indexOf('## What each framework shows'));
+    // | `GET /gin/api/v1/reports/:id` | gin | `(*handlers).report` | … — rows without a handler (pprof, metrics) are libraries'.
+    const expected = section
+      .split('\n')
+      .map((row) => /^\| `([A-Z]+) (\/\S*)` \| ([\w/]+) \| `([^`]+)` \|/.exec(row))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map(([, method, route, framework, fn]) => `${framework} ${method} ${route} ${fn}`)
+      .sort();
+    assert.equal(expected.length, 24, section);
+    for (const framework of ['gin', 'echo', 'chi', 'fiber']) assert.ok(expected.filter((e) => e.startsWith(`${framework} `)).length >= 5, framework);
+    const found = handlersJson([FRAMEWORKS]).map((h) => `${h.framework} ${h.method ?? '*'} ${h.route ?? '-'} ${h.function}`).sort();
+    assert.deepEqual(found, expected);
   });
 
   test('usage and input errors: exit 2 and one goroscope: line', () => {

@@ -43,7 +43,10 @@ describe('load and profile a handler of examples/leaky-service', { timeout: 240_
     ]);
     assert.equal(stats.stoppedBy, 'time');
     assert.ok(stats.sent >= 25 && stats.sent <= 37, `about 36 requests in 1.8 s at 20/s, sent ${stats.sent}`);
-    assert.equal(stats.statuses['200'], stats.sent, `every request answered 200: ${JSON.stringify(stats.statuses)}`);
+    // The end of the run aborts what is still in flight (one request per worker at most, counted as
+    // errors; seen on a loaded machine): every answer the service gave is a 200.
+    assert.deepEqual(Object.keys(stats.statuses).filter((k) => k !== '200' && k !== 'error'), [], `statuses ${JSON.stringify(stats.statuses)}`);
+    assert.ok((stats.statuses.error ?? 0) <= 2 && stats.ok >= stats.sent - 2, `all but the requests cut off at the end answered: ${JSON.stringify(stats.statuses)}`);
 
     const profile = decodePackedProfile(cpu);
     const index = resolveSampleIndex(profile, 'cpu');

@@ -21,7 +21,7 @@ describe('handler fixtures', async () => {
 
   test('the fixture tree has fixtures for every framework', () => {
     const dirs = new Set(files.map((f) => path.relative(fixturesDir, f).split(path.sep)[0]));
-    for (const dir of ['nethttp', 'gin', 'echo', 'fiber', 'chi', 'gorilla', 'crosspkg', 'dotimport']) assert.ok(dirs.has(dir), dir);
+    for (const dir of ['nethttp', 'gin', 'echo', 'echov5', 'fiber', 'fiberv3', 'chi', 'chimount', 'gorilla', 'crosspkg', 'routerparams', 'dotimport']) assert.ok(dirs.has(dir), dir);
     assert.deepEqual(problems, []);
   });
 
