@@ -8,7 +8,7 @@
 import flamegraph, { type FlameGraph, type HierarchyNode } from 'd3-flame-graph/src/flamegraph.js';
 import { select } from 'd3-selection';
 import type { FlameNode } from '../src/pprof/model';
-import { compileSearch } from '../src/protocol/panel';
+import type { GoRegexp } from '../src/pprof/goRegexp';
 import { readPalette, type Palette } from './theme';
 import type { Tooltip } from './tooltip';
 
@@ -122,15 +122,23 @@ export class FlameView {
     // first frame shows the graph.
     select(container).datum(root).call(chart);
     chart.transitionDuration(ZOOM_MS);
-    if (this.searchTerm !== '') chart.search(this.searchTerm);
+    if (this.searchTerm !== '') this.search(this.searchTerm);
   }
 
-  /** Highlights frames whose full name matches (see compileSearch). */
+  /** Highlights frames whose full name matches (see compileSearch), once the regexp engine is loaded. */
   search(term: string): void {
     this.searchTerm = term;
     if (!this.chart) return;
-    if (term === '') this.chart.clear();
-    else this.chart.search(term);
+    if (term === '') {
+      this.chart.clear();
+      return;
+    }
+    this.prepareMatcher(term).then(
+      () => {
+        if (this.searchTerm === term) this.chart?.search(term);
+      },
+      () => undefined, // the chunk did not load (the panel is closing): nothing to highlight
+    );
   }
 
   resetZoom(): void {
@@ -183,11 +191,17 @@ export class FlameView {
     select(this.options.container).selectAll('*').remove();
   }
 
-  private compiled: { term: string; re: RegExp | undefined } = { term: '', re: undefined };
+  private compiled: { term: string; re: GoRegexp | undefined } = { term: '', re: undefined };
 
-  private matcher(term: string): RegExp | undefined {
-    if (this.compiled.term !== term) this.compiled = { term, re: compileSearch(term) };
-    return this.compiled.re;
+  /** The compiled search, when prepareMatcher has compiled this term (d3-flame-graph asks synchronously). */
+  private matcher(term: string): GoRegexp | undefined {
+    return this.compiled.term === term ? this.compiled.re : undefined;
+  }
+
+  private async prepareMatcher(term: string): Promise<void> {
+    if (this.compiled.term === term) return;
+    const { compileSearch } = await loadSearch();
+    this.compiled = { term, re: compileSearch(term) };
   }
 
   private colorOf(d: HierarchyNode<ChartNode>): string {
@@ -221,7 +235,7 @@ export class FlameView {
     node.self = subtree.self;
     this.chart.transitionDuration(0).update(this.root);
     this.chart.transitionDuration(ZOOM_MS);
-    if (this.searchTerm !== '') this.chart.search(this.searchTerm);
+    if (this.searchTerm !== '') this.search(this.searchTerm);
   }
 
   private contains(node: ChartNode): boolean {
@@ -233,6 +247,15 @@ export class FlameView {
     if (!hierarchy || typeof hierarchy.descendants !== 'function') return undefined;
     return hierarchy.descendants().find(match);
   }
+}
+
+/**
+ * The search terms' module (src/protocol/search.ts, with the regexp engine): a chunk of its own, fetched
+ * with the page (WEBVIEW_BUNDLE) but run only at the first search, after the graph has been painted.
+ */
+let searchModule: Promise<typeof import('../src/protocol/search')> | undefined;
+function loadSearch(): Promise<typeof import('../src/protocol/search')> {
+  return (searchModule ??= import('../src/protocol/search'));
 }
 
 function maxAbsDelta(root: ChartNode): number {

@@ -9,7 +9,7 @@
  * Regexps are matched once per function, never per sample.
  */
 import { ProfileError } from './errors';
-import { compileGoRegexp } from './goRegexp';
+import { compileGoRegexp, type GoRegexp } from './goRegexp';
 import type { Profile, ViewFilter } from './model';
 import { packProfile, type PackedProfile } from './packed';
 
@@ -118,12 +118,12 @@ export function viewTotal(view: StackView): number {
   return total;
 }
 
-function regexpOf(source: string | undefined, what: string): RegExp | null {
+function regexpOf(source: string | undefined, what: string): GoRegexp | null {
   return source === undefined || source === '' ? null : compileGoRegexp(source, what);
 }
 
 /** Per function: 1 when its name or file matches. */
-function functionMatches(profile: PackedProfile, re: RegExp): Uint8Array {
+function functionMatches(profile: PackedProfile, re: GoRegexp): Uint8Array {
   const out = new Uint8Array(profile.functions.length);
   profile.functions.forEach((fn, i) => {
     out[i] = re.test(fn.name) || re.test(fn.file) ? 1 : 0;
@@ -135,7 +135,7 @@ function locationMatches(
   profile: PackedProfile,
   loc: number,
   fnMatch: Uint8Array,
-  re: RegExp,
+  re: GoRegexp,
   start: Uint32Array,
   frames: Uint32Array,
 ): boolean {
@@ -148,7 +148,7 @@ function locationMatches(
 
 function hideFrames(
   profile: PackedProfile,
-  hide: RegExp,
+  hide: GoRegexp,
   start: Uint32Array,
   frames: Uint32Array,
 ): { locationFrameStart: Uint32Array; locationFrames: Uint32Array } {

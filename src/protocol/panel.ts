@@ -6,7 +6,6 @@
  * reply) matched by that id. Events carry no reply. The host checks the shape of every message it
  * receives with `isFromWebviewMessage` before use, because a webview is a browser page.
  */
-import { compileGoRegexp } from '../pprof/goRegexp';
 import type { FlameNode, SampleType, TopRow, ViewFilter } from '../pprof/model';
 import type { GoroutinesView, WatchView } from './goroutinesView';
 
@@ -586,27 +585,6 @@ export function isToGoroutinesPageMessage(x: unknown): x is Envelope<ToGoroutine
 }
 
 //#endregion
-
-/**
- * The meaning of a search term on both sides (highlighting in the page, matched share in the host):
- * a Go regular expression, as pprof takes them, matched case-insensitively; text that is not a valid
- * regexp is matched literally. Returns the Go pattern, or '' for an empty term.
- */
-export function searchPattern(term: string): string {
-  if (term === '') return '';
-  try {
-    compileGoRegexp(`(?i)${term}`, 'search');
-    return `(?i)${term}`;
-  } catch {
-    return `(?i)${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
-  }
-}
-
-/** The search as a JavaScript RegExp, or undefined for an empty term. */
-export function compileSearch(term: string): RegExp | undefined {
-  const pattern = searchPattern(term);
-  return pattern === '' ? undefined : compileGoRegexp(pattern, 'search');
-}
 
 /**
  * Boxes narrower than this share of the zoomed frame are folded into their parent before a tree

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Profile } from 'pprof-format';
+import { Function as PprofFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import { readAssets, reportHtml } from '../../src/cli/commands/report';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -299,6 +299,37 @@ describe('report.html in Chromium', () => {
       .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
     assert.deepEqual(cut, [], 'numbers that do not fit their column');
     assert.deepEqual(errors, []);
+  });
+
+  it('stays responsive under a search and a focus that backtrack badly (linear-time regexps)', async () => {
+    // Names a backtracking engine needs 2^40 steps each to reject for (a+)+$: minutes per name.
+    const evil = `main.${'a'.repeat(40)}!`;
+    const strings = new StringTable();
+    const fn = new PprofFunction({ id: 1, name: strings.dedup(evil), filename: strings.dedup('/src/evil.go') });
+    const main = new PprofFunction({ id: 2, name: strings.dedup('main.main'), filename: strings.dedup('/src/main.go') });
+    const profile = new Profile({
+      sampleType: [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') })],
+      sample: [new Sample({ locationId: [1, 2], value: [5] }), new Sample({ locationId: [2], value: [3] })],
+      location: [new Location({ id: 1, line: [new Line({ functionId: 1, line: 3 })] }), new Location({ id: 2, line: [new Line({ functionId: 2, line: 9 })] })],
+      function: [fn, main],
+      stringTable: strings,
+    });
+    const file = path.join(dir, 'backtracking.html');
+    writeFileSync(file, reportHtml([{ title: 'evil.pb.gz', bytes: gzipSync(profile.encode()) }], readAssets(path.resolve('dist'))));
+    const other = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    try {
+      await other.goto(`file://${file}`);
+      await other.locator('g.frame[name="main.main"]').waitFor();
+      const t0 = Date.now();
+      await other.locator('vscode-text-field[placeholder^="Search"]').locator('input').fill('(a+)+$');
+      await other.waitForFunction(() => (document.querySelector('#app') as HTMLElement).dataset.searchMatched === '0', undefined, { timeout: 20_000 });
+      await other.locator('vscode-text-field[placeholder^="Search"]').locator('input').fill('(a+)+!');
+      await other.waitForFunction(() => (document.querySelector('#app') as HTMLElement).dataset.searchMatched === '5', undefined, { timeout: 20_000 });
+      assert.ok(Date.now() - t0 < 20_000, `searches answered in ${Date.now() - t0} ms`);
+      assert.equal(await other.evaluate(() => 1 + 1), 2, 'the page still answers');
+    } finally {
+      await other.close();
+    }
   });
 
   it('says once, as text, when an embedded profile cannot be decoded', async () => {

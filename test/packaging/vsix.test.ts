@@ -25,6 +25,7 @@ test('the .vsix holds the bundles and wasm, and no sources, node_modules or nati
     'dist/fleetWorker.js',
     'dist/webview.js',
     'dist/webview-toolkitElements.js',
+    'dist/webview-search.js',
     'dist/report.js',
     'dist/report.css',
     'dist/tree-sitter.wasm',

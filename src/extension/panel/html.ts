@@ -54,7 +54,8 @@ export function escapeHtml(text: string): string {
 export const WEBVIEW_BUNDLE = {
   script: 'webview.js',
   style: 'webview.css',
-  chunks: ['webview-toolkitElements.js'],
+  // The toolkit, run after the graph's first paint; the search terms' module (with the regexp engine), at the first search.
+  chunks: ['webview-toolkitElements.js', 'webview-search.js'],
 } as const;
 
 const VIEW_LABELS = { flame: 'Flame graph', goroutines: 'Goroutines', watch: 'Leak watch', fleet: 'Fleet' } as const;

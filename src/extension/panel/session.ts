@@ -8,11 +8,11 @@ import type { ProfileSummary, SubtreeResult, TopResultMessage, TreeResult, ViewR
 import {
   MessageType,
   pruneFraction,
-  searchPattern,
   type BaseCandidate,
   type ProfileView,
   type RequestHandlers,
 } from '../../protocol/panel';
+import { searchPattern } from '../../protocol/search';
 
 /** The pprof core as the session uses it: the worker's operations (workerProtocol.ts). */
 export interface ProfileEngine {

@@ -7,7 +7,8 @@ import { decodeProfile } from '../../../src/pprof/decode';
 import type { FlameNode } from '../../../src/pprof/model';
 import { ProfileSession } from '../../../src/extension/panel/session';
 import { workerEngine } from '../../../src/extension/panel/workerEngine';
-import { dispatchRequest, MessageType, PRUNE_FRACTION, pruneFraction, searchPattern, type WebviewRequest } from '../../../src/protocol/panel';
+import { dispatchRequest, MessageType, PRUNE_FRACTION, pruneFraction, type WebviewRequest } from '../../../src/protocol/panel';
+import { searchPattern } from '../../../src/protocol/search';
 import { ReportEngine } from '../../../webview-ui/reportEngine';
 
 const fixture = (name: string) => readFileSync(path.resolve('test/fixtures/pprof', name));

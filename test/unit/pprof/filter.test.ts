@@ -3,7 +3,6 @@ import { describe, test } from 'node:test';
 import { decodePackedProfile } from '../../../src/pprof/decode';
 import { ProfileError } from '../../../src/pprof/errors';
 import { compileTagFilter, forEachStack, viewProfile } from '../../../src/pprof/filter';
-import { compileGoRegexp } from '../../../src/pprof/goRegexp';
 import type { ViewFilter } from '../../../src/pprof/model';
 import { packProfile } from '../../../src/pprof/packed';
 import { topFunctions } from '../../../src/pprof/top';
@@ -52,16 +51,6 @@ describe("focus / ignore / hide with pprof's meaning", () => {
     assert.throws(() => viewProfile(p, 0, { focus: 'main.(' }), (err: Error) => err instanceof ProfileError && /^focus: invalid regular expression "main\.\(/.test(err.message));
   });
 
-  test('Go regexp spellings: (?i), \\A, \\z, (?P<name>), [[:digit:]], \\Q…\\E', () => {
-    assert.ok(compileGoRegexp('(?i)SESSIONS', 'focus').test('internal/sessions.(*Store).Create'));
-    assert.ok(compileGoRegexp('\\Aruntime\\.', 'focus').test('runtime.main'));
-    assert.ok(!compileGoRegexp('\\Aruntime\\.', 'focus').test('xruntime.main'));
-    assert.ok(compileGoRegexp('main\\z', 'focus').test('runtime.main'));
-    assert.ok(!compileGoRegexp('main\\z', 'focus').test('runtime.main\n'));
-    assert.ok(compileGoRegexp('(?P<pkg>[a-z]+)\\.', 'focus').test('sync.Mutex'));
-    assert.ok(compileGoRegexp('func[[:digit:]]', 'focus').test('main.main.func1'));
-    assert.ok(compileGoRegexp('\\Q(*Store).Create\\E', 'focus').test('sessions.(*Store).Create'));
-  });
 });
 
 describe('tagFocus (pprof -tagfocus)', () => {

@@ -3,14 +3,12 @@ import { describe, it } from 'node:test';
 import {
   ChannelClosedError,
   checkFromWebviewMessage,
-  compileSearch,
   fromWire,
   isFromWebviewMessage,
   isToWebviewMessage,
   MessageHandler,
   MessageType,
   RequestTimeoutError,
-  searchPattern,
   toWire,
   type Envelope,
   type FromWebviewMessage,
@@ -150,20 +148,6 @@ describe('MessageHandler', () => {
     page.handleMessage(posted[0] as Envelope<ToWebviewMessage>);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(received, [{ type: MessageType.Done, note: 'reloaded' }]);
-  });
-});
-
-describe('search terms', () => {
-  it('are Go regexps matched case-insensitively', () => {
-    assert.equal(searchPattern('cache\\.(Put|Get)'), '(?i)cache\\.(Put|Get)');
-    assert.ok(compileSearch('CACHE\\.put')?.test('example.com/svc/cache.Put'));
-    assert.equal(compileSearch(''), undefined);
-  });
-
-  it('are taken literally when they are not a valid regexp', () => {
-    const re = compileSearch('(*Server');
-    assert.ok(re?.test('main.(*Server).handle'));
-    assert.equal(re?.test('main.Server'), false);
   });
 });
 
