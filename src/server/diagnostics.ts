@@ -6,7 +6,8 @@ import {
   type Diagnostic,
   type OptionalVersionedTextDocumentIdentifier,
 } from 'vscode-languageserver/node';
-import { isRuleId, ruleDocUrl, type Finding, type Range, type Severity } from '../lint/types';
+import { isRuleId, ruleDocUrl } from '../lint/rules';
+import type { Finding, Range, Severity } from '../lint/types';
 
 export const DIAGNOSTIC_SOURCE = 'goroscope';
 

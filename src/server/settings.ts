@@ -1,4 +1,4 @@
-import { isRuleId } from '../lint/types';
+import { isRuleId } from '../lint/rules';
 
 /** The `goroscope.lint` settings section, per document (resource scope). */
 export interface LintSettings {

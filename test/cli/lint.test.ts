@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { RULE_IDS, ruleDocUrl } from '../../src/lint/types';
+import { RULE_IDS, ruleDocUrl } from '../../src/lint/rules';
 import { goSrc } from '../goToolchain';
 import { CLI_TREE, lineColOf, REPO_ROOT, runCli } from './cliRunner';
 

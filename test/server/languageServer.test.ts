@@ -13,7 +13,7 @@ import {
   type TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { walkGoFiles } from '../../src/lint/goFiles';
-import { ruleDocUrl } from '../../src/lint/types';
+import { ruleDocUrl } from '../../src/lint/rules';
 import { goSrc } from '../goToolchain';
 import { applyEdits, copyFixtureModule, positionOf, SERVER_FIXTURES } from './fixtureWorkspace';
 import { LspSession, uriOf, type StartOptions } from './lspSession';

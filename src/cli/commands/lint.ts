@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expandGoPaths, GoPathError, groupByPackage } from '../../lint/goFiles';
 import { lintPackages, type FileLintResult } from '../../lint/lintPool';
-import { isRuleId, RULE_IDS, type RuleId } from '../../lint/types';
+import { isRuleId, RULE_IDS, type RuleId } from '../../lint/rules';
 import { chooseFormat, parseArgs } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command';
 import { formatJson } from '../formats/json';

@@ -1,14 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileLintResult } from '../../lint/lintPool';
-import { RULE_IDS, ruleDocUrl, type RuleId, type Severity } from '../../lint/types';
-
-/** One sentence per rule for code-scanning UIs; the full story is behind helpUri. */
-const RULE_SUMMARIES: Record<RuleId, string> = {
-  'defer-in-loop': 'A defer inside a loop runs only when the function returns, so resources pile up per iteration.',
-  'select-without-ctx-done': 'A blocking select ignores the reachable context, so it can wait forever after cancellation.',
-  'http-body-not-closed': 'An HTTP response body that is not closed keeps its connection and goroutines alive.',
-};
+import { RULE_IDS, RULES, ruleDocUrl } from '../../lint/rules';
+import type { Severity } from '../../lint/types';
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error',
@@ -50,12 +44,13 @@ export function formatSarif(results: readonly FileLintResult[], cwd: string, ver
             name: 'goroscope',
             version,
             informationUri: 'https://github.com/goroscope/goroscope',
-            rules: RULE_IDS.map((id) => ({
-              id,
-              name: id,
-              shortDescription: { text: RULE_SUMMARIES[id] },
-              helpUri: ruleDocUrl(id),
-              defaultConfiguration: { level: 'warning' },
+            // The rule's one-sentence summary for code-scanning UIs; the full story is behind helpUri.
+            rules: RULES.map((rule) => ({
+              id: rule.id,
+              name: rule.id,
+              shortDescription: { text: rule.summary },
+              helpUri: ruleDocUrl(rule.id),
+              defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
             })),
           },
         },

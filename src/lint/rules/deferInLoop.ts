@@ -1,18 +1,21 @@
 import { escapingJumps, runsAtMostOnce } from '../../go/flow';
 import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { calleePath, descendantsOfType, field, findByText, indentOf, indentUnit, isFunction, named } from '../../go/syntax';
-import type { Finding, Fix } from '../types';
-import type { Rule, RuleContext } from './rule';
+import type { Fix } from '../types';
+import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
 /**
  * defer-in-loop: a `defer` inside a `for` loop of the same function body runs only when the function
  * returns, so whatever it releases piles up with every iteration. Function literals are boundaries.
  * Docs: docs/rules/defer-in-loop.md
  */
-export const deferInLoop: Rule = {
+export const deferInLoop = defineRule({
   id: 'defer-in-loop',
-  check(ctx: RuleContext): Finding[] {
-    const findings: Finding[] = [];
+  summary: 'a `defer` in a loop runs only when the function returns: files, rows, locks, contexts pile up per iteration',
+  severity: 'warning',
+  quickFix: 'Move the loop body into a function literal',
+  check(ctx: RuleContext): RuleFinding[] {
+    const findings: RuleFinding[] = [];
     for (const stmt of findByText(ctx.root, ctx.source, /\bdefer\b/, 'defer_statement', 1)) {
       const loop = iteratingLoop(stmt);
       if (!loop) continue;
@@ -20,8 +23,6 @@ export const deferInLoop: Rule = {
       const fix = wrapBodyInFuncLiteral(ctx.source, loop);
       if (fix) fixes.push(fix);
       findings.push({
-        rule: 'defer-in-loop',
-        severity: 'warning',
         message: message(stmt),
         range: nodeRange(stmt),
         fixes,
@@ -29,7 +30,7 @@ export const deferInLoop: Rule = {
     }
     return findings;
   },
-};
+});
 
 /** The innermost enclosing loop of the same function whose body can run more than once. */
 function iteratingLoop(stmt: SyntaxNode): SyntaxNode | null {

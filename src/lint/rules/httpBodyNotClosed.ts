@@ -15,18 +15,21 @@ import {
   findByText,
 } from '../../go/syntax';
 import { HTTP_CLIENT } from '../../go/types';
-import type { Finding, Fix } from '../types';
-import type { Rule, RuleContext } from './rule';
+import type { Fix } from '../types';
+import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
 /**
  * http-body-not-closed: an *http.Response from net/http whose Body is not closed on some path after
  * the error check. Handing the response on (returning it, storing it, sending it, passing it to a
  * workspace function that closes it) is not a leak. Docs: docs/rules/http-body-not-closed.md
  */
-export const httpBodyNotClosed: Rule = {
+export const httpBodyNotClosed = defineRule({
   id: 'http-body-not-closed',
-  check(ctx: RuleContext): Finding[] {
-    const findings: Finding[] = [];
+  summary: 'an `*http.Response` whose `Body` is not closed on some path: connection, buffers and transport goroutines',
+  severity: 'warning',
+  quickFix: 'Close the response body',
+  check(ctx: RuleContext): RuleFinding[] {
+    const findings: RuleFinding[] = [];
     // `.Get(`, `.Do(`… as the source spells them: the selector's field, then up to its call.
     for (const call of findByText(ctx.root, ctx.source, /\.\s*(?:Do|Get|Head|Post|PostForm)\s*\(/, 'call_expression', 3)) {
       const origin = responseCall(ctx, call);
@@ -34,8 +37,6 @@ export const httpBodyNotClosed: Rule = {
       const verdict = analyze(ctx, call);
       if (!verdict) continue;
       findings.push({
-        rule: 'http-body-not-closed',
-        severity: 'warning',
         message: messageFor(verdict, origin),
         range: nodeRange(call),
         fixes: verdict.fix ? [verdict.fix] : [],
@@ -43,7 +44,7 @@ export const httpBodyNotClosed: Rule = {
     }
     return findings;
   },
-};
+});
 
 const CLIENT_METHODS = new Set(['Do', 'Get', 'Head', 'Post', 'PostForm']);
 const PACKAGE_FUNCS = new Set(['Get', 'Head', 'Post', 'PostForm']);

@@ -2,18 +2,21 @@ import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { receiverTypeName } from '../../go/packageIndex';
 import { descendantsOfType, field, fields, findByText, indentOf, indentUnit, isFunction, named, unparen } from '../../go/syntax';
 import { CONTEXT, HTTP_REQUEST, zeroValue } from '../../go/types';
-import type { Finding, Fix } from '../types';
-import type { Rule, RuleContext } from './rule';
+import type { Fix } from '../types';
+import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
 /**
  * select-without-ctx-done: a blocking `select` (no `default`) in a function that can see a
  * context.Context, where no case receives from a context's Done(). Reachability is decided by type
  * as far as the source shows it, never by the name `ctx`. Docs: docs/rules/select-without-ctx-done.md
  */
-export const selectWithoutCtxDone: Rule = {
+export const selectWithoutCtxDone = defineRule({
   id: 'select-without-ctx-done',
-  check(ctx: RuleContext): Finding[] {
-    const findings: Finding[] = [];
+  summary: 'a blocking `select` that never watches a reachable `context.Context`: the goroutine blocks forever',
+  severity: 'warning',
+  quickFix: 'Add `case <-ctx.Done()`',
+  check(ctx: RuleContext): RuleFinding[] {
+    const findings: RuleFinding[] = [];
     for (const select of findByText(ctx.root, ctx.source, /\bselect\b/, 'select_statement', 1)) {
       const cases = named(select);
       if (cases.some((c) => c.type === 'default_case')) continue;
@@ -25,8 +28,6 @@ export const selectWithoutCtxDone: Rule = {
       const keyword = select.child(0) ?? select;
       const fix = addDoneCase(ctx, select, first);
       findings.push({
-        rule: 'select-without-ctx-done',
-        severity: 'warning',
         message: message(first, where),
         range: nodeRange(keyword),
         fixes: fix ? [fix] : [],
@@ -34,7 +35,7 @@ export const selectWithoutCtxDone: Rule = {
     }
     return findings;
   },
-};
+});
 
 function message(context: string, where: 'loop' | 'goroutine' | null): string {
   const done = `${context}.Done()`;
