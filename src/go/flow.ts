@@ -1,5 +1,5 @@
 import type { SyntaxNode } from './parser';
-import { BREAKABLE_TYPES, field, isFunction, isTerminatingCall, labelOf, labelTarget, named, statements, walk } from './syntax';
+import { BREAKABLE_TYPES, field, isFunction, isTerminatingCall, labelOf, labelTarget, mayTerminate, named, statements, walk } from './syntax';
 
 /**
  * Small control-flow questions the rules ask, answered syntactically (conservatively: when in
@@ -20,9 +20,48 @@ function innerLabels(node: SyntaxNode): Set<string> {
  * Whether every path through `stmts` leaves `loop` before the next iteration: a `return`, a
  * `break` out of the loop, or a call that never returns (panic, os.Exit, log.Fatal…).
  */
-export function alwaysLeavesLoop(stmts: SyntaxNode[], loop: SyntaxNode): boolean {
+export function alwaysLeavesLoop(stmts: SyntaxNode[], loop: SyntaxNode, insideBreakable = false): boolean {
   const inner = innerLabels(loop);
-  return listLeaves(stmts, 0, inner);
+  return listLeaves(stmts, insideBreakable ? 1 : 0, inner);
+}
+
+/**
+ * Whether some path through `stmts` (a case of a select or switch inside `loop`) leaves the loop: a
+ * `return`, a `goto`, a call that never returns (or a test assertion that stops the test), or a
+ * labelled `break`/`continue` to the loop or beyond. An unlabelled `break` there only leaves the select or switch, and `continue` stays in.
+ */
+export function canLeaveLoop(stmts: SyntaxNode[], loop: SyntaxNode): boolean {
+  const inner = innerLabels(loop);
+  const own = labelOf(loop);
+  let found = false;
+  for (const stmt of stmts) {
+    walk(stmt, (n) => {
+      if (found || isFunction(n)) return false;
+      switch (n.type) {
+        case 'return_statement':
+        case 'goto_statement':
+          found = true;
+          return false;
+        case 'expression_statement':
+          if (mayTerminate(n)) found = true;
+          return false;
+        case 'break_statement': {
+          const label = labelTarget(n);
+          if (label && (label === own || !inner.has(label))) found = true;
+          return false;
+        }
+        case 'continue_statement': {
+          const label = labelTarget(n);
+          if (label && label !== own && !inner.has(label)) found = true;
+          return false;
+        }
+        default:
+          return true;
+      }
+    });
+    if (found) return true;
+  }
+  return false;
 }
 
 function listLeaves(stmts: SyntaxNode[], depth: number, inner: Set<string>): boolean {
@@ -130,4 +169,29 @@ export function walkFunctionBody(root: SyntaxNode, visit: (n: SyntaxNode) => boo
     if (n.id !== root.id && isFunction(n)) return false;
     return visit(n);
   });
+}
+
+/**
+ * The statements that run after `stmt` in the same iteration of `loop` (its nearest loop): its
+ * following siblings, then those of each enclosing statement up to the loop's body, innermost first.
+ */
+export function restOfIteration(stmt: SyntaxNode, loop: SyntaxNode): SyntaxNode[] {
+  const rest: SyntaxNode[] = [];
+  const body = field(loop, 'body');
+  for (let n: SyntaxNode = stmt; n.parent && n.id !== body?.id && !isFunction(n.parent); n = n.parent) {
+    if (n.parent.type !== 'statement_list') continue;
+    const siblings = named(n.parent).filter((c) => c.type !== 'comment');
+    rest.push(...siblings.slice(siblings.findIndex((c) => c.id === n.id) + 1));
+  }
+  return rest;
+}
+
+/** Whether every path through `rest` (a restOfIteration) leaves `loop`: one statement always does, and nothing continues first. */
+export function restAlwaysLeaves(rest: SyntaxNode[], loop: SyntaxNode): boolean {
+  const inner = innerLabels(loop);
+  for (const stmt of rest) {
+    if (stmtLeaves(stmt, 0, inner)) return true;
+    if (stmt.descendantsOfType('continue_statement').length > 0) return false;
+  }
+  return false;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SyntaxNode } from './parser';
-import { calleePath, descendantsOfType, expressionPath, field, fields, named } from './syntax';
+import { channelName, isStopChannelCall } from './channels';
+import { calleePath, descendantsOfType, expressionPath, field, fields, findByText, named } from './syntax';
 import { EMPTY_SCOPE, TypeResolver, canonicalType, fileImports, stripPointer, type Imports, type PackageScope } from './types';
 
 /** What one Go file declares that other files of its package (and other packages) need to know. */
@@ -17,6 +18,11 @@ export interface FileSummary {
   vars: Map<string, string>;
   /** Functions (`Name`) and methods (`Recv.Name`). */
   funcs: Map<string, FuncSummary>;
+  /**
+   * Names of the channels the file closes (`close(s.done)` → done) or hands to signal.Notify: a
+   * receive from one can end a wait.
+   */
+  stopChannels: Set<string>;
 }
 
 export interface FuncSummary {
@@ -44,6 +50,7 @@ export function summarizeFile(file: string, root: SyntaxNode): FileSummary {
     types: new Map(),
     vars: new Map(),
     funcs: new Map(),
+    stopChannels: stopChannelNames(root),
   };
   const resolver = new TypeResolver(imports, EMPTY_SCOPE);
   for (const decl of named(root)) {
@@ -74,6 +81,17 @@ export function summarizeFile(file: string, root: SyntaxNode): FileSummary {
     }
   }
   return summary;
+}
+
+function stopChannelNames(root: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  for (const call of findByText(root, root.text, /\b(?:close|Notify)\s*\(/, 'call_expression', 3)) {
+    const arg = named(field(call, 'arguments'))[0];
+    if (!arg || !isStopChannelCall(call)) continue;
+    const name = channelName(arg);
+    if (name) names.add(name);
+  }
+  return names;
 }
 
 function structFields(struct: SyntaxNode, imports: Imports): Map<string, string> {
@@ -252,6 +270,11 @@ export class PackageIndex {
       }
     }
     return undefined;
+  }
+
+  /** Whether some file of `file`'s package closes (or hands to signal.Notify) a channel known by `name`. */
+  packageStops(file: string, name: string): boolean {
+    return this.packageOf(file).some((s) => s.stopChannels.has(name));
   }
 
   /** A function or method of `file`'s package. */

@@ -142,7 +142,11 @@ export function unparen(expr: SyntaxNode): SyntaxNode {
   return e;
 }
 
-/** Calls that end the goroutine or the process: no path continues after them. */
+/**
+ * Calls that end the goroutine or the process: no path continues after them. Methods named like
+ * testing.T's and log's fatal calls count on any receiver (`s.T().Fatal`, `logger.Fatalf`, `tt.FailNow`),
+ * as do testify's `require.Fail`/`require.FailNow` and shoenig/test's `must.Unreachable`, which stop the test.
+ */
 export function isTerminatingCall(stmt: SyntaxNode): boolean {
   if (stmt.type !== 'expression_statement') return false;
   const call = named(stmt)[0];
@@ -150,13 +154,21 @@ export function isTerminatingCall(stmt: SyntaxNode): boolean {
   const path = calleePath(call);
   if (!path) return false;
   const name = path.join('.');
-  return (
-    name === 'panic' ||
-    name === 'os.Exit' ||
-    name === 'runtime.Goexit' ||
-    /^log\.(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/.test(name) ||
-    /^(t|b|tb|f)\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(name)
-  );
+  if (name === 'panic' || name === 'os.Exit' || name === 'runtime.Goexit') return true;
+  if (/^(require\.(Fail|FailNow)|must\.Unreachable)$/.test(name)) return true;
+  return path.length >= 2 && /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow)$/.test(path[path.length - 1] ?? '');
+}
+
+/**
+ * Test assertions that stop the test when they fail: testify's `require.*` and shoenig/test's
+ * `must.*` call FailNow. A path through one may end there.
+ */
+export function mayTerminate(stmt: SyntaxNode): boolean {
+  if (isTerminatingCall(stmt)) return true;
+  if (stmt.type !== 'expression_statement') return false;
+  const call = named(stmt)[0];
+  const path = call?.type === 'call_expression' ? calleePath(call) : null;
+  return !!path && path.length === 2 && (path[0] === 'require' || path[0] === 'must');
 }
 
 /**

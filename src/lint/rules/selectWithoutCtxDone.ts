@@ -1,78 +1,316 @@
 import { nodeRange, type SyntaxNode } from '../../go/parser';
+import {
+  channelName,
+  isDoneCall,
+  isLifecycleMethodName,
+  isStopSignalName,
+  isTimerChannel,
+  isTimerName,
+  receivedChannel,
+  receivedOkName,
+  selectCases,
+  sentChannel,
+  stopsChannelIn,
+} from '../../go/channels';
+import { alwaysLeavesLoop, canLeaveLoop, restAlwaysLeaves, restOfIteration } from '../../go/flow';
 import { receiverTypeName } from '../../go/packageIndex';
-import { descendantsOfType, field, fields, findByText, indentOf, indentUnit, isFunction, named, unparen } from '../../go/syntax';
+import {
+  contains,
+  descendantsOfType,
+  enclosingFunction,
+  field,
+  fields,
+  findByText,
+  indentOf,
+  indentUnit,
+  isFunction,
+  mayTerminate,
+  named,
+  statements,
+  unparen,
+} from '../../go/syntax';
 import { CONTEXT, HTTP_REQUEST, zeroValue } from '../../go/types';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
 /**
- * select-without-ctx-done: a blocking `select` (no `default`) in a function that can see a
- * context.Context, where no case receives from a context's Done(). Reachability is decided by type
- * as far as the source shows it, never by the name `ctx`. Docs: docs/rules/select-without-ctx-done.md
+ * select-without-ctx-done: a blocking `select` in a function that can see a context.Context, when no
+ * case receives from a context's Done() and no case is another way out (a stop channel, a timer, a
+ * channel the package closes, the completion of the function's own goroutine). In an endless loop a
+ * way out must leave the loop. Reachability is decided by type as far as the source shows it, never
+ * by the name `ctx`. Docs: docs/rules/select-without-ctx-done.md (the exact semantics).
  */
 export const selectWithoutCtxDone = defineRule({
   id: 'select-without-ctx-done',
-  summary: 'a blocking `select` that never watches a reachable `context.Context`: the goroutine blocks forever',
+  summary: 'a blocking `select` that never watches a reachable `context.Context` and has no way out of its own: the goroutine blocks forever',
   severity: 'warning',
   quickFix: 'Add `case <-ctx.Done()`',
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const select of findByText(ctx.root, ctx.source, /\bselect\b/, 'select_statement', 1)) {
-      const cases = named(select);
-      if (cases.some((c) => c.type === 'default_case')) continue;
-      if (cases.some((c) => c.type === 'communication_case' && watchesDone(ctx, c))) continue;
-      const contexts = reachableContexts(ctx, select);
-      const first = contexts[0];
+      const cases = selectCases(select);
+      // `select {}` blocks forever on purpose (a main that waits for signals); a default never blocks.
+      if (cases.length === 0 || cases.some((c) => c.type === 'default_case')) continue;
+      if (cases.some((c) => watchesDone(ctx, c))) continue;
+      const loop = enclosingLoop(select);
+      const endless = loop && kindOfLoop(ctx, loop) !== 'bounded' ? loop : null;
+      // Outside an endless loop the wait ends when any way out fires; inside one, that case must also leave the loop.
+      const stays: SyntaxNode[] = [];
+      let hasWayOut = false;
+      for (const c of cases) {
+        const way = wayOut(ctx, c);
+        if (!way) continue;
+        if (!endless || leavesLoop(ctx, select, c, endless, way)) hasWayOut = true;
+        else stays.push(c);
+      }
+      if (hasWayOut) continue;
+      const first = reachableContexts(ctx, select)[0];
       if (!first) continue;
-      const where = leakSite(select);
       const keyword = select.child(0) ?? select;
       const fix = addDoneCase(ctx, select, first);
-      findings.push({
-        message: message(first, where),
-        range: nodeRange(keyword),
-        fixes: fix ? [fix] : [],
-      });
+      const site: Site = endless ? 'endless' : loop ? 'loop' : inGoroutine(select) ? 'goroutine' : 'plain';
+      findings.push({ message: message(first, cases, site, stays), range: nodeRange(keyword), fixes: fix ? [fix] : [] });
     }
     return findings;
   },
 });
 
-function message(context: string, where: 'loop' | 'goroutine' | null): string {
+type Site = 'plain' | 'goroutine' | 'loop' | 'endless';
+
+function message(context: string, cases: SyntaxNode[], site: Site, stays: SyntaxNode[]): string {
   const done = `${context}.Done()`;
-  if (where === 'goroutine') {
-    return `This select in a goroutine never receives from ${done}, so once ${context} is cancelled the goroutine stays blocked here and leaks with everything it references.`;
+  const waits = `waits only on ${describeCases(cases)} and never on ${done}`;
+  switch (site) {
+    case 'endless':
+      if (stays.length > 0) {
+        const which = stays.map((c) => `\`case ${caseHead(c)}\``).slice(0, 2).join(' and ');
+        const verb = stays.length > 1 ? 'continue' : 'continues';
+        return `This select in an endless loop never receives from ${done}, and its ${which} ${verb} the loop instead of leaving it, so cancelling ${context} cannot stop the loop and its goroutine leaks.`;
+      }
+      return `This select in an endless loop ${waits}, so cancelling ${context} cannot stop the loop and its goroutine leaks, blocked here.`;
+    case 'goroutine':
+      return `This select in a goroutine ${waits}, so once ${context} is cancelled nothing releases it and the goroutine leaks with everything it references.`;
+    case 'loop':
+      return `This select in a loop ${waits}, so once ${context} is cancelled nothing releases the goroutine blocked here.`;
+    case 'plain':
+      return `This select ${waits}, so once ${context} is cancelled nothing releases the goroutine blocked here.`;
   }
-  if (where === 'loop') {
-    return `This select in a loop never receives from ${done}, so cancelling ${context} cannot stop the loop and its goroutine leaks, blocked here.`;
-  }
-  return `This select blocks without receiving from ${done}, so cancelling ${context} does not release the goroutine waiting here.`;
 }
 
-/** Whether the select sits in a loop of its own function, or in a function literal started with `go`. */
-function leakSite(select: SyntaxNode): 'loop' | 'goroutine' | null {
-  for (let n = select.parent; n; n = n.parent) {
-    if (n.type === 'for_statement') return 'loop';
-    if (isFunction(n)) {
-      if (n.type === 'func_literal' && n.parent?.type === 'call_expression' && n.parent.parent?.type === 'go_statement') {
-        return 'goroutine';
-      }
-      return null;
-    }
-  }
+/** `in`, `errs` and a send on `out`: what the select waits for, as the source spells it. */
+function describeCases(cases: SyntaxNode[]): string {
+  const parts = cases.map((c) => {
+    const received = receivedChannel(c);
+    if (received) return `\`${short(received.text)}\``;
+    const sent = sentChannel(c);
+    return sent ? `a send on \`${short(sent.text)}\`` : 'its case';
+  });
+  const unique = [...new Set(parts)];
+  const shown = unique.length > 3 ? [...unique.slice(0, 3), 'more'] : unique;
+  return shown.length <= 1 ? (shown[0] ?? 'nothing') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+function caseHead(c: SyntaxNode): string {
+  const comm = field(c, 'communication');
+  const right = comm ? (comm.type === 'receive_statement' ? field(comm, 'right') : comm) : null;
+  return short(right?.text ?? 'default');
+}
+
+function short(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 40 ? `${flat.slice(0, 37)}…` : flat;
+}
+
+/** Whether the select runs in a function literal started with `go`. */
+function inGoroutine(select: SyntaxNode): boolean {
+  const fn = enclosingFunction(select);
+  return fn?.type === 'func_literal' && fn.parent?.type === 'call_expression' && fn.parent.parent?.type === 'go_statement';
+}
+
+/** The nearest `for` around the select in the same function. */
+function enclosingLoop(select: SyntaxNode): SyntaxNode | null {
+  for (let n = select.parent; n && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return n;
   return null;
+}
+
+/**
+ * `for {}` and `for range ch` run until something leaves them (endless); `for cond {}` until its
+ * condition changes; a counted loop or a range over a slice, map, number or string ends by itself.
+ */
+function kindOfLoop(ctx: RuleContext, loop: SyntaxNode): 'endless' | 'condition' | 'bounded' {
+  const body = field(loop, 'body');
+  const clause = named(loop).find((c) => c.id !== body?.id && c.type !== 'comment');
+  if (!clause) return 'endless';
+  if (clause.type === 'for_clause') {
+    if (field(clause, 'update')) return 'bounded';
+    return field(clause, 'condition') ? 'condition' : 'endless';
+  }
+  if (clause.type === 'range_clause') {
+    const right = field(clause, 'right');
+    if (!right) return 'bounded';
+    if (isTimerChannel(right)) return 'endless';
+    const type = ctx.resolver.typeOf(right)?.[0];
+    return type !== undefined && /^(<-)?chan\b/.test(type) ? 'endless' : 'bounded';
+  }
+  return 'condition';
+}
+
+type WayOut = 'stop' | 'timer' | 'closed' | 'completion' | 'bound';
+
+/**
+ * What makes a case a way out of the wait, or null: a stop signal by name (`done`, `stopCh`,
+ * `s.closing`, `t.Dying()`, `srv.Ready()`), a timer, a channel the package closes or hands to
+ * signal.Notify (or a receive that checks `ok`), or a channel the function made and handed to the
+ * work it started (its goroutine, a worker pool): the completion of that work.
+ */
+function wayOut(ctx: RuleContext, commCase: SyntaxNode): WayOut | null {
+  const chan = receivedChannel(commCase);
+  if (!chan) return null;
+  if (isTimerChannel(chan)) return 'timer';
+  const name = channelName(chan);
+  if (!name) return null;
+  if (chan.type === 'call_expression') return isLifecycleMethodName(name) ? 'stop' : null;
+  if (boundToContext(ctx, chan)) return 'bound';
+  const local = chan.type === 'identifier' ? ctx.resolver.lookup(name, chan) : undefined;
+  const value = local && (local.node.type === 'short_var_declaration' || local.node.type === 'var_spec') ? declaredValue(local.node, name) : null;
+  if (value && isTimerChannel(value)) return 'timer';
+  if (isTimerName(name)) return 'timer';
+  if (isStopSignalName(name) || local?.type?.endsWith(' os.Signal')) return 'stop';
+  if (receivedOkName(commCase)) return 'closed';
+  if (chan.type === 'identifier' && local && local.kind !== 'package') {
+    const owner = outermostFunction(chan);
+    if (!owner) return null;
+    if (stopsChannelIn(owner, name)) return 'closed';
+    if (value && isMake(value) && handedToWork(owner, name)) return 'completion';
+    // A parameter: the package may close it or hand it to signal.Notify where it is made.
+    return local.kind === 'param' && ctx.index.packageStops(ctx.file, name) ? 'closed' : null;
+  }
+  return ctx.index.packageStops(ctx.file, name) ? 'closed' : null;
+}
+
+/**
+ * `events, errs := s.Subscribe(ctx, …)` … `case <-errs:`, `w := cli.Wait(ctx, id)` … `case <-w.Error:`:
+ * a channel obtained from a call given the context belongs to a producer that watches the context.
+ */
+function boundToContext(ctx: RuleContext, chan: SyntaxNode, depth = 0): boolean {
+  let root: SyntaxNode = chan;
+  while (root.type === 'selector_expression') {
+    const operand = field(root, 'operand');
+    if (!operand) return false;
+    root = operand;
+  }
+  if (root.type !== 'identifier' || depth > 3) return false;
+  const decl = ctx.resolver.lookup(root.text, root);
+  if (!decl || (decl.node.type !== 'short_var_declaration' && decl.node.type !== 'var_spec')) return false;
+  const right = named(field(decl.node, decl.node.type === 'var_spec' ? 'value' : 'right'));
+  return right.some((value) => {
+    const v = unparen(value);
+    // `errs := result.Err` after `result := cli.Events(ctx, …)`: follow the value to its call.
+    if (v.type === 'selector_expression' || v.type === 'identifier') return v.id !== root.id && boundToContext(ctx, v, depth + 1);
+    return v.type === 'call_expression' && named(field(v, 'arguments')).some((arg) => isContextExpression(ctx, arg));
+  });
+}
+
+/** `ctx`, `s.ctx`, `r.Context()`: an expression of type context.Context as the resolver sees it. */
+function isContextExpression(ctx: RuleContext, expr: SyntaxNode): boolean {
+  return ctx.resolver.typeOf(expr)?.[0] === CONTEXT;
+}
+
+/**
+ * Whether the case can leave the endless loop: its branch can (a timer on every path, as a timeout
+ * does, or through a call given the context or a failing test assertion), or the rest of the
+ * iteration always leaves, or checks again what the case set or received from and can leave then.
+ */
+function leavesLoop(ctx: RuleContext, select: SyntaxNode, commCase: SyntaxNode, loop: SyntaxNode, way: WayOut): boolean {
+  const body = statements(commCase);
+  if (way === 'timer') {
+    if (alwaysLeavesLoop(body, loop, true)) return true;
+    // `case <-ticker.C: if err := s.poll(ctx); err != nil { return err }`: cancellation ends the loop through poll's error.
+    if (canLeaveLoop(body, loop) && (passesContext(ctx, body) || body.some((st) => mayTerminate(st)))) return true;
+  } else if (canLeaveLoop(body, loop)) {
+    return true;
+  }
+  const rest = restOfIteration(select, loop);
+  if (restAlwaysLeaves(rest, loop)) return true;
+  if (way === 'timer') return false;
+  // `case <-stop: quit = true` … `if quit { return }` (later in the iteration or at the start of the
+  // next; the flag may also be set just before the select), `case v, ok = <-in:` … `if !ok { return }`,
+  // or a second, non-blocking look at the same channel.
+  const chan = receivedChannel(commCase);
+  const comm = field(commCase, 'communication');
+  const received = comm?.type === 'receive_statement' ? named(field(comm, 'left')).map((l) => l.text) : [];
+  const before = select.parent?.type === 'statement_list' ? named(select.parent).filter((st) => st.endIndex <= select.startIndex) : [];
+  const marks = new Set([...assignedIn(body), ...assignedIn(before), ...received, ...(chan ? [chan.text] : [])]);
+  marks.delete('_');
+  const refersToMark = (n: SyntaxNode) =>
+    descendantsOfType(n, ['identifier', 'selector_expression']).some((id) => marks.has(id.text));
+  const iteration = statements(field(loop, 'body')).filter((st) => !contains(st, select));
+  if ([...rest, ...iteration].some((st) => refersToMark(st) && canLeaveLoop([st], loop))) return true;
+  // `for running { select { case <-stop: running = false } }`: the case ends the loop through its condition.
+  if (kindOfLoop(ctx, loop) !== 'condition') return false;
+  const loopBody = field(loop, 'body');
+  const header = named(loop).filter((c) => c.id !== loopBody?.id);
+  return header.some((h) => descendantsOfType(h, 'identifier').some((i) => marks.has(i.text)));
+}
+
+/** Names a list of statements assigns (`x = …`, `x := …`, `x++`). */
+function assignedIn(stmts: SyntaxNode[]): string[] {
+  return stmts.flatMap((stmt) =>
+    descendantsOfType(stmt, ['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement']).flatMap((a) =>
+      a.type === 'inc_statement' || a.type === 'dec_statement' ? named(a).map((l) => l.text) : named(field(a, 'left')).map((l) => l.text),
+    ),
+  );
+}
+
+/** Whether some call in `stmts` is given a context.Context (as the resolver sees it). */
+function passesContext(ctx: RuleContext, stmts: SyntaxNode[]): boolean {
+  return stmts.some((stmt) =>
+    descendantsOfType(stmt, 'argument_list').some((args) =>
+      named(args).some((arg) => arg.type === 'identifier' && ctx.resolver.lookup(arg.text, arg)?.type === CONTEXT),
+    ),
+  );
+}
+
+function isMake(expr: SyntaxNode): boolean {
+  const e = unparen(expr);
+  return e.type === 'call_expression' && field(e, 'function')?.text === 'make';
+}
+
+function outermostFunction(node: SyntaxNode): SyntaxNode | null {
+  let found: SyntaxNode | null = null;
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) found = n;
+  return found;
+}
+
+/**
+ * Whether the channel `name` made in `fn` is handed to work that will answer on it: sent on or
+ * closed by a goroutine `fn` starts, or passed to a call, a composite literal or another channel.
+ */
+function handedToWork(fn: SyntaxNode, name: string): boolean {
+  for (const id of descendantsOfType(fn, 'identifier')) {
+    if (id.text !== name) continue;
+    const p = id.parent;
+    if (!p) continue;
+    if (p.type === 'argument_list') {
+      const callee = p.parent ? field(p.parent, 'function')?.text : undefined;
+      if (callee !== 'len' && callee !== 'cap' && callee !== 'close') return true;
+    }
+    if (p.type === 'literal_element' || p.type === 'keyed_element') return true;
+    if (p.type === 'send_statement' && field(p, 'value')?.id === id.id) return true;
+    if (p.type === 'send_statement' && field(p, 'channel')?.id === id.id && insideGoroutine(p, fn)) return true;
+  }
+  return descendantsOfType(fn, 'go_statement').some((g) => stopsChannelIn(g, name));
+}
+
+function insideGoroutine(node: SyntaxNode, fn: SyntaxNode): boolean {
+  for (let n = node.parent; n && n.id !== fn.id; n = n.parent) if (n.type === 'go_statement') return true;
+  return false;
 }
 
 /** `case <-x.Done():`, `case <-r.Context().Done():` or `case <-done:` with `done := ctx.Done()`. */
 function watchesDone(ctx: RuleContext, commCase: SyntaxNode): boolean {
-  const comm = field(commCase, 'communication');
-  if (!comm || comm.type !== 'receive_statement') return false;
-  const right = field(comm, 'right');
-  if (!right) return false;
-  const recv = unparen(right);
-  if (recv.type !== 'unary_expression') return false;
-  const operand = field(recv, 'operand');
-  if (!operand) return false;
-  const chan = unparen(operand);
+  const chan = receivedChannel(commCase);
+  if (!chan) return false;
   if (isDoneCall(chan)) return true;
   if (chan.type === 'identifier') {
     const decl = ctx.resolver.lookup(chan.text, chan);
@@ -81,12 +319,6 @@ function watchesDone(ctx: RuleContext, commCase: SyntaxNode): boolean {
     return !!values && isDoneCall(unparen(values));
   }
   return false;
-}
-
-function isDoneCall(expr: SyntaxNode): boolean {
-  if (expr.type !== 'call_expression') return false;
-  const fn = field(expr, 'function');
-  return fn?.type === 'selector_expression' && field(fn, 'field')?.text === 'Done' && named(field(expr, 'arguments')).length === 0;
 }
 
 function declaredValue(decl: SyntaxNode, name: string): SyntaxNode | null {
