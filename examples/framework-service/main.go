@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"expvar"
 	"flag"
 	"fmt"
 	"log"
@@ -121,6 +122,8 @@ func newMux(r routers, m *metrics.HTTP) *http.ServeMux {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	// memstats and cmdline as JSON, for tools that read heap figures from expvar (Goroscope's status bar).
+	mux.Handle("GET /debug/vars", expvar.Handler())
 	// pprof.Index serves every runtime profile by name, goroutineleak included (Go 1.27).
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkFleet } from './steps/fleet.mjs';
+import { checkFrameworkHandlers } from './steps/frameworks.mjs';
 import { checkGoroutines } from './steps/goroutines.mjs';
 import { checkHandlerProfiling } from './steps/handlers.mjs';
 import { checkBearerToken } from './steps/transport.mjs';
@@ -28,6 +29,7 @@ const { values: opts } = parseArgs({
     artifacts: { type: 'string' },
     'server-pid': { type: 'string' },
     'service-url': { type: 'string' },
+    'framework-service-url': { type: 'string' },
     'token-service-url': { type: 'string' },
     token: { type: 'string' },
     'user-data': { type: 'string' },
@@ -106,6 +108,10 @@ async function drive(page) {
     runCommand, dismissNotifications, waitUntil, sleep, artifacts, serviceUrl: opts['service-url'] ?? '',
   });
   await checkFleet({ page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, findFrame, prometheusUrl: opts['prometheus-url'], leaker: opts['fleet-leaker'] });
+  await checkFrameworkHandlers(page, {
+    uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
+    runCommand, dismissNotifications, waitUntil, sleep, artifacts, serviceUrl: opts['framework-service-url'] ?? '', workspace: opts.workspace,
+  });
   // Last: it attaches a second service, which becomes the status bar's.
   await checkBearerToken({
     page, artifacts, uiCheck, runCommand, dismissNotifications,

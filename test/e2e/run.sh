@@ -4,7 +4,9 @@
 # development, and lets driver.mjs run test/suite inside its extension host through headless Chromium.
 # Screenshots and logs land in test/e2e/artifacts/. Exit status: 0 when every test passed.
 # It also builds and starts examples/leaky-service on a free loopback port for the live-pprof tests
-# (GOROSCOPE_E2E_SERVICE_URL tells the suite where; the driver attaches to it from the command palette).
+# (GOROSCOPE_E2E_SERVICE_URL tells the suite where; the driver attaches to it from the command palette),
+# and examples/framework-service for "Profile this handler" on gin, echo, chi and fiber
+# (GOROSCOPE_E2E_FRAMEWORK_URL).
 # GOROSCOPE_E2E_TIMEOUT (seconds, default 360) bounds the wait for the suite.
 set -euo pipefail
 # Go and code-server keep caches under $HOME; a bare CI environment may not set it.
@@ -46,7 +48,7 @@ cleanup() {
   # Keep the logs for whoever reads the artifacts; drop the scratch workspace.
   mkdir -p "$artifacts/logs"
   cp "$scratch"/code-server*.log "$artifacts/logs/" 2>/dev/null || true
-  cp "$scratch"/leaky-service*.log "$artifacts/logs/" 2>/dev/null || true
+  cp "$scratch"/leaky-service*.log "$scratch"/framework-service*.log "$artifacts/logs/" 2>/dev/null || true
   cp "$scratch"/prometheus.log "$artifacts/logs/" 2>/dev/null || true
   [ -d "$scratch/user-data/logs" ] && cp -r "$scratch/user-data/logs/." "$artifacts/logs/vscode" 2>/dev/null || true
   rm -rf "$scratch"
@@ -84,15 +86,22 @@ cat > "$scratch/user-data/User/settings.json" <<'JSON'
 JSON
 cp "$scratch/user-data/User/settings.json" "$scratch/user-settings.json" # the untrusted session's, with trust on
 
+# The framework example without -trimpath: its dependencies (gin, echo, chi, fiber, client_golang) then
+# come from the build cache npm test's integration tests filled, instead of minutes of compiling. Its
+# frames name the workspace copy's files, which "Open source" opens as they are. Built meanwhile.
+cp -r examples/framework-service "$workspace/framework-service"
+(cd "$workspace/framework-service" && go build -o "$scratch/framework-service-bin" .) &
+framework_build=$!
 # The demo service, built with -trimpath as release builds are, so its frames carry module paths
 # (example.com/leaky-service/…) that "Open source" maps through the go.mod of the workspace's copy.
 cp -r examples/leaky-service "$workspace/leaky-service"
 (cd "$workspace/leaky-service" && go build -trimpath -o "$scratch/leaky-service-bin" .)
-# start_service NAME ARGS…: starts an instance of the demo on a free port; sets $started_url to its pprof base URL.
+wait "$framework_build"
+# start_service NAME BINARY ARGS…: starts an example service on a free port; sets $started_url to its pprof base URL.
 start_service() {
-  local name=$1
-  shift
-  setsid "$scratch/leaky-service-bin" -addr 127.0.0.1:0 "$@" >"$scratch/$name.out" 2>"$scratch/$name.log" </dev/null &
+  local name=$1 binary=$2
+  shift 2
+  setsid "$binary" -addr 127.0.0.1:0 "$@" >"$scratch/$name.out" 2>"$scratch/$name.log" </dev/null &
   local pid=$!
   service_pids="$service_pids $pid"
   started_url=
@@ -106,11 +115,13 @@ start_service() {
   started_url=$started_url/debug/pprof/
   echo "e2e: $name at $started_url"
 }
-start_service leaky-service -traffic 10
+start_service leaky-service "$scratch/leaky-service-bin" -traffic 10
 service_url=$started_url
+start_service framework-service "$scratch/framework-service-bin"
+framework_url=$started_url
 # A second instance whose diagnostics want a bearer token, for the token flow (a fresh token per run).
 token=e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-start_service leaky-service-token -health-interval 0 -token "$token"
+start_service leaky-service-token "$scratch/leaky-service-bin" -health-interval 0 -token "$token"
 token_service_url=$started_url
 
 # The fleet: four instances of test/fixtures/fleet-instance (client_golang metrics), one leaking goroutines,
@@ -155,6 +166,7 @@ results=$scratch/results.json
 # setsid: code-server and every process it starts share one process group, stopped as a whole above.
 GOROSCOPE_TEST_RESULTS=$results GOROSCOPE_TEST_HOLD=$scratch/release GOROSCOPE_E2E_SERVICE_URL=$service_url \
 GOROSCOPE_E2E_PROMETHEUS_URL=$prometheus_url GOROSCOPE_E2E_FLEET_LEAKER=$fleet_leaker \
+GOROSCOPE_E2E_FRAMEWORK_URL=$framework_url \
   setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
     --disable-workspace-trust --disable-getting-started-override \
     --user-data-dir "$scratch/user-data" --extensions-dir "$scratch/extensions" "$workspace" \
@@ -165,6 +177,7 @@ echo "e2e: code-server on 127.0.0.1:$port, workspace $workspace"
 status=0
 node test/e2e/driver.mjs --port "$port" --repo "$repo" --workspace "$workspace" --results "$results" \
   --hold "$scratch/release" --artifacts "$artifacts" --server-pid "$server_pid" --service-url "$service_url" \
+  --framework-service-url "$framework_url" \
   --token-service-url "$token_service_url" --token "$token" --user-data "$scratch/user-data" \
   --prometheus-url "$prometheus_url" --fleet-leaker "$fleet_leaker" \
   --timeout-seconds "${GOROSCOPE_E2E_TIMEOUT:-360}" || status=$?

@@ -128,8 +128,10 @@ describe('examples/framework-service: discovery and handler profiles on real gin
     });
   }
 
-  test('it serves Go 1.27\'s goroutineleak profile and Prometheus metrics with the runtime\'s gauges', async () => {
+  test('it serves Go 1.27\'s goroutineleak profile, expvar\'s memstats and Prometheus metrics with the runtime\'s gauges', async () => {
     const s = svc as ExampleService;
+    const vars = (await (await fetch(`${s.url}/debug/vars`)).json()) as { memstats?: { HeapInuse?: number } };
+    assert.ok((vars.memstats?.HeapInuse ?? 0) > 0, 'expvar serves memstats');
     const index = await (await fetch(s.pprof)).text();
     assert.match(index, /goroutineleak/);
     const leaks = await fetch(`${s.pprof}goroutineleak?debug=1`);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { GoroscopeApi } from '../../src/extension/main';
 import type { HandlerProfile, ProfileHandlerArgs } from '../../src/extension/handlers/profileHandler';
 import type { AttachedService } from '../../src/extension/services/attachedServices';
-import { EXTENSION_ID, fixtureUri } from './workspace';
+import { EXTENSION_ID, fixtureUri, waitForLens } from './workspace';
 
 const serviceUrl = process.env.GOROSCOPE_E2E_SERVICE_URL;
 const PRIMES = 'leaky-service/internal/api/primes.go';
@@ -40,7 +40,7 @@ suite('profile this handler', () => {
   });
 
   test('the lens "Profile this handler" appears above handlePrimes with its route', async () => {
-    const lens = await waitForLens(document, (l) => l.command?.title === 'Profile this handler' && l.range.start.line === funcLine(document, 'handlePrimes'));
+    const lens = await waitForLens(document, (l) => l.command?.title === 'Profile this handler · /primes' && l.range.start.line === funcLine(document, 'handlePrimes'));
     const arg = lens.command?.arguments?.[0] as ProfileHandlerArgs;
     assert.equal(arg.function, 'handlePrimes');
     assert.equal(arg.symbol, 'example.com/leaky-service/internal/api.handlePrimes');
@@ -123,20 +123,6 @@ function funcLine(document: vscode.TextDocument, name: string): number {
   const line = document.getText().split('\n').findIndex((l) => l.startsWith(`func ${name}(`));
   assert.ok(line >= 0, `func ${name} is in ${document.uri.fsPath}`);
   return line;
-}
-
-/** Asks VS Code for the document's lenses (as the editor does) until one matches. */
-async function waitForLens(document: vscode.TextDocument, match: (lens: vscode.CodeLens) => boolean): Promise<vscode.CodeLens> {
-  const deadline = Date.now() + 30_000;
-  let seen: string[] = [];
-  for (;;) {
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100)) ?? [];
-    const found = lenses.find(match);
-    if (found) return found;
-    seen = lenses.map((l) => `${l.range.start.line}: ${l.command?.title ?? '(unresolved)'}`);
-    if (Date.now() > deadline) throw new Error(`no matching lens within 30 s; lenses: ${seen.join('; ') || 'none'}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {

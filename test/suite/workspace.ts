@@ -19,3 +19,17 @@ export async function waitFor<T>(what: string, probe: () => T | undefined, timeo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Asks VS Code for the document's lenses (as the editor does) until one matches (30 s at most). */
+export async function waitForLens(document: vscode.TextDocument, match: (lens: vscode.CodeLens) => boolean): Promise<vscode.CodeLens> {
+  const deadline = Date.now() + 30_000;
+  let seen: string[] = [];
+  for (;;) {
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100)) ?? [];
+    const found = lenses.find(match);
+    if (found) return found;
+    seen = lenses.map((l) => `${l.range.start.line}: ${l.command?.title ?? '(unresolved)'}`);
+    if (Date.now() > deadline) throw new Error(`no matching lens within 30 s; lenses: ${seen.join('; ') || 'none'}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -51,8 +51,9 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
 }
 
 /**
- * One lens per handler, or per route when a handler has several; placed on the `func` keyword. A
- * profiled handler also gets its last result beside it (`CPU 23% · 1.2 MB/s allocated`), as text.
+ * One lens per handler, or per route when a handler has several, titled with the route it profiles
+ * (`Profile this handler · GET /users/:id`); placed on the `func` keyword. A profiled handler also gets
+ * its last result beside it (`CPU 23% · 1.2 MB/s allocated`), as text.
  */
 export function lensesFor(document: vscode.TextDocument, handlers: readonly Handler[], results?: HandlerResults): vscode.CodeLens[] {
   const byLine = new Map<number, Handler[]>();
@@ -70,7 +71,7 @@ export function lensesFor(document: vscode.TextDocument, handlers: readonly Hand
       const routeText = h.route === null ? 'no route found' : `${h.method ?? 'any method'} ${h.route}`;
       lenses.push(
         new vscode.CodeLens(range, {
-          title: list.length > 1 ? `Profile this handler · ${h.method ?? '*'} ${h.route ?? '?'}` : 'Profile this handler',
+          title: h.route === null ? 'Profile this handler' : `Profile this handler · ${h.method === null ? '' : `${h.method} `}${h.route}`,
           tooltip: `Profile ${h.function} (${routeText}, ${h.framework}) in the attached Go service`,
           command: PROFILE_HANDLER_COMMAND,
           arguments: [args],
