@@ -43,7 +43,7 @@ if (root) {
   if (page === 'fleet') {
     // Plain DOM, no toolkit controls: it starts at once.
     const vscode = acquireVsCodeApi();
-    startFleetPage(root, (m) => vscode.postMessage(m));
+    startFleetPage(root, vscode);
   } else if (page === 'goroutines' || page === 'watch') {
     const vscode = acquireVsCodeApi(); // once per page: VS Code refuses a second call
     // These pages are made of toolkit controls: they start once its elements are defined (the host

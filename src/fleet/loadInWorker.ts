@@ -1,70 +1,43 @@
 /**
- * The promise API over dist/fleetWorker.js (worker.ts). A FleetError thrown in the worker comes back as a
- * FleetError with its kind, so the extension can offer a token on 401 or a narrower selector.
+ * The fleet worker (dist/fleetWorker.js) as the extension host calls it: started on the first request,
+ * kept alive only while one is out. A FleetError thrown there arrives here as a FleetError with its kind.
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { FleetView } from '../protocol/fleet';
+import { fleetWorker, fleetWorkerHost } from '../protocol/fleetWorker';
+import { WorkerChannel } from '../protocol/workerThread';
 import { FleetError } from './errors';
-import type { FleetWorkerReply, FleetWorkerRequest, FleetWorkerResults } from './workerProtocol';
+import type { PrometheusSource } from './prometheus';
+import type { TimeRange } from './range';
 
-type Op = FleetWorkerRequest['op'];
-type Body<K extends Op> = Omit<Extract<FleetWorkerRequest, { op: K }>, 'id' | 'op'>;
+/** A week of hundreds of instances from a loaded server can take a while; the transport's own timeouts still apply per request. */
+const TIMEOUT_MS = 5 * 60_000;
 
 export class FleetWorker {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly channel: WorkerChannel<typeof fleetWorkerHost, typeof fleetWorker>;
 
-  constructor(private readonly script: string = path.join(__dirname, 'fleetWorker.js')) {}
-
-  load(body: Body<'load'>): Promise<FleetWorkerResults['load']> {
-    return this.call('load', body);
+  constructor(script: string = path.join(__dirname, 'fleetWorker.js')) {
+    this.channel = new WorkerChannel({
+      script,
+      peer: 'the fleet worker',
+      host: fleetWorkerHost,
+      thread: fleetWorker,
+      requests: {},
+      events: {},
+      errors: [FleetError],
+      timeoutMs: TIMEOUT_MS,
+    });
   }
 
-  jobs(body: Body<'jobs'>): Promise<FleetWorkerResults['jobs']> {
-    return this.call('jobs', body);
+  load(params: { source: PrometheusSource; selector: string; range: TimeRange; title: string }): Promise<FleetView> {
+    return this.channel.request('load', params);
+  }
+
+  jobs(params: { source: PrometheusSource }): Promise<string[]> {
+    return this.channel.request('jobs', params);
   }
 
   dispose(): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.failAll(new Error('the fleet worker was stopped'));
-    void worker?.terminate();
-  }
-
-  private call<K extends Op>(op: K, body: Body<K>): Promise<FleetWorkerResults[K]> {
-    const worker = this.start();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.ref();
-      worker.postMessage({ id, op, ...body });
-    });
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
-    worker.on('message', (reply: FleetWorkerReply) => {
-      const pending = this.pending.get(reply.id);
-      if (!pending) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
-      if (reply.ok) pending.resolve(reply.result);
-      else pending.reject(reply.kind ? new FleetError(reply.kind, reply.error) : new Error(reply.error));
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failAll(new Error(`the fleet worker exited (code ${code})`));
-    });
-    worker.unref();
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    this.channel.dispose();
   }
 }

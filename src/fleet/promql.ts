@@ -8,6 +8,9 @@ import { FleetError } from './errors';
 export const FLEET_METRICS = {
   goroutines: 'go_goroutines',
   heapInuse: 'go_memstats_heap_inuse_bytes',
+  /** The GC's heap goal: twice the live heap after the last collection (GOGC=100). It moves only when what
+   * survives collection grows, so it tells a leak from garbage piling up until the next GC. */
+  heapGoal: 'go_memstats_next_gc_bytes',
   /** Changes when the process restarts. */
   startTime: 'process_start_time_seconds',
   /** A counter since the process started: it resets when the process restarts (also where the process

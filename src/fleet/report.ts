@@ -50,6 +50,7 @@ export function buildFleetReport(series: SeriesByMetric, range: TimeRange, step:
       labels: entry.labels,
       goroutines: entry.goroutines ? gaugeTrend(entry.goroutines, restarts) : null,
       heapInuse: entry.heapInuse ? gaugeTrend(entry.heapInuse, restarts) : null,
+      heapGoal: entry.heapGoal ? gaugeTrend(entry.heapGoal, restarts) : null,
       restarts,
       chart: { times, goroutines: onGrid(entry.goroutines, range.start, step, points), heapInuse: onGrid(entry.heapInuse, range.start, step, points) },
     });

@@ -17,6 +17,8 @@ export interface FleetInstance {
   labels: Record<string, string>;
   goroutines: Trend | null;
   heapInuse: Trend | null;
+  /** The GC's heap goal (go_memstats_next_gc_bytes), when exported: heap in use only counts as growing when this grows too. */
+  heapGoal: Trend | null;
   restarts: Restart[];
   /** The points of the charts: times (seconds) and the two gauges, NaN where a point is missing. */
   chart: { times: number[]; goroutines: number[]; heapInuse: number[] };
@@ -52,13 +54,24 @@ export function isGrowing(trend: Trend | null, kind: SuspectKind): trend is Tren
   return trend.growth >= Math.max(MIN_GROWTH[kind], MIN_RELATIVE_GROWTH * Math.abs(trend.median));
 }
 
+/**
+ * Whether an instance's heap grows like a leak's: heap in use grows, and so does the GC's goal when it is
+ * exported. Heap in use alone rises between collections (a young or quiet process can go a minute or more
+ * without one, filling toward the goal); the goal rises only when more survives each collection.
+ */
+function heapGrowing(instance: FleetInstance): boolean {
+  if (!isGrowing(instance.heapInuse, 'heap')) return false;
+  const goal = instance.heapGoal;
+  return goal === null || (goal.perHour > 0 && goal.growth >= MIN_GROWTH.heap);
+}
+
 /** Suspects of the fleet, highest score first; an instance that does not grow is not one. */
 export function rankFleetSuspects(instances: readonly FleetInstance[]): FleetSuspect[] {
   const suspects: FleetSuspect[] = [];
   for (const kind of ['goroutines', 'heap'] as const) {
     const trendOf = (i: FleetInstance): Trend | null => (kind === 'heap' ? i.heapInuse : i.goroutines);
     const measured = instances.filter((i) => trendOf(i) !== null);
-    const growing = measured.filter((i) => isGrowing(trendOf(i), kind));
+    const growing = measured.filter((i) => (kind === 'heap' ? heapGrowing(i) : isGrowing(trendOf(i), kind)));
     if (growing.length === 0) continue;
     const rates = growing.map((i) => (trendOf(i) as Trend).perHour);
     const alike = Math.max(...rates) <= ALIKE_SPREAD * Math.min(...rates);
@@ -82,6 +95,7 @@ export function rankFleetSuspects(instances: readonly FleetInstance[]): FleetSus
         score: round(relative * trend.r2 * 10, 2),
         evidence: [
           growthEvidence(kind, trend),
+          ...(kind === 'heap' && instance.heapGoal ? [`the GC's heap goal ${amount(kind, instance.heapGoal.first)} → ${amount(kind, instance.heapGoal.last)}: more survives each collection (not garbage waiting for the next one)`] : []),
           ...restartEvidence(instance.restarts),
           patternEvidence(pattern, kind, growing.length, measured.length, rates, flatRate),
         ],

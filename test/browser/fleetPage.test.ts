@@ -64,14 +64,14 @@ describe('the fleet page in Chromium', () => {
       errors.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
-    // The host's side: answers Ready with the view; records what the page sends.
+    // The host's side: answers the page's ready request with the view; records what the page sends.
     await page.addInitScript((fleet: FleetView) => {
-      const w = window as unknown as { posted: Array<{ type: string }>; acquireVsCodeApi: () => unknown };
+      const w = window as unknown as { posted: Array<{ kind: string; id?: number; method: string; params: unknown }>; acquireVsCodeApi: () => unknown };
       w.posted = [];
       w.acquireVsCodeApi = () => ({
-        postMessage(message: { type: string }) {
+        postMessage(message: { kind: string; id?: number; method: string; params: unknown }) {
           w.posted.push(message);
-          if (message.type === 'ready') setTimeout(() => window.postMessage({ json: JSON.stringify({ type: 'fleet', view: fleet }) }, '*'), 0);
+          if (message.kind === 'request' && message.method === 'ready') setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, result: fleet }, '*'), 0);
         },
         getState: () => undefined,
         setState: () => undefined,
@@ -108,6 +108,15 @@ describe('the fleet page in Chromium', () => {
     assert.equal(await page.locator(`.fleet-row[data-instance="${view.instances[0]?.instance}"]`).count(), 0, 'rows scrolled away are removed');
   });
 
+  it('a status from the host shows as text; a malformed message is dropped', async () => {
+    await page.evaluate(() => {
+      window.postMessage({ kind: 'event', method: 'status', params: { kind: 'error', text: 'Prometheus <b>down</b>' } }, '*');
+      window.postMessage({ kind: 'nonsense' }, '*');
+    });
+    await page.locator('.fleet-status.error', { hasText: 'Prometheus <b>down</b>' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('.fleet-status b').count(), 0);
+  });
+
   it('shows names and labels from the server as text, never as HTML', async () => {
     await page.locator('.fleet-list').evaluate((list) => (list.scrollTop = 0));
     const hostile = page.locator('.fleet-row .name', { hasText: HOSTILE });
@@ -122,9 +131,9 @@ describe('the fleet page in Chromium', () => {
     await page.locator('.fleet-suspect button', { hasText: 'Attach' }).first().click();
     const posted = await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted);
     assert.deepEqual(posted.slice(-2), [
-      { type: 'setRange', range: '24h' },
-      { type: 'attach', instance: view.suspects[0]?.instance },
+      { kind: 'event', method: 'setRange', params: { range: '24h' } },
+      { kind: 'event', method: 'attach', params: { instance: view.suspects[0]?.instance } },
     ]);
-    assert.deepEqual(posted[0], { type: 'ready' });
+    assert.deepEqual(posted[0], { kind: 'request', id: 1, method: 'ready', params: {} });
   });
 });

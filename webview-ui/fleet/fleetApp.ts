@@ -5,7 +5,8 @@
  * string came from a metrics server and goes in as text.
  */
 import { formatValue } from '../../src/pprof/units';
-import { FleetMessageType, isToFleetPageMessage, type FleetInstanceView, type FleetView, type FromFleetPageMessage, type ToFleetPageMessage } from '../../src/protocol/fleet';
+import { fleetHost, fleetPage, PAGE_RANGES, pageTransport, type FleetInstanceView, type FleetStatus, type FleetView, type PagePort } from '../../src/protocol/fleet';
+import { RpcEndpoint } from '../../src/protocol/rpc';
 import { lineChart } from '../goroutines/chart';
 import { el, linkButton, plural } from '../goroutines/dom';
 
@@ -14,7 +15,6 @@ export const ROW_HEIGHT = 36;
 const OVERSCAN = 6;
 const CHART_WIDTH = 160;
 const CHART_HEIGHT = 28;
-const RANGES = ['1h', '6h', '24h', '7d'] as const;
 const SVG = 'http://www.w3.org/2000/svg';
 
 export class FleetApp {
@@ -30,25 +30,37 @@ export class FleetApp {
   private readonly rows = new Map<number, HTMLElement>();
   private frame = 0;
 
+  private readonly rpc: RpcEndpoint<typeof fleetPage, typeof fleetHost>;
+
   constructor(
     private readonly root: HTMLElement,
-    private readonly post: (message: FromFleetPageMessage) => void,
-  ) {}
+    port: PagePort,
+  ) {
+    this.rpc = new RpcEndpoint({
+      peer: 'the extension host',
+      local: fleetPage,
+      remote: fleetHost,
+      transport: pageTransport(port, window),
+      requests: {},
+      events: { show: (view) => this.show(view), status: (status) => this.showStatus(status) },
+      onMalformed: (problem) => console.warn(problem),
+    });
+  }
 
   start(): void {
     this.root.classList.add('fleet-app');
     const toolbar = el('div', 'fleet-toolbar');
-    for (const range of RANGES) {
+    for (const range of PAGE_RANGES) {
       const b = el('button', undefined, range);
       b.type = 'button';
       b.title = `Read the last ${range}`;
-      b.addEventListener('click', () => this.post({ type: FleetMessageType.SetRange, range }));
+      b.addEventListener('click', () => this.rpc.notify('setRange', { range }));
       this.rangeButtons.set(range, b);
       toolbar.append(b);
     }
     const refresh = el('button', undefined, 'Refresh');
     refresh.type = 'button';
-    refresh.addEventListener('click', () => this.post({ type: FleetMessageType.Refresh }));
+    refresh.addEventListener('click', () => this.rpc.notify('refresh', {}));
     toolbar.append(refresh);
     const head = el('div', 'fleet-head');
     for (const text of ['instance', 'goroutines', 'over the range', 'heap in use', 'over the range', 'restarts', '']) head.append(el('span', undefined, text));
@@ -57,21 +69,23 @@ export class FleetApp {
     this.list.addEventListener('scroll', () => this.schedule());
     new ResizeObserver(() => this.schedule()).observe(this.list);
     this.root.append(this.title, this.facts, toolbar, this.status, el('h2', undefined, 'Leak suspects'), this.suspects, el('h2', undefined, 'Instances'), head, this.list);
-    this.post({ type: FleetMessageType.Ready });
+    void this.rpc.request('ready', {}).then(
+      (view) => {
+        if (view) this.show(view);
+        else this.showStatus({ kind: 'info', text: 'No fleet connected: run "Goroscope: Connect to Fleet…".' });
+      },
+      (err: unknown) => this.showStatus({ kind: 'error', text: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
-  handle(message: ToFleetPageMessage): void {
-    if (message.type === FleetMessageType.Status) {
-      this.status.className = `fleet-status ${message.kind}`;
-      this.status.textContent = message.text;
-      return;
-    }
-    this.status.textContent = '';
-    this.show(message.view);
+  private showStatus(status: FleetStatus): void {
+    this.status.className = `fleet-status ${status.kind}`;
+    this.status.textContent = status.text;
   }
 
   private show(view: FleetView): void {
     this.view = view;
+    this.status.textContent = '';
     this.title.textContent = view.title;
     const iso = (s: number) => new Date(s * 1000).toISOString().replace(/:\d\d\.000Z$/, 'Z').replace('T', ' ');
     this.facts.textContent = `${view.source} · ${iso(view.range.start)} → ${iso(view.range.end)} (a point every ${view.step} s) · ${plural(view.instances.length, 'instance')} · ${plural(view.suspects.length, 'suspect')}`;
@@ -86,7 +100,7 @@ export class FleetApp {
         el('span', 'kind', `[${s.kind}] `),
         el('span', 'what', s.instance),
         document.createTextNode(`  +${s.unit === 'bytes' ? formatValue(s.perHour, 'bytes') : Math.round(s.perHour).toLocaleString('en-US')}/h · score ${s.score} `),
-        linkButton('Attach', `Attach to ${s.instance}'s pprof endpoints`, () => this.post({ type: FleetMessageType.Attach, instance: s.instance })),
+        linkButton('Attach', `Attach to ${s.instance}'s pprof endpoints`, () => this.rpc.notify('attach', { instance: s.instance })),
       );
       const evidence = el('ul');
       for (const e of s.evidence) evidence.append(el('li', undefined, e));
@@ -145,7 +159,7 @@ export class FleetApp {
       el('span', 'num', i.heapInuse ? formatValue(i.heapInuse.last, 'bytes') : '—'),
       this.chart(view, i, i.heapChart, `heap in use of ${i.instance}`, growing('heap'), 'heap'),
       el('span', 'restarts', i.restarts.length ? String(i.restarts.length) : ''),
-      linkButton('Attach', `Attach to ${i.instance}'s pprof endpoints`, () => this.post({ type: FleetMessageType.Attach, instance: i.instance })),
+      linkButton('Attach', `Attach to ${i.instance}'s pprof endpoints`, () => this.rpc.notify('attach', { instance: i.instance })),
     );
     return row;
   }
@@ -170,20 +184,9 @@ export class FleetApp {
   }
 }
 
-/** Starts the page: messages from the host arrive as `{json}` (one string clones cheaply) and are checked before use. */
-export function startFleetPage(root: HTMLElement, post: (message: unknown) => void): FleetApp {
-  const app = new FleetApp(root, post);
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const data = event.data as { json?: unknown } | null;
-    if (!data || typeof data.json !== 'string') return;
-    let message: unknown;
-    try {
-      message = JSON.parse(data.json);
-    } catch {
-      return;
-    }
-    if (isToFleetPageMessage(message)) app.handle(message);
-  });
+/** Starts the page on VS Code's postMessage (the channel checks every message's form before use). */
+export function startFleetPage(root: HTMLElement, port: PagePort): FleetApp {
+  const app = new FleetApp(root, port);
   app.start();
   return app;
 }

@@ -8,7 +8,7 @@ import { isFleetError } from '../../fleet/errors';
 import { FleetWorker } from '../../fleet/loadInWorker';
 import { parseRange } from '../../fleet/range';
 import { attachUrl, fleetFetchOptions } from '../../fleet/sources';
-import { FleetMessageType, type FleetView, type FromFleetPageMessage } from '../../protocol/fleet';
+import type { FleetView } from '../../protocol/fleet';
 import type { ServicesFeature } from '../services/feature';
 import { askBearerToken } from '../services/setBearerToken';
 import { transportSettings } from '../services/settings';
@@ -115,7 +115,7 @@ export class FleetFeature implements vscode.Disposable {
     }
     const { source, selector } = connection;
     const title = `Fleet ${selector} · ${connection.range}`;
-    this.page?.send({ type: FleetMessageType.Status, kind: 'busy', text: `Reading ${selector} over ${connection.range} from ${source.prometheusUrl}…` });
+    this.page?.status({ kind: 'busy', text: `Reading ${selector} over ${connection.range} from ${source.prometheusUrl}…` });
     try {
       const range = parseRange(connection.range, Math.floor(Date.now() / 1000));
       const started = Date.now();
@@ -131,7 +131,7 @@ export class FleetFeature implements vscode.Disposable {
       return view;
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      this.page?.send({ type: FleetMessageType.Status, kind: 'error', text });
+      this.page?.status({ kind: 'error', text });
       this.log(text);
       // Not awaited: the command resolves now; the message waits for the user as long as they like.
       void this.offerNextStep(err, text, connection);
@@ -157,36 +157,28 @@ export class FleetFeature implements vscode.Disposable {
   showPage(): void {
     if (this.page) {
       this.page.panel.reveal();
-      if (this.view) {
-        this.page.panel.title = this.view.title;
-        this.page.send({ type: FleetMessageType.Fleet, view: this.view });
-      }
+      if (this.view) this.page.show(this.view);
       return;
     }
-    const page = new FleetPage(this.context.extensionUri, this.view?.title ?? 'Fleet', (m) => this.onPageMessage(m), (l) => this.log(l));
+    const page = new FleetPage(
+      this.context.extensionUri,
+      this.view?.title ?? 'Fleet',
+      {
+        ready: () => this.view ?? null,
+        refresh: () => void this.load(),
+        setRange: ({ range }) => {
+          if (!this.connection) return;
+          this.connection = { ...this.connection, range };
+          void this.load();
+        },
+        attach: ({ instance }) => void this.attachInstance(instance),
+      },
+      (l) => this.log(l),
+    );
     page.onDidDispose(() => {
       if (this.page === page) this.page = undefined;
     });
     this.page = page;
-  }
-
-  private onPageMessage(message: FromFleetPageMessage): void {
-    switch (message.type) {
-      case FleetMessageType.Ready:
-        if (this.view) this.page?.send({ type: FleetMessageType.Fleet, view: this.view });
-        return;
-      case FleetMessageType.Refresh:
-        void this.load();
-        return;
-      case FleetMessageType.SetRange:
-        if (this.connection) {
-          this.connection = { ...this.connection, range: message.range };
-          void this.load();
-        }
-        return;
-      case FleetMessageType.Attach:
-        void this.attachInstance(message.instance);
-    }
   }
 
   /** Attach to an instance's pprof endpoints through the URL template: everything Goroscope does for a service follows. */

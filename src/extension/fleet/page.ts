@@ -1,25 +1,24 @@
 /**
- * The fleet page: a WebviewPanel of the webview bundle started on its `fleet` view, its messages checked
- * (src/protocol/fleet.ts) before the feature sees them.
+ * The fleet page: a WebviewPanel of the webview bundle started on its `fleet` view, and its end of the
+ * channel (src/protocol/fleet.ts over rpc.ts): everything the page sends is checked against the declared
+ * shapes before a handler sees it.
  */
 import * as vscode from 'vscode';
-import { checkFromFleetPageMessage, type FromFleetPageMessage, type ToFleetPageMessage } from '../../protocol/fleet';
+import { fleetHost, fleetPage, type FleetStatus, type FleetView } from '../../protocol/fleet';
+import { RpcEndpoint, type EventHandlers, type RequestHandlers, type Transport } from '../../protocol/rpc';
 import { panelHtml } from '../panel/html';
 import { webviewAssets } from '../panel/webviewAssets';
 
+export type FleetPageHandlers = RequestHandlers<typeof fleetHost> & EventHandlers<typeof fleetHost>;
+
 export class FleetPage implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly rpc: RpcEndpoint<typeof fleetHost, typeof fleetPage>;
   private disposed = false;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
 
-  constructor(
-    extensionUri: vscode.Uri,
-    title: string,
-    onMessage: (message: FromFleetPageMessage) => void,
-    private readonly log: (line: string) => void,
-  ) {
+  constructor(extensionUri: vscode.Uri, title: string, handlers: FleetPageHandlers, log: (line: string) => void) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     this.panel = vscode.window.createWebviewPanel('goroscope.fleet', title, vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -29,28 +28,38 @@ export class FleetPage implements vscode.Disposable {
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const webview = this.panel.webview;
     webview.html = panelHtml({ cspSource: webview.cspSource, ...webviewAssets(webview, dist), title, view: 'fleet' });
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => {
-        const problem = checkFromFleetPageMessage(raw);
-        if (problem !== undefined) {
-          this.log(`dropped a malformed message from the fleet page: ${problem}`);
-          return;
-        }
-        onMessage(raw as FromFleetPageMessage);
-      }),
-      this.panel.onDidDispose(() => this.dispose()),
-    );
+    const transport: Transport = {
+      post: (message) => void webview.postMessage(message),
+      listen(receive) {
+        const subscription = webview.onDidReceiveMessage(receive);
+        return () => subscription.dispose();
+      },
+    };
+    this.rpc = new RpcEndpoint({
+      peer: 'the fleet page',
+      local: fleetHost,
+      remote: fleetPage,
+      transport,
+      requests: { ready: handlers.ready },
+      events: { refresh: handlers.refresh, setRange: handlers.setRange, attach: handlers.attach },
+      onMalformed: log,
+    });
+    this.panel.onDidDispose(() => this.dispose());
   }
 
-  /** The body crosses as JSON text: one string clones for almost nothing (see toWire in protocol/panel.ts). */
-  send(message: ToFleetPageMessage): void {
-    if (!this.disposed) void this.panel.webview.postMessage({ json: JSON.stringify(message) });
+  show(view: FleetView): void {
+    this.panel.title = view.title;
+    this.rpc.notify('show', view);
+  }
+
+  status(status: FleetStatus): void {
+    this.rpc.notify('status', status);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const d of this.disposables) d.dispose();
+    this.rpc.dispose();
     this.panel.dispose();
     this.disposeEmitter.fire();
     this.disposeEmitter.dispose();

@@ -120,3 +120,24 @@ test('the JSON report has the shape of issue 13 and charts sit on the step grid'
   assert.equal(chart?.times.length, POINTS);
   assert.ok(Number.isNaN(chart?.goroutines[1]) && chart?.goroutines[2] === 102);
 });
+
+test('heap filling toward the next GC is no leak: with the GC goal flat it is no suspect; with the goal rising it is', () => {
+  // A quiet process: heap in use climbs 1.5 → 4 MB for an hour without a collection; the goal stays 4 MB.
+  const climbing = (i: number) => 1.5e6 + (i / POINTS) * 2.5e6 + noise(i, 5e4);
+  const names = ['quiet:1', 'leaking:1', 'other:1'];
+  const report = buildFleetReport(
+    {
+      goroutines: names.map((n) => series(n, (i) => 20 + noise(i, 2))),
+      heapInuse: [series('quiet:1', climbing), series('leaking:1', (i) => 10e6 + i * 1e5 + noise(i, 5e5)), series('other:1', (i) => 8e6 + noise(i, 5e5))],
+      heapGoal: [series('quiet:1', () => 4_194_304), series('leaking:1', (i) => 2 * (10e6 + Math.floor(i / 20) * 20 * 1e5)), series('other:1', () => 16e6)],
+    },
+    { start: START, end: START + (POINTS - 1) * STEP },
+    STEP,
+    '{job="api"}',
+  );
+  assert.deepEqual(report.suspects.map((s) => [s.instance, s.kind]), [['leaking:1', 'heap']]);
+  assert.match(report.suspects[0]?.evidence.join('\n') ?? '', /the GC's heap goal .* → .*: more survives each collection/);
+  // Without the goal (an exporter that lacks it), heap in use alone decides, as before.
+  const without = buildFleetReport({ goroutines: [series('quiet:1', () => 20)], heapInuse: [series('quiet:1', climbing)] }, { start: START, end: START + (POINTS - 1) * STEP }, STEP, '{}');
+  assert.equal(without.suspects[0]?.instance, 'quiet:1');
+});

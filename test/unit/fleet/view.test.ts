@@ -20,6 +20,7 @@ test('the charts begin at the fleet\'s first point, suspects come first', () => 
     labels: { instance: name },
     goroutines: null,
     heapInuse: null,
+    heapGoal: null,
     restarts: [],
     chart: { times, goroutines: chart(first), heapInuse: chart(first) },
   });
