@@ -154,7 +154,9 @@ function goroutineSuspects(snapshots: readonly LeakSnapshot[], userModules: read
     if (confirmed) weight *= 4;
     const consistency = rises / Math.max(1, counts.length - 1);
     const relative = growth / Math.max(1, first);
-    const score = round((Math.log1p(Math.max(0, growth)) + Math.log1p(relative)) * consistency * weight);
+    // Both terms count growth only: a confirmed group that shrank (or left the dumps) has relative −1, and
+    // log1p(−1) is −Infinity, which JSON turns into null.
+    const score = round((Math.log1p(Math.max(0, growth)) + Math.log1p(Math.max(0, relative))) * consistency * weight);
     const site = userFrame ?? group.frames[0] ?? { function: '(no stack)', file: '', line: 0 };
     const evidence = [
       `${first} → ${last} goroutines in [${group.state}] over ${present.length} snapshots (${rate(growth, seconds)} per minute), up at ${rises} of ${counts.length - 1} steps`,
