@@ -24,6 +24,7 @@ import (
 	"example.com/leaky-service/internal/catalog"
 	"example.com/leaky-service/internal/health"
 	"example.com/leaky-service/internal/loadgen"
+	"example.com/leaky-service/internal/pricing"
 	"example.com/leaky-service/internal/search"
 	"example.com/leaky-service/internal/sessions"
 )
@@ -36,6 +37,7 @@ func main() {
 	traffic := flag.Int("traffic", 0, "synthetic requests per second sent to each busy endpoint (0 disables it)")
 	blockRate := flag.Int("block-rate", 10000, "runtime.SetBlockProfileRate: sample one blocking event per this many nanoseconds")
 	mutexFraction := flag.Int("mutex-fraction", 5, "runtime.SetMutexProfileFraction")
+	quoteTimeout := flag.Duration("quote-timeout", 100*time.Millisecond, "how long GET /quote waits for the pricing backends")
 	token := flag.String("token", "", "when set, /debug/ (pprof and expvar) answers 401 unless the request carries \"Authorization: Bearer TOKEN\"")
 	flag.Parse()
 
@@ -44,13 +46,13 @@ func main() {
 	runtime.SetBlockProfileRate(*blockRate)
 	runtime.SetMutexProfileFraction(*mutexFraction)
 
-	if err := run(*addr, *cacheSize, *replicas, *healthEvery, *traffic, *token); err != nil {
+	if err := run(*addr, *cacheSize, *replicas, *healthEvery, *traffic, *token, *quoteTimeout); err != nil {
 		log.Printf("leaky-service: %v", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffic int, token string) error {
+func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffic int, token string, quoteTimeout time.Duration) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -69,11 +71,13 @@ func run(addr string, cacheSize, replicas int, healthEvery time.Duration, traffi
 	baseURL := "http://" + ln.Addr().String()
 
 	srv := api.NewServer(api.Deps{
-		Catalog:  catalog.NewPages(products, cacheSize),
-		Sessions: sessions.NewStore(16),
-		Search:   search.NewService(replicas),
-		Health:   health.NewChecker(baseURL + "/healthz"),
-		Indexer:  search.NewIndexer(ctx),
+		Catalog:      catalog.NewPages(products, cacheSize),
+		Sessions:     sessions.NewStore(16),
+		Search:       search.NewService(replicas),
+		Health:       health.NewChecker(baseURL + "/healthz"),
+		Indexer:      search.NewIndexer(ctx),
+		Pricing:      pricing.NewBackends(),
+		QuoteTimeout: quoteTimeout,
 	})
 	handler := srv.Handler()
 	if token != "" {

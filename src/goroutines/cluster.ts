@@ -7,17 +7,71 @@ export function stackKey(frames: readonly StackFrame[]): string {
   return key;
 }
 
+/** Values a group's label lists for a key its goroutines disagree on, before `…`. */
+export const GROUP_LABEL_VALUES = 3;
+
 /**
- * Groups goroutines that share a state and a stack, largest first. Groups from a debug=1/debug=0
- * profile (no states) keep the state "unknown". Labels from such a profile can be joined onto the
- * groups of a debug=2 dump of the same moment with `joinLabels`.
+ * Groups goroutines that share a state and a stack: groups with goroutines Go proved leaked first (most
+ * proved first), then largest first. Groups from a debug=1/debug=0 profile (no states) keep the state
+ * "unknown"; from a goroutineleak profile, all their goroutines are proved leaked. Labels from a
+ * goroutine profile can be joined onto the groups of a debug=2 dump of the same moment with `joinLabels`.
  */
 export function clusterGoroutines(dump: GoroutineDump): GoroutineSummary {
-  const groups = dump.format === 'debug2' ? groupGoroutines(dump.goroutines) : groupRecords(dump.records);
-  groups.sort((a, b) => b.count - a.count || a.state.localeCompare(b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
+  const groups = dump.format === 'debug2' ? groupGoroutines(dump.goroutines) : groupRecords(dump.records, dump.profile === 'goroutineleak');
+  groups.sort((a, b) => b.leaked - a.leaked || b.count - a.count || a.state.localeCompare(b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
   const states: Record<string, number> = {};
-  for (const g of groups) states[g.state] = (states[g.state] ?? 0) + g.count;
-  return { total: dump.total, truncated: dump.truncated, states, groups };
+  let leaked = 0;
+  for (const g of groups) {
+    states[g.state] = (states[g.state] ?? 0) + g.count;
+    leaked += g.leaked;
+  }
+  return { total: dump.total, leaked, truncated: dump.truncated, states, groups };
+}
+
+/**
+ * The label sets a group's goroutines carry. The parser shares one object per distinct set, so the usual
+ * group (one route) is one object seen over and over; values are collected per key only when sets differ.
+ */
+class GroupLabels {
+  private first: Record<string, string> | null = null;
+  private values: Map<string, { list: string[]; more: boolean }> | null = null;
+  /** Label-set objects already collected (a few dozen at most: past that, collecting again is cheap enough). */
+  private readonly seen = new Set<Record<string, string>>();
+
+  add(labels: Record<string, string>): void {
+    if (labels === this.first) return;
+    if (this.first === null) {
+      this.first = labels;
+      return;
+    }
+    if (this.seen.has(labels)) return;
+    if (this.seen.size < 64) this.seen.add(labels);
+    if (this.values === null) {
+      this.values = new Map();
+      this.collect(this.first);
+    }
+    this.collect(labels);
+  }
+
+  private collect(labels: Record<string, string>): void {
+    const values = this.values as Map<string, { list: string[]; more: boolean }>;
+    for (const key in labels) {
+      const value = labels[key] as string;
+      let entry = values.get(key);
+      if (!entry) values.set(key, (entry = { list: [], more: false }));
+      if (entry.list.includes(value)) continue;
+      if (entry.list.length < GROUP_LABEL_VALUES) entry.list.push(value);
+      else entry.more = true;
+    }
+  }
+
+  /** One label set for the group: the shared object when every goroutine carries the same. */
+  result(): Record<string, string> | null {
+    if (this.values === null) return this.first;
+    const out: Record<string, string> = {};
+    for (const [key, { list, more }] of this.values) out[key] = list.join(' | ') + (more ? ' | …' : '');
+    return out;
+  }
 }
 
 function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
@@ -38,6 +92,7 @@ function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
   };
   // The parser shares one frames array per stack: its key is built once.
   const stackKeys = new Map<readonly StackFrame[], string>();
+  const labelsOf = new Map<GoroutineGroup, GroupLabels>();
   for (const g of goroutines) {
     let stack = stackKeys.get(g.frames);
     if (stack === undefined) {
@@ -50,6 +105,7 @@ function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
     if (!group) {
       group = {
         count: 0,
+        leaked: 0,
         state: g.state,
         minWaitMinutes: null,
         maxWaitMinutes: null,
@@ -68,30 +124,45 @@ function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
     group.minWaitMinutes = group.minWaitMinutes === null ? wait : Math.min(group.minWaitMinutes, wait);
     group.maxWaitMinutes = group.maxWaitMinutes === null ? wait : Math.max(group.maxWaitMinutes, wait);
     if (g.lockedToThread) group.lockedToThread = true;
-    if (g.labels) group.labels = { ...(group.labels ?? {}), ...g.labels };
+    if (g.leaked) group.leaked++;
+    if (g.labels) {
+      let labels = labelsOf.get(group);
+      if (!labels) labelsOf.set(group, (labels = new GroupLabels()));
+      labels.add(g.labels);
+    }
   }
+  for (const [group, labels] of labelsOf) group.labels = labels.result();
   return [...byKey.values()];
 }
 
-function groupRecords(records: readonly StackRecord[]): GoroutineGroup[] {
+function groupRecords(records: readonly StackRecord[], leaked: boolean): GoroutineGroup[] {
   const byKey = new Map<string, GoroutineGroup>();
+  const labelsOf = new Map<GoroutineGroup, GroupLabels>();
   for (const r of records) {
     const key = stackKey(r.frames);
     let group = byKey.get(key);
     if (!group) {
-      group = { count: 0, state: 'unknown', minWaitMinutes: null, maxWaitMinutes: null, createdBy: null, lockedToThread: false, labels: null, frames: r.frames, ids: [] };
+      group = { count: 0, leaked: 0, state: 'unknown', minWaitMinutes: null, maxWaitMinutes: null, createdBy: null, lockedToThread: false, labels: null, frames: r.frames, ids: [] };
       byKey.set(key, group);
     }
     group.count += r.count;
-    if (r.labels) group.labels = { ...(group.labels ?? {}), ...r.labels };
+    if (leaked) group.leaked += r.count;
+    if (r.labels) {
+      let labels = labelsOf.get(group);
+      if (!labels) labelsOf.set(group, (labels = new GroupLabels()));
+      labels.add(r.labels);
+    }
   }
+  for (const [group, labels] of labelsOf) group.labels = labels.result();
   return [...byKey.values()];
 }
 
 /**
- * Joins the labels of a debug=1 or debug=0 profile onto the groups of a debug=2 dump, by stack. A
- * debug=2 stack may be deeper than the profile's (the profile drops runtime frames at the top): a
- * record matches when its frames are the dump's frames with the same innermost user frames.
+ * Joins the labels of a debug=1 or debug=0 profile onto the groups of a debug=2 dump, by stack: for
+ * services whose dumps print no labels (before Go 1.27, or with GODEBUG=tracebacklabels=0). A group
+ * whose goroutines printed labels keeps them: the join is a guess by stack, the header is not. A debug=2
+ * stack may be deeper than the profile's (the profile drops runtime frames at the top): a record
+ * matches when its frames are the dump's frames with the same innermost user frames.
  */
 export function joinLabels(summary: GoroutineSummary, profile: GoroutineDump): number {
   const labelled = profile.records.filter((r) => r.labels && Object.keys(r.labels).length > 0);
@@ -105,6 +176,7 @@ export function joinLabels(summary: GoroutineSummary, profile: GoroutineDump): n
   }
   let joined = 0;
   for (const g of summary.groups) {
+    if (g.labels) continue;
     const matches = byKey.get(stackKey(g.frames.filter((f) => !f.function.startsWith('runtime.'))));
     if (!matches) continue;
     for (const m of matches) g.labels = { ...(g.labels ?? {}), ...(m.labels ?? {}) };

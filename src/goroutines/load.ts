@@ -6,8 +6,8 @@ import { looksLikeGoroutineProfileText, parseGoroutineProfileText } from './pars
 
 /**
  * Reads goroutines from whatever the user has: a debug=2 dump (or crash output containing one), a
- * debug=1 goroutine profile, or a debug=0 profile.proto (gzipped or not). Throws DumpParseError with
- * one clear message when it is none of them.
+ * debug=1 goroutine or goroutineleak profile, or a debug=0 profile.proto of either (gzipped or not).
+ * Throws DumpParseError with one clear message when it is none of them.
  */
 export function loadGoroutines(bytes: Uint8Array): GoroutineDump {
   if (bytes.length === 0) throw new DumpParseError('empty input: no goroutines (0 bytes)');
@@ -29,7 +29,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return control <= n / 50;
 }
 
-/** A debug=0 goroutine profile: one record per sample, the count being its value. */
+/** A debug=0 goroutine or goroutineleak profile: one record per sample, the count being its value. */
 function fromProfile(bytes: Uint8Array): GoroutineDump {
   let profile;
   try {
@@ -38,7 +38,10 @@ function fromProfile(bytes: Uint8Array): GoroutineDump {
     if (err instanceof ProfileError) throw new DumpParseError(`not a goroutine dump or profile: ${err.message}`);
     throw err;
   }
-  if (!profile.sampleTypes.some((t) => t.type === 'goroutine')) {
+  // goroutine/count, or goroutineleak/count (Go 1.26+: the goroutines proved leaked).
+  const index = profile.sampleTypes.findIndex((t) => t.type === 'goroutine' || t.type === 'goroutineleak');
+  const kind = profile.sampleTypes[index]?.type;
+  if (kind !== 'goroutine' && kind !== 'goroutineleak') {
     const types = profile.sampleTypes.map((t) => t.type).join(', ');
     throw new DumpParseError(`this is a ${types || 'pprof'} profile, not a goroutine profile`);
   }
@@ -52,8 +55,8 @@ function fromProfile(bytes: Uint8Array): GoroutineDump {
       labels = {};
       for (const [k, v] of Object.entries(s.labels)) labels[k] = v.join(',');
     }
-    return { count: s.values[0] ?? 0, frames, labels };
+    return { count: s.values[index] ?? 0, frames, labels };
   });
   const total = records.reduce((n, r) => n + r.count, 0);
-  return { format: 'proto', total, goroutines: [], truncated: false, records };
+  return { format: 'proto', profile: kind, total, goroutines: [], truncated: false, records };
 }

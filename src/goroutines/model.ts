@@ -23,11 +23,20 @@ export interface Goroutine {
   /** `[select, 25 minutes]`: the runtime prints the wait only from one minute on. */
   waitMinutes: number | null;
   lockedToThread: boolean;
-  /** Extra markers in the header: `scan`, `leaked` (goroutineleak profile), `durable` (synctest). */
+  /** Extra markers in the header: `scan`, `leaked`, `durable` (synctest). Shared by goroutines printed alike: never change it. */
   flags: string[];
+  /**
+   * Marked `(leaked)`: Go's leak detector (the goroutineleak profile's GC pass, Go 1.26 with
+   * GOEXPERIMENT=goroutineleakprofile, Go 1.27) proved nothing can ever wake it. Once a pass ran, every
+   * later dump of the process marks it.
+   */
+  leaked: boolean;
   /** `synctest bubble N` (Go 1.25 testing/synctest). */
   bubble: number | null;
-  /** pprof labels: from the header (Go 1.26+) or joined from a debug=1/0 profile by stack. */
+  /**
+   * pprof labels printed in the header (Go 1.27 modules by default, Go 1.26 with
+   * GODEBUG=tracebacklabels=1). Shared by the goroutines printed with the same labels: never change it.
+   */
   labels: Record<string, string> | null;
   /** Innermost first. Shared by the goroutines of one dump with the same stack: never change it. */
   frames: readonly StackFrame[];
@@ -43,6 +52,11 @@ export interface Goroutine {
 
 export interface GoroutineDump {
   format: 'debug2' | 'debug1' | 'proto';
+  /**
+   * Which profile the records of a debug=1 or debug=0 text come from: `goroutineleak` lists only the
+   * goroutines Go proved leaked. A debug=2 dump is `goroutine` (its leaked goroutines are marked one by one).
+   */
+  profile: 'goroutine' | 'goroutineleak';
   /** Goroutines the dump holds (debug=1/0 profiles: the sum of the record counts). */
   total: number;
   goroutines: Goroutine[];
@@ -62,11 +76,17 @@ export interface StackRecord {
 /** Goroutines sharing a state and a stack (function, file and line of every frame; arguments ignored). */
 export interface GoroutineGroup {
   count: number;
+  /** How many of them Go's leak detector proved leaked (marked `(leaked)`, or from a goroutineleak profile). */
+  leaked: number;
   state: string;
   minWaitMinutes: number | null;
   maxWaitMinutes: number | null;
   createdBy: CreatedBy | null;
   lockedToThread: boolean;
+  /**
+   * The goroutines' pprof labels (from their headers, or joined from a debug=1 profile). A key on which
+   * they disagree lists its values (GROUP_LABEL_VALUES at most, then `…`) separated by ` | `.
+   */
   labels: Record<string, string> | null;
   /** The goroutines' own (shared) frames array: never change it. */
   frames: readonly StackFrame[];
@@ -75,6 +95,8 @@ export interface GoroutineGroup {
 
 export interface GoroutineSummary {
   total: number;
+  /** Goroutines Go's leak detector proved leaked, in all groups. */
+  leaked: number;
   truncated: boolean;
   states: Record<string, number>;
   groups: GoroutineGroup[];

@@ -1,3 +1,4 @@
+import { readLabelSet } from './labels';
 import type { CreatedBy, Goroutine, GoroutineDump, StackFrame } from './model';
 
 /**
@@ -8,8 +9,6 @@ import type { CreatedBy, Goroutine, GoroutineDump, StackFrame } from './model';
  * says it was truncated.
  */
 
-// goroutine 1 gp=0xc000002380 m=0 mp=0x5b4e40 [running]:
-const HEADER = /^goroutine (\d+)(?: gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?)? \[(.*)\]:\s*$/;
 const FILE_LINE = /^\t(.*):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
 const CREATED_BY = /^created by (.+?)(?: in goroutine (\d+))?\s*$/;
 const ELIDED = /^\.\.\.(\d+|additional) frames elided\.\.\.\s*$/;
@@ -17,6 +16,8 @@ const ANCESTOR = /^\[originating from goroutine (\d+)\]:\s*$/;
 const WAIT = /^(\d+) minutes?$/;
 const BUBBLE = /^synctest bubble (\d+)$/;
 const FLAG_SUFFIX = / \((scan|leaked|durable)\)$/;
+// ` gp=0xc000002380 m=0 mp=0x5b4e40` between the id and the status (Go >= 1.23 with GOTRACEBACK=system).
+const SCHEDULER_FIELDS = /^ gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?$/;
 
 /** A stack seen in the dump: its frames (shared by every goroutine with that stack; never changed) and longer stacks. */
 interface StackNode {
@@ -38,30 +39,20 @@ export class DumpParseError extends Error {
   override name = 'DumpParseError';
 }
 
-interface Header {
-  id: number;
+/** What a header's status says (`[select (leaked), 25 minutes, locked to thread]`), labels apart. */
+export interface HeaderStatus {
   state: string;
   waitMinutes: number | null;
   lockedToThread: boolean;
+  /** Shared by every goroutine with this status: never change it. */
   flags: string[];
+  leaked: boolean;
   bubble: number | null;
-  labels: Record<string, string> | null;
 }
 
-/** Splits `[select, 25 minutes, locked to thread]` (without brackets) into its parts. */
-export function parseHeaderStatus(status: string): Omit<Header, 'id'> {
-  let text = status;
-  let labels: Record<string, string> | null = null;
-  // Go 1.26+: `[running labels:{"k": "v"}]` or `[select, 2 minutes labels:{…}]`.
-  const labelAt = text.indexOf(' labels:{');
-  if (labelAt >= 0) {
-    labels = parseLabelObject(text.slice(labelAt + ' labels:'.length));
-    text = text.slice(0, labelAt);
-  } else if (text.startsWith('labels:{')) {
-    labels = parseLabelObject(text.slice('labels:'.length));
-    text = '';
-  }
-  const parts = text.split(', ');
+/** Splits `select (leaked), 25 minutes, locked to thread` (the status without brackets or labels) into its parts. */
+export function parseHeaderStatus(status: string): HeaderStatus {
+  const parts = status.split(', ');
   let state = parts[0] ?? '';
   const flags: string[] = [];
   for (let m = FLAG_SUFFIX.exec(state); m; m = FLAG_SUFFIX.exec(state)) {
@@ -84,26 +75,7 @@ export function parseHeaderStatus(status: string): Omit<Header, 'id'> {
       }
     }
   }
-  return { state, waitMinutes, lockedToThread, flags, bubble, labels };
-}
-
-/** `{"k": "v", "k2": "v2"}` as Go prints labels; tolerant of what it cannot read. */
-export function parseLabelObject(text: string): Record<string, string> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = String(v);
-      return out;
-    }
-  } catch {
-    // Older formats print labels unquoted; read `k:v` pairs.
-  }
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/"?([^",{}:]+)"?\s*:\s*"?([^",{}]*)"?/g)) {
-    if (m[1]) out[m[1].trim()] = (m[2] ?? '').trim();
-  }
-  return Object.keys(out).length > 0 ? out : null;
+  return { state, waitMinutes, lockedToThread, flags, leaked: flags.includes('leaked'), bubble };
 }
 
 /**
@@ -118,7 +90,8 @@ export function functionOfCall(line: string): string {
 
 /** Whether the text holds at least one goroutine header (a dump, perhaps inside a log). */
 export function looksLikeGoroutineDump(text: string): boolean {
-  return /(^|\n)goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[[^\n]*\]:\s*(\n|$)/.test(text);
+  // `…]:` or, with Go 1.27's labels after the status, `…}:`.
+  return /(^|\n)goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[[^\n]*[\]}]:[ \t]*\r?(\n|$)/.test(text);
 }
 
 /**
@@ -154,8 +127,10 @@ export function parseGoroutineDump(text: string): GoroutineDump {
   const stacks: StackNode = { frames: [], next: null };
   let stack = stacks;
 
-  // Header statuses repeat (`chan receive`, `select, 12 minutes`): read each distinct one once.
-  const statuses = new Map<string, Omit<Header, 'id'>>();
+  // Header statuses repeat (`chan receive`, `select, 12 minutes`): read each distinct one once. So do
+  // label sets (a route per request): one object per distinct text, shared by its goroutines.
+  const statuses = new Map<string, HeaderStatus>();
+  const labelSets = new Map<string, Record<string, string> | null>();
   // `created by` lines repeat too (one creator, one parent): read each once, and share one CreatedBy per
   // (creator line, file line) — the goroutines a loop started point at the same object, which no one changes.
   const createdByLines = new Map<string, CreatorLine | null>();
@@ -193,15 +168,26 @@ export function parseGoroutineDump(text: string): GoroutineDump {
         const statusText = h.status;
         let status = statuses.get(statusText);
         if (!status) statuses.set(statusText, (status = parseHeaderStatus(statusText)));
+        let labels: Record<string, string> | null = null;
+        if (h.labels !== '') {
+          const text = h.labels;
+          labels = labelSets.get(text) ?? null;
+          if (!labels && !labelSets.has(text)) {
+            const read = readLabelSet(text, 0);
+            labels = read && read.end === text.length ? read.labels : null;
+            labelSets.set(text, labels);
+          }
+        }
         stack = stacks;
         current = {
           id: h.id,
           state: status.state,
           waitMinutes: status.waitMinutes,
           lockedToThread: status.lockedToThread,
-          flags: status.flags.length > 0 ? [...status.flags] : status.flags,
+          flags: status.flags,
+          leaked: status.leaked,
           bubble: status.bubble,
-          labels: status.labels ? { ...status.labels } : null,
+          labels,
           frames: stacks.frames,
           elidedFrames: 0,
           createdBy: null,
@@ -311,32 +297,57 @@ export function parseGoroutineDump(text: string): GoroutineDump {
   if (goroutines.length === 0) {
     throw new DumpParseError('no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile');
   }
-  return { format: 'debug2', total: goroutines.length, goroutines, truncated, records: [] };
+  return { format: 'debug2', profile: 'goroutine', total: goroutines.length, goroutines, truncated, records: [] };
 }
 
 /** One result object for every header: its fields are read before the next header is. */
-const header = { id: 0, status: '' };
+const header = { id: 0, status: '', labels: '' };
 
 /**
- * `goroutine 6 [chan receive]:` → id and status, without a regular expression for the usual form (one
- * header per goroutine: 100,000 matches in a large dump); HEADER for the rest.
+ * `goroutine 6 [chan receive]:` → id, status and label-set text (`''` when none), without a regular
+ * expression (one header per goroutine: 100,000 of them in a large dump). The forms:
+ *
+ *     goroutine 6 [select, 2 minutes]:
+ *     goroutine 1 gp=0xc000002380 m=0 mp=0x5b4e40 [running]:          GOTRACEBACK=system
+ *     goroutine 21 [chan send (leaked)] {route: "/users/{id}"}:        Go 1.27 (tracebacklabels=1, the default)
+ *     goroutine 21 [chan send (leaked) labels:{"route": "/a"}]:        Go 1.26 with GODEBUG=tracebacklabels=1
+ *
+ * A label value may hold `]:` or `}:`: a status never holds `]` or ` labels:{`, so the status ends at the
+ * first `]` unless ` labels:{` comes before it, and a label set runs to the line's end.
  */
-function headerOf(line: string): { id: number; status: string } | null {
+function headerOf(line: string): { id: number; status: string; labels: string } | null {
   let i = 10; // after 'goroutine '
   let id = 0;
   for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) id = id * 10 + (c - 48);
-  if (i > 10 && i <= 25 && line.charCodeAt(i) === 32 && line.charCodeAt(i + 1) === 91 /* [ */) {
-    const close = line.lastIndexOf(']:');
-    if (close > i && (close + 2 === line.length || line.slice(close + 2).trim() === '')) {
-      header.id = id;
-      header.status = line.slice(i + 2, close);
-      return header;
-    }
+  // Ids are uint64: 20 digits at most.
+  if (i === 10 || i > 30 || line.charCodeAt(i) !== 32) return null;
+  let open = i + 1;
+  if (line.charCodeAt(open) !== 91 /* [ */) {
+    const at = line.indexOf(' [', i);
+    if (at < 0 || !SCHEDULER_FIELDS.test(line.slice(i, at))) return null;
+    open = at + 1;
   }
-  const h = HEADER.exec(line);
-  if (!h) return null;
-  header.id = Number(h[1]);
-  header.status = h[2] ?? '';
+  let end = line.length;
+  for (let c = line.charCodeAt(end - 1); c === 32 || c === 9; c = line.charCodeAt(--end - 1));
+  if (line.charCodeAt(end - 1) !== 58 /* : */) return null;
+  const close = line.indexOf(']', open);
+  if (close < 0) return null;
+  const labelsAt = line.indexOf(' labels:{', open);
+  if (labelsAt > open && labelsAt < close) {
+    // Go 1.26: `[state, … labels:{…}]:`
+    if (line.charCodeAt(end - 2) !== 93 /* ] */ || line.charCodeAt(end - 3) !== 125 /* } */) return null;
+    header.status = line.slice(open + 1, labelsAt);
+    header.labels = line.slice(labelsAt + 8, end - 2);
+  } else if (close === end - 2) {
+    header.status = line.slice(open + 1, close);
+    header.labels = '';
+  } else {
+    // Go 1.27: `[state, …] {…}:`
+    if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 123 /* { */ || line.charCodeAt(end - 2) !== 125 /* } */) return null;
+    header.status = line.slice(open + 1, close);
+    header.labels = line.slice(close + 2, end - 1);
+  }
+  header.id = id;
   return header;
 }
 

@@ -1,15 +1,17 @@
+import { readLabelSet } from './labels';
 import type { GoroutineDump, StackFrame, StackRecord } from './model';
-import { DumpParseError, parseLabelObject } from './parseDump';
+import { DumpParseError } from './parseDump';
 
 /**
- * Parses a debug=1 goroutine profile: `goroutine profile: total N`, then records of identical stacks
- * (`COUNT @ 0xPC 0xPC…`, an optional `# labels: {…}` line, one `#\t0xPC\tfunc+0xOFF\tfile:line` line
- * per frame). No ids, states, waits or created-by exist in this format.
+ * Parses a debug=1 goroutine or goroutineleak profile: `goroutine profile: total N` (or
+ * `goroutineleak profile: total N`: only the goroutines Go proved leaked), then records of identical
+ * stacks (`COUNT @ 0xPC 0xPC…`, an optional `# labels: {…}` line, one `#\t0xPC\tfunc+0xOFF\tfile:line`
+ * line per frame). No ids, states, waits or created-by exist in this format.
  */
-const TOTAL = /^goroutine profile: total (\d+)\s*$/m;
+const TOTAL = /^(goroutine|goroutineleak) profile: total (\d+)\s*$/m;
 const RECORD = /^(\d+) @(?: 0x[0-9a-f]+)*\s*$/;
 const FRAME = /^#\t0x[0-9a-f]+\t(.+?)\+0x[0-9a-f]+\t(.*):(\d+)\s*$/;
-const LABELS = /^# labels: (\{.*\})\s*$/;
+const LABELS = '# labels: ';
 
 export function looksLikeGoroutineProfileText(text: string): boolean {
   return TOTAL.test(text.slice(0, 4096));
@@ -34,12 +36,15 @@ export function parseGoroutineProfileText(text: string): GoroutineDump {
       current.frames.push({ function: f[1] ?? '', file: f[2] ?? '', line: Number(f[3]) } satisfies StackFrame);
       continue;
     }
-    const l = LABELS.exec(line);
-    if (l?.[1]) current.labels = parseLabelObject(l[1]);
+    if (line.startsWith(LABELS)) {
+      const read = readLabelSet(line.trimEnd(), LABELS.length);
+      if (read) current.labels = read.labels;
+    }
   }
-  const total = Number(totalMatch[1]);
+  const total = Number(totalMatch[2]);
   const counted = records.reduce((n, r) => n + r.count, 0);
   // A record whose frames never came, or fewer goroutines than the header promised: the text was cut.
   const truncated = counted < total || records.some((r) => r.frames.length === 0);
-  return { format: 'debug1', total, goroutines: [], truncated, records };
+  const profile = totalMatch[1] === 'goroutineleak' ? 'goroutineleak' : 'goroutine';
+  return { format: 'debug1', profile, total, goroutines: [], truncated, records };
 }

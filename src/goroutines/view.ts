@@ -28,6 +28,7 @@ export function buildGoroutinesView(summary: GoroutineSummary, source: ViewSourc
   const userModules = source.userModules ?? [];
   const groups: GroupView[] = summary.groups.slice(0, limits.maxGroups).map((g) => ({
     count: g.count,
+    leaked: g.leaked,
     state: g.state,
     minWaitMinutes: g.minWaitMinutes,
     maxWaitMinutes: g.maxWaitMinutes,
@@ -38,6 +39,7 @@ export function buildGoroutinesView(summary: GoroutineSummary, source: ViewSourc
     ids: g.ids.slice(0, limits.maxIds),
     idsOmitted: Math.max(0, g.ids.length - limits.maxIds),
     standardOnly: g.frames.every((f) => isStandardFrame(f, userModules)) && (g.createdBy === null || isStandardFrame(g.createdBy, userModules)),
+    blockingFrame: g.frames.findIndex((f) => !isStandardFrame(f, userModules)),
     findings: [],
   }));
   const states = Object.entries(summary.states)
@@ -47,13 +49,28 @@ export function buildGoroutinesView(summary: GoroutineSummary, source: ViewSourc
     title: source.title,
     source: source.source,
     total: summary.total,
+    leaked: summary.leaked,
     truncated: summary.truncated,
     states,
     groups,
     groupsOmitted: Math.max(0, summary.groups.length - limits.maxGroups),
     findingsStatus: '',
+    findingsChecked: false,
     canOpenSource: source.canOpenSource ?? false,
   };
+}
+
+/**
+ * What the page says of a group the Go runtime proved leaked: the proof, and whether a lint rule explains
+ * it (a finding on the line where the goroutines block in the user's code) — or, once the findings were
+ * looked for, that none does. Null for a group with no proven leak.
+ */
+export function leakVerdict(group: Pick<GroupView, 'count' | 'leaked' | 'blockingFrame' | 'findings'>, findingsChecked: boolean): string | null {
+  if (group.leaked === 0) return null;
+  const proof = group.leaked === group.count ? 'Proven leaked by the Go runtime' : `${group.leaked.toLocaleString('en-US')} of these ${group.count.toLocaleString('en-US')} proven leaked by the Go runtime`;
+  const rules = [...new Set(group.findings.filter((f) => f.frame === group.blockingFrame).map((f) => f.rule))];
+  if (rules.length > 0) return `${proof}, and ${rules.join(' and ')} reports the line where ${group.leaked === 1 ? 'it blocks' : 'they block'}.`;
+  return findingsChecked ? `${proof}. No rule explains this one yet.` : `${proof}.`;
 }
 
 export interface GroupFilter {

@@ -42,12 +42,13 @@ async function handle(request: GoroutinesWorkerRequest): Promise<GoroutinesWorke
   switch (request.op) {
     case 'analyze': {
       const summary = clusterGoroutines(loadGoroutines(request.dump));
-      if (request.labels) joinLabels(summary, loadGoroutines(request.labels));
-      return buildGoroutinesView(summary, request.source);
+      const joined = request.labels ? joinLabels(summary, loadGoroutines(request.labels)) : 0;
+      const source = joined > 0 ? { ...request.source, source: `${request.source.source}, labels from debug=1` } : request.source;
+      return buildGoroutinesView(summary, source);
     }
     case 'watchSnapshot': {
       const watch = watchOf(request.watchId);
-      const { heapBytes, ...snapshot } = await takeLeakSnapshot(request.baseUrl, request.fetch);
+      const { heapBytes, ...snapshot } = await takeLeakSnapshot(request.baseUrl, request.fetch, Date.now, () => request.leakPass);
       watch.snapshots.push(snapshot);
       if (watch.stored) {
         try {

@@ -6,10 +6,16 @@ import type { GoroutinesView, WatchSnapshotView } from '../protocol/goroutinesVi
 import type { ViewSource } from './view';
 
 export type GoroutinesWorkerRequest =
-  /** Parse and cluster a dump (any format); join labels from a debug=1/0 profile of the same moment. */
+  /**
+   * Parse and cluster a dump (any format); join labels from a debug=1/0 profile of the same moment onto
+   * groups whose dump printed none (the view's source then says so).
+   */
   | { id: number; op: 'analyze'; dump: Uint8Array; labels?: Uint8Array; source: ViewSource }
-  /** Take one leak-watch snapshot of a service (fetching, parsing and ranking all happen in the worker). */
-  | { id: number; op: 'watchSnapshot'; watchId: number; baseUrl: string; fetch: Omit<FetchOptions, 'signal'>; userModules: string[] }
+  /**
+   * Take one leak-watch snapshot of a service (fetching, parsing and ranking all happen in the worker).
+   * `leakPass`: whether Go's leak detection may run for it (the host's GoroutineLeakPolicy decided).
+   */
+  | { id: number; op: 'watchSnapshot'; watchId: number; baseUrl: string; fetch: Omit<FetchOptions, 'signal'>; userModules: string[]; leakPass: 'ran' | 'earlier' | 'off' }
   /** Keep a new watch's snapshots on disk under `store.root` (each watchSnapshot then appends). */
   | { id: number; op: 'watchStart'; watchId: number; store: WatchStoreLocation; meta: Omit<WatchMeta, 'id'> }
   /**

@@ -2,6 +2,7 @@ import { isStandardFrame, stackKey } from '../goroutines/cluster';
 import type { GoroutineGroup, GoroutineSummary, StackFrame } from '../goroutines/model';
 import type { Profile } from '../pprof/model';
 import { formatValue } from '../pprof/units';
+import type { LeakDetection } from './leakDetection';
 
 /**
  * Leak suspects from snapshots of one service taken over time. Pure: the watch loop (CLI or
@@ -11,7 +12,8 @@ import { formatValue } from '../pprof/units';
  *   older, weighted towards blocking states in user code and goroutines created by user code.
  * - Heap allocation sites whose inuse_space grows across three or more snapshots without levelling
  *   off: a cache that fills and then stays flat is not a suspect.
- * - Goroutines the goroutineleak profile (Go 1.26+) reports as leaked are confirmed.
+ * - A goroutine group Go's leak detector proved leaked (its goroutines marked `(leaked)` in the last
+ *   snapshot) is confirmed by the runtime, with the count it proved, growing or not.
  */
 
 export interface MemSample {
@@ -30,8 +32,8 @@ export interface LeakSnapshot {
   /** That heap profile as the service sent it (gzipped), for storing the snapshot. */
   heapBytes?: Uint8Array;
   memstats: MemSample | null;
-  /** Groups of the goroutineleak profile, when the service offers it. */
-  leaked: GoroutineSummary | null;
+  /** Whether Go's leak detector ran for these goroutines (null: unknown, or stored by an older Goroscope). */
+  leakDetection: LeakDetection | null;
   /** Why parts of this snapshot are missing (the service stopped answering, a profile failed). */
   problems: string[];
 }
@@ -51,8 +53,11 @@ export interface Suspect {
   evidence: string[];
   /** Per snapshot (of those considered): count of goroutines or inuse bytes. */
   trend: number[];
-  /** Confirmed by Go's goroutineleak profile. */
-  confirmed?: boolean;
+  /**
+   * Goroutines of this group Go's leak detector proved leaked at the last snapshot that has the group
+   * (0 for heap suspects, when the service has no goroutineleak profile, or when nothing was proved).
+   */
+  confirmedByRuntime: number;
   /** For goroutine suspects: the group's state and stack. */
   state?: string;
   frames?: readonly StackFrame[];
@@ -112,33 +117,32 @@ function goroutineSuspects(snapshots: readonly LeakSnapshot[], userModules: read
   const present = snapshots.filter((s) => s.goroutines);
   if (present.length < 2) return [];
   const keyOf = (g: GoroutineGroup) => `${g.state}\u0002${stackKey(g.frames)}`;
-  const byKey = new Map<string, { group: GoroutineGroup; counts: number[]; oldest: Array<number | null> }>();
+  const byKey = new Map<string, { group: GoroutineGroup; counts: number[]; oldest: Array<number | null>; proven: number }>();
   present.forEach((s, i) => {
     for (const g of s.goroutines?.groups ?? []) {
       const key = keyOf(g);
       let entry = byKey.get(key);
       if (!entry) {
-        entry = { group: g, counts: new Array<number>(present.length).fill(0), oldest: new Array<number | null>(present.length).fill(null) };
+        entry = { group: g, counts: new Array<number>(present.length).fill(0), oldest: new Array<number | null>(present.length).fill(null), proven: 0 };
         byKey.set(key, entry);
       }
       entry.counts[i] = g.count;
       entry.oldest[i] = g.maxWaitMinutes;
       entry.group = g;
+      // Goroutines stored by an older Goroscope have no count of proven leaks.
+      entry.proven = g.leaked ?? 0;
     }
   });
-  const leakedKeys = new Set<string>();
-  for (const s of snapshots) {
-    for (const g of s.leaked?.groups ?? []) leakedKeys.add(stackKey(g.frames.filter((f) => !f.function.startsWith('runtime.'))));
-  }
   const seconds = Math.max(1, ((present[present.length - 1]?.takenAt ?? 0) - (present[0]?.takenAt ?? 0)) / 1000);
   const suspects: Suspect[] = [];
-  for (const { group, counts, oldest } of byKey.values()) {
+  for (const { group, counts, oldest, proven } of byKey.values()) {
     const first = counts[0] ?? 0;
     const last = counts[counts.length - 1] ?? 0;
     const growth = last - first;
     const rises = steps(counts).filter((d) => d > 0).length;
     const falls = steps(counts).filter((d) => d < 0).length;
-    const confirmed = leakedKeys.has(stackKey(group.frames.filter((f) => !f.function.startsWith('runtime.'))));
+    // Proved at the last snapshot that has the group: a group gone since proves nothing now.
+    const confirmed = proven > 0 && (counts[counts.length - 1] ?? 0) > 0;
     // Keeps growing: up at two steps or more, at least half of them, and rarely down.
     const enoughRises = rises >= 2 && rises >= (counts.length - 1) / 2;
     if (!confirmed && (growth <= 0 || !enoughRises || falls > rises / 2)) continue;
@@ -163,7 +167,10 @@ function goroutineSuspects(snapshots: readonly LeakSnapshot[], userModules: read
     ];
     if (olderEachTime) evidence.push(`the oldest have waited ${oldest.filter((x) => x !== null).join(' → ')} minutes`);
     if (group.createdBy) evidence.push(`created by ${group.createdBy.function}${createdByUser ? ' (your code)' : ''}`);
-    if (confirmed) evidence.push("Go's goroutineleak profile reports these goroutines as leaked");
+    if (confirmed) {
+      const all = proven === last;
+      evidence.push(`the Go runtime proved ${all ? (proven === 1 ? 'it' : `all ${proven}`) : `${proven} of the ${last}`} leaked: nothing can ever wake ${proven === 1 ? 'it' : 'them'} (goroutineleak)`);
+    }
     suspects.push({
       kind: 'goroutines',
       function: site.function,
@@ -176,7 +183,7 @@ function goroutineSuspects(snapshots: readonly LeakSnapshot[], userModules: read
       trend: counts,
       state: group.state,
       frames: group.frames,
-      ...(confirmed ? { confirmed } : {}),
+      confirmedByRuntime: confirmed ? proven : 0,
     });
   }
   return suspects;
@@ -273,6 +280,7 @@ function heapSuspects(snapshots: readonly LeakSnapshot[], userModules: readonly 
         `grew at ${rises} of ${d.length} steps and is still growing (recent steps ${bytes(late)} each, earlier ${bytes(early)})`,
       ],
       trend,
+      confirmedByRuntime: 0,
     });
   }
   return suspects;

@@ -1,8 +1,8 @@
 /**
  * Leak watches on disk, so a watch survives closing its page or reloading the window: one directory per
  * watch under a root the caller chooses (the extension passes its workspace storage), holding
- * `watch.json` (service, URL, interval, start) and one gzipped JSON file per snapshot (goroutine groups,
- * memstats, goroutineleak groups, problems) with the heap profile beside it as the gzipped bytes the
+ * `watch.json` (service, URL, interval, start) and one gzipped JSON file per snapshot (goroutine groups
+ * with their proven leaks, memstats, whether Go's leak detection ran, problems) with the heap profile beside it as the gzipped bytes the
  * service sent. The patterns are the snapshot store's (src/services/snapshotStore.ts): ids from the
  * time, files written whole or not at all (writeAtomic), a cap that drops the oldest. A snapshot file
  * that cannot be read is reported and skipped, never the whole watch; a snapshot is never overwritten.
@@ -15,6 +15,7 @@ import { gunzip, gzip } from 'node:zlib';
 import type { GoroutineSummary } from '../goroutines/model';
 import { decodeProfile } from '../pprof/decode';
 import { newId, writeAtomic } from '../services/snapshotStore';
+import type { LeakDetection } from './leakDetection';
 import type { LeakSnapshot, MemSample } from './suspects';
 
 const gzipAsync = promisify(gzip);
@@ -62,6 +63,7 @@ export interface LoadedWatch {
 export const DEFAULT_MAX_WATCHES = 10;
 const META_FILE = 'watch.json';
 const FORMAT = 1;
+const LEAK_DETECTIONS: ReadonlySet<LeakDetection> = new Set(['ran', 'earlier', 'off', 'not offered']);
 /** `000012.json.gz`; `000012.json` is what the first stored watches used (plain JSON), still read. */
 const SNAPSHOT = /^(\d{6,})\.json(\.gz)?$/;
 const WATCH_ID = /^watch-[0-9a-z]+-[0-9a-f]+$/;
@@ -72,7 +74,11 @@ interface StoredSnapshot {
   takenAt: number;
   goroutines: GoroutineSummary | null;
   memstats: MemSample | null;
-  leaked: GoroutineSummary | null;
+  /**
+   * Absent from snapshots stored before Go's `(leaked)` marks were counted per group: those held a
+   * `leaked` summary of the whole goroutineleak?debug=2 dump instead, which is not read.
+   */
+  leakDetection?: LeakDetection | null;
   problems: string[];
   heapFile: string | null;
 }
@@ -117,7 +123,7 @@ export class WatchStore {
       takenAt: snapshot.takenAt,
       goroutines: snapshot.goroutines,
       memstats: snapshot.memstats,
-      leaked: snapshot.leaked,
+      leakDetection: snapshot.leakDetection,
       problems: snapshot.problems,
       heapFile,
     };
@@ -179,7 +185,7 @@ export class WatchStore {
         problems.push(`heap (stored): ${messageOf(err)}`);
       }
     }
-    return { takenAt: stored.takenAt, goroutines: stored.goroutines, heap, memstats: stored.memstats, leaked: stored.leaked, problems };
+    return { takenAt: stored.takenAt, goroutines: stored.goroutines, heap, memstats: stored.memstats, leakDetection: stored.leakDetection ?? null, problems };
   }
 
   private async readMeta(id: string): Promise<WatchMeta> {
@@ -237,15 +243,16 @@ function parseStoredSnapshot(raw: unknown): StoredSnapshot {
   if (s.format !== FORMAT || typeof s.takenAt !== 'number' || !Array.isArray(s.problems) || !s.problems.every((p) => typeof p === 'string')) {
     throw new WatchStoreError('not a snapshot this version of Goroscope wrote');
   }
-  if (!isSummaryOrNull(s.goroutines) || !isSummaryOrNull(s.leaked)) throw new WatchStoreError('its goroutine groups are damaged');
+  if (!isSummaryOrNull(s.goroutines)) throw new WatchStoreError('its goroutine groups are damaged');
+  const leakDetection = LEAK_DETECTIONS.has(s.leakDetection as LeakDetection) ? (s.leakDetection as LeakDetection) : null;
   if (!isMemSampleOrNull(s.memstats)) throw new WatchStoreError('its memstats are damaged');
   if (s.heapFile !== null && typeof s.heapFile !== 'string') throw new WatchStoreError('its heap file name is damaged');
   return {
     format: FORMAT,
     takenAt: s.takenAt,
-    goroutines: s.goroutines,
+    goroutines: withLeakCounts(s.goroutines),
     memstats: s.memstats,
-    leaked: s.leaked,
+    leakDetection,
     problems: s.problems as string[],
     heapFile: s.heapFile as string | null,
   };
@@ -262,6 +269,18 @@ function isSummaryOrNull(x: unknown): x is GoroutineSummary | null {
     Array.isArray(s.groups) &&
     s.groups.every((g) => typeof g === 'object' && g !== null && typeof g.count === 'number' && typeof g.state === 'string' && Array.isArray(g.frames) && Array.isArray(g.ids))
   );
+}
+
+/** Snapshots stored before groups counted proven leaks have no counts: none were proved there. */
+function withLeakCounts(summary: GoroutineSummary | null): GoroutineSummary | null {
+  if (summary === null) return null;
+  let total = 0;
+  for (const g of summary.groups) {
+    if (typeof g.leaked !== 'number') g.leaked = 0;
+    total += g.leaked;
+  }
+  summary.leaked = total;
+  return summary;
 }
 
 function isMemSampleOrNull(x: unknown): x is MemSample | null {

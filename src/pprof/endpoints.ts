@@ -13,19 +13,26 @@ export interface ProfileEntry {
   href: string;
 }
 
-/** The profiles Go's runtime registers, plus `cpu` for `profile`. Custom profiles are any other name. */
-export type ProfileKind = 'cpu' | 'heap' | 'allocs' | 'goroutine' | 'block' | 'mutex' | 'threadcreate';
+/**
+ * The profiles Go's runtime registers, plus `cpu` for `profile`. Custom profiles are any other name.
+ * `goroutineleak` (Go 1.27; Go 1.26 with GOEXPERIMENT=goroutineleakprofile) runs a GC pass that proves
+ * which goroutines leaked before it answers: the pass costs GC time, so it is fetched sparingly.
+ */
+export type ProfileKind = 'cpu' | 'heap' | 'allocs' | 'goroutine' | 'goroutineleak' | 'block' | 'mutex' | 'threadcreate';
 
-export const PROFILE_KINDS: readonly ProfileKind[] = ['cpu', 'heap', 'allocs', 'goroutine', 'block', 'mutex', 'threadcreate'];
+export const PROFILE_KINDS: readonly ProfileKind[] = ['cpu', 'heap', 'allocs', 'goroutine', 'goroutineleak', 'block', 'mutex', 'threadcreate'];
 
-/** Profiles whose handler accepts `seconds=N` and returns the difference over N seconds (Go ≥ 1.16). */
-export const DELTA_KINDS: ReadonlySet<string> = new Set(['allocs', 'block', 'goroutine', 'heap', 'mutex', 'threadcreate']);
+/** Profiles whose handler accepts `seconds=N` and returns the difference over N seconds (Go ≥ 1.16; goroutineleak since it exists). */
+export const DELTA_KINDS: ReadonlySet<string> = new Set(['allocs', 'block', 'goroutine', 'goroutineleak', 'heap', 'mutex', 'threadcreate']);
+
+/** Profiles whose handler prints stacks like a crash dump with `debug=2`. */
+export const DUMP_KINDS: ReadonlySet<string> = new Set(['goroutine', 'goroutineleak']);
 
 /** Endpoints under /debug/pprof/ that are not pprof profiles: they are listed on the index page too. */
 export const NON_PROFILE_ENDPOINTS: ReadonlySet<string> = new Set(['cmdline', 'trace', 'symbol']);
 
 /** Endpoint names the runtime serves (used to tell a full profile URL from a base URL). */
-const KNOWN_ENDPOINTS: ReadonlySet<string> = new Set(['profile', 'heap', 'allocs', 'goroutine', 'block', 'mutex', 'threadcreate', 'cmdline', 'trace', 'symbol']);
+const KNOWN_ENDPOINTS: ReadonlySet<string> = new Set(['profile', 'heap', 'allocs', 'goroutine', 'goroutineleak', 'block', 'mutex', 'threadcreate', 'cmdline', 'trace', 'symbol']);
 
 export const DEFAULT_CPU_SECONDS = 30;
 
@@ -107,7 +114,7 @@ export interface ProfileUrlOptions {
   seconds?: number;
   /** Heap: run a garbage collection first (`gc=1`), so the profile reflects live memory. */
   gc?: boolean;
-  /** 0: gzipped profile.proto (default), 1: legacy text, 2: goroutine stacks as in a crash dump. */
+  /** 0: gzipped profile.proto (default), 1: legacy text, 2: goroutine (or goroutineleak) stacks as in a crash dump. */
   debug?: 0 | 1 | 2;
 }
 
@@ -151,7 +158,7 @@ export function profileUrl(base: string, kind: string, opts: ProfileUrlOptions =
     query.set('gc', '1');
   }
   if (opts.debug !== undefined) {
-    if (opts.debug === 2 && endpoint !== 'goroutine') throw new EndpointError('debug=2 only applies to the goroutine profile');
+    if (opts.debug === 2 && !DUMP_KINDS.has(endpoint)) throw new EndpointError('debug=2 only applies to the goroutine and goroutineleak profiles');
     if (opts.debug !== 0 && query.has('seconds')) throw new EndpointError('seconds and debug cannot be combined (Go rejects it)');
     if (opts.debug === 0) query.delete('debug');
     else query.set('debug', String(opts.debug));

@@ -20,6 +20,8 @@ export interface FrameFinding {
 /** One group of goroutines sharing a state and a stack. */
 export interface GroupView {
   count: number;
+  /** How many of them the Go runtime proved leaked (goroutineleak's detection pass). */
+  leaked: number;
   state: string;
   minWaitMinutes: number | null;
   maxWaitMinutes: number | null;
@@ -33,6 +35,8 @@ export interface GroupView {
   idsOmitted: number;
   /** Every frame (and the creator) is runtime or standard library: hidden by the "user code only" switch. */
   standardOnly: boolean;
+  /** The frame where the goroutines wait in the user's code (the innermost user frame), or -1. */
+  blockingFrame: number;
   findings: FrameFinding[];
 }
 
@@ -41,6 +45,8 @@ export interface GoroutinesView {
   /** Where the goroutines come from, in words (`debug=2 dump of http://…, labels from debug=1`). */
   source: string;
   total: number;
+  /** Goroutines the Go runtime proved leaked, in all groups. */
+  leaked: number;
   truncated: boolean;
   /** The state histogram, largest first. */
   states: Array<{ state: string; count: number }>;
@@ -49,6 +55,8 @@ export interface GoroutinesView {
   groupsOmitted: number;
   /** How far the static findings are (`Looking for findings…`, `2 findings on these stacks`), for the user. */
   findingsStatus: string;
+  /** The static findings were looked for and attached: a group without one has none. */
+  findingsChecked: boolean;
   canOpenSource: boolean;
 }
 

@@ -38,6 +38,20 @@ const stored: WatchView = {
       evidence: ['+40 goroutines in 20 s', `created by ${HOSTILE}`],
       trend: [20, 40, 60],
       state: 'select',
+      confirmedByRuntime: 0,
+    },
+    {
+      kind: 'goroutines',
+      function: 'example.com/leaky-service/internal/api.(*Server).handleQuote.func2',
+      file: '/src/leaky-service/internal/api/quote.go',
+      line: 48,
+      growth: 0,
+      unit: 'goroutines',
+      score: 9,
+      evidence: ['20 → 20 goroutines in [chan send] over 3 snapshots', 'the Go runtime proved all 20 leaked: nothing can ever wake them (goroutineleak)'],
+      trend: [20, 20, 20],
+      state: 'chan send',
+      confirmedByRuntime: 20,
     },
   ],
   restarts: [],
@@ -94,7 +108,9 @@ describe('the leak-watch page in Chromium', () => {
     assert.equal(await page.locator('vscode-button', { hasText: 'Continue watching' }).isVisible(), true);
     assert.equal(await page.locator('vscode-button', { hasText: 'Stop watching' }).isVisible(), false);
     assert.equal(await page.locator('.snapshot-list li').count(), 3);
-    assert.equal(await page.locator('.suspect.goroutines').count(), 1);
+    assert.equal(await page.locator('.suspect.goroutines').count(), 2);
+    assert.deepEqual(await page.locator('.badge.confirmed').allInnerTexts(), ['20 proven leaked by the Go runtime']);
+    assert.equal(await page.locator('.suspect.goroutines', { hasText: 'Search.func1' }).locator('.badge.confirmed').count(), 0);
     assert.ok((await page.locator('.series svg.chart polyline').count()) >= 3);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'watch-page-stored.png') });

@@ -21,35 +21,77 @@ function runCliAsync(args: string[]): Promise<{ status: number | null; stdout: s
   });
 }
 
-test('goroutines --format json on a debug=2 dump: groups sorted by count, the issue\'s shape', () => {
+interface JsonGroup {
+  count: number;
+  leaked: number;
+  state: string;
+  labels: Record<string, string> | null;
+  frames: Array<{ function: string }>;
+  ids: number[];
+}
+const json = (args: string[]) => {
+  const r = runCli(['goroutines', '--format', 'json', ...args]);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { total: number; leaked: number; groups: JsonGroup[] };
+};
+const quoteGroup = (g: JsonGroup) => g.frames.some((f) => /handleQuote\.func[12]$/.test(f.function));
+
+test('goroutines --format json on a Go 1.27.3 debug=2 dump: groups sorted by count, the issue\'s shape, labels from headers', () => {
   const r = runCli(['goroutines', '--format', 'json', path.join(fixtures, 'leaky-service.debug2.txt')]);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(out), ['total', 'truncated', 'states', 'groups']);
+  assert.deepEqual(Object.keys(out), ['total', 'leaked', 'truncated', 'states', 'groups']);
+  assert.equal(out.leaked, 0);
   const g = out.groups[0];
-  assert.deepEqual(Object.keys(g), ['count', 'state', 'minWaitMinutes', 'maxWaitMinutes', 'createdBy', 'lockedToThread', 'labels', 'frames', 'ids']);
+  assert.deepEqual(Object.keys(g), ['count', 'leaked', 'state', 'minWaitMinutes', 'maxWaitMinutes', 'createdBy', 'lockedToThread', 'labels', 'frames', 'ids']);
   assert.equal(g.state, 'select');
+  assert.equal(g.leaked, 0);
+  assert.deepEqual(g.labels, { route: '/search' }, 'printed in the headers: no debug=1 was read');
   assert.equal(g.ids.length, g.count);
   assert.match(g.createdBy.function, /search\.\(\*Service\)\.Search$/);
   for (let i = 1; i < out.groups.length; i++) assert.ok(out.groups[i - 1].count >= out.groups[i].count);
   assert.equal(out.total, out.groups.reduce((n: number, x: { count: number }) => n + x.count, 0));
+  assert.ok(out.groups.some((x: JsonGroup) => x.labels === null), 'goroutines no request started have no labels');
 });
 
-test('goroutines reads debug=1 text and debug=0 protobuf of the same service', () => {
-  for (const name of ['leaky-service.debug1.txt', 'leaky-service.pb.gz']) {
-    const r = runCli(['goroutines', '--format', 'json', path.join(fixtures, name)]);
-    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
-    const out = JSON.parse(r.stdout);
-    assert.ok(out.total > 300, name);
-    assert.equal(out.groups[0].labels.route, '/search', name);
+test('goroutines --format json: groups Go proved leaked come first, with their count', () => {
+  for (const name of ['leaky-service.goroutineleak.debug2.txt', 'leaky-service.after-leak-pass.debug2.txt']) {
+    const out = json([path.join(fixtures, name)]);
+    const leaked = out.groups.filter((g) => g.leaked > 0);
+    assert.equal(leaked.length, 2, name);
+    assert.deepEqual(out.groups.slice(0, 2), leaked, `${name}: the proven groups first`);
+    assert.ok(leaked.every((g) => quoteGroup(g) && g.labels?.route === '/quote' && g.leaked <= g.count), name);
+    assert.equal(out.leaked, leaked.reduce((n, g) => n + g.leaked, 0));
+    assert.ok(out.groups.slice(2).every((g) => g.leaked === 0));
   }
 });
 
-test('goroutines text output names the state, the stack and who created it', () => {
-  const r = runCli(['goroutines', path.join(fixtures, 'variants.txt')]);
+test('goroutines reads the goroutineleak profile in its three forms: the same proven goroutines', () => {
+  const fromDump = json([path.join(fixtures, 'leaky-service.goroutineleak.debug2.txt')]).leaked;
+  for (const name of ['leaky-service.goroutineleak.debug1.txt', 'leaky-service.goroutineleak.pb.gz']) {
+    const out = json([path.join(fixtures, name)]);
+    assert.equal(out.total, fromDump, name);
+    assert.equal(out.leaked, out.total, `${name}: every goroutine of the profile is proven leaked`);
+    assert.equal(out.groups.length, 2, name);
+    assert.ok(out.groups.every((g) => g.leaked === g.count && g.labels?.route === '/quote' && quoteGroup(g)), name);
+  }
+});
+
+test('goroutines reads debug=1 text and debug=0 protobuf of the same service', () => {
+  for (const name of ['leaky-service.debug1.txt', 'leaky-service.pb.gz', 'go1.19.8-leaky-service.debug1.txt', 'go1.19.8-leaky-service.pb.gz']) {
+    const out = json([path.join(fixtures, name)]);
+    assert.ok(out.total > 150, name);
+    assert.equal(out.groups[0]?.labels?.route, '/search', name);
+    assert.equal(out.leaked, 0, name);
+  }
+});
+
+test('goroutines text output names the state, the stack, who created it and what Go proved leaked', () => {
+  const r = runCli(['goroutines', path.join(fixtures, 'go1.27.3-sigquit.txt')]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^11 goroutines in 11 groups/);
-  assert.match(r.stdout, /1 × \[select, 25–25 minutes, locked to thread\]\n {2}main\.\(\*S\)\.run\n {6}\/src\/app\/s\.go:40\n {2}created by main\.start in goroutine 1/);
+  assert.match(r.stdout, /^\d+ goroutines in \d+ groups\n5 proven leaked by the Go runtime\n/);
+  assert.match(r.stdout, /\n1 × \[chan receive, 1–1 minutes, locked to thread\]\n {2}labels: note=.* route=\/users\/\{id\} tenant=acme\.corp\/eu_1\n(?: {2}runtime\..*\n {6}.*\n)* {2}main\.main\.func6\n {6}\S+\/main\.go:\d+\n/);
+  assert.match(r.stdout, /^2 × \[chan send\] {2}proven leaked by the Go runtime\n/m);
 });
 
 test('goroutines: bad input gives one line and exit 2', () => {
@@ -61,20 +103,69 @@ test('goroutines: bad input gives one line and exit 2', () => {
   }
 });
 
-test('goroutines <url>: fetches debug=2 from a pprof base URL and joins labels from debug=1', async () => {
-  const debug2 = readFileSync(path.join(fixtures, 'leaky-service.debug2.txt'));
-  const debug1 = readFileSync(path.join(fixtures, 'leaky-service.debug1.txt'));
-  const seen: string[] = [];
+/**
+ * A stand-in service answering with captures: the Go 1.19.8 ones (no labels in dumps, so debug=1 is joined)
+ * or the Go 1.27.3 ones (labels in headers: debug=1 is not asked for), and the goroutineleak profile.
+ */
+async function captureServer(go: 'go1.19.8' | 'go1.27.3', seen: string[]): Promise<http.Server> {
+  const prefix = go === 'go1.19.8' ? 'go1.19.8-leaky-service' : 'leaky-service';
+  const files: Record<string, string> = {
+    'goroutine?debug=2': `${prefix}.debug2.txt`,
+    'goroutine?debug=1': `${prefix}.debug1.txt`,
+    'goroutineleak?debug=2': 'leaky-service.goroutineleak.debug2.txt',
+    'goroutineleak?debug=1': 'leaky-service.goroutineleak.debug1.txt',
+    goroutineleak: 'leaky-service.goroutineleak.pb.gz',
+  };
   const server = http.createServer((req, res) => {
     seen.push(req.url ?? '');
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/debug/pprof/goroutine') {
+    const file = files[(req.url ?? '').replace(/^\/debug\/pprof\//, '')];
+    if (!file) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><title>404 page</title></html>');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(url.searchParams.get('debug') === '1' ? debug1 : debug2);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(readFileSync(path.join(fixtures, file)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+test('goroutines <url> of a Go 1.27 service: labels from the dump\'s headers, no debug=1 fetched', async () => {
+  const seen: string[] = [];
+  const server = await captureServer('go1.27.3', seen);
+  try {
+    const { port } = server.address() as AddressInfo;
+    const r = await runCliAsync(['goroutines', '--format', 'json', `http://127.0.0.1:${port}/debug/pprof/`]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual([out.groups[0].state, out.groups[0].labels], ['select', { route: '/search' }]);
+    assert.deepEqual(seen, ['/debug/pprof/goroutine?debug=2']);
+  } finally {
+    server.close();
+  }
+});
+
+test('goroutines <goroutineleak url>: each of its three forms, fetched as given', async () => {
+  const seen: string[] = [];
+  const server = await captureServer('go1.27.3', seen);
+  try {
+    const { port } = server.address() as AddressInfo;
+    for (const query of ['?debug=2', '?debug=1', '']) {
+      seen.length = 0;
+      const r = await runCliAsync(['goroutines', '--format', 'json', `http://127.0.0.1:${port}/debug/pprof/goroutineleak${query}`]);
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.ok(out.leaked > 0, query);
+      assert.ok(out.groups[0].leaked > 0 && out.groups[0].labels.route === '/quote', query);
+      assert.deepEqual(seen, [`/debug/pprof/goroutineleak${query}`]);
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test('goroutines <url> of an older service: fetches debug=2 from a pprof base URL and joins labels from debug=1', async () => {
+  const seen: string[] = [];
+  const server = await captureServer('go1.19.8', seen);
   try {
     const { port } = server.address() as AddressInfo;
     const r = await runCliAsync(['goroutines', '--format', 'json', `http://127.0.0.1:${port}/debug/pprof/`]);

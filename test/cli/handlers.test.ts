@@ -74,7 +74,7 @@ describe('goroscope handlers', () => {
       const name = /`([^`]+)`/.exec(shape)?.[1] ?? null;
       return { route, name };
     });
-    assert.equal(expected.length, 8, section);
+    assert.equal(expected.length, 9, section);
     const hs = handlersJson([LEAKY]);
     assert.equal(hs.length, expected.length, JSON.stringify(hs, null, 1));
     for (const { route, name } of expected) {

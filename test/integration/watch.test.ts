@@ -4,9 +4,9 @@ import { findLeakSuspects, inuseBySite, type LeakReport, type LeakSnapshot } fro
 import { takeLeakSnapshot, watchService } from '../../src/leaks/watch';
 import { buildLeakyService, startLeakyService, type LeakyService } from './leakyService';
 
-// The demo service leaks goroutines (hedged search) and heap (sessions) at known rates under its own
-// traffic, and has a product cache that fills and then stays flat (kept small here so it is full before
-// the watch ends its first steps).
+// The demo service leaks goroutines (hedged search; timed-out quotes, which Go 1.27.3 proves leaked) and
+// heap (sessions) at known rates under its own traffic, and has a product cache that fills and then stays
+// flat (kept small here so it is full before the watch ends its first steps).
 let service: LeakyService;
 let cleanup: () => void = () => undefined;
 let report: LeakReport;
@@ -34,8 +34,21 @@ test('watch: seven snapshots with goroutines, heap and memstats, series filled',
   assert.ok((report.series.goroutines[6] ?? 0) > (report.series.goroutines[0] ?? 0), JSON.stringify(report.series.goroutines));
 });
 
-test('watch: the leaking search goroutines are the top goroutine suspect', () => {
-  const top = report.suspects.find((s) => s.kind === 'goroutines');
+test('watch: Go\'s leak detection ran once (the first snapshot), and the quote goroutines it proved rank first, confirmed', () => {
+  assert.deepEqual(snapshots.map((s) => s.leakDetection), ['ran', 'earlier', 'earlier', 'earlier', 'earlier', 'earlier', 'earlier']);
+  const confirmed = report.suspects.filter((s) => s.confirmedByRuntime > 0);
+  assert.ok(confirmed.length >= 1, JSON.stringify(report.suspects.map((s) => [s.function, s.confirmedByRuntime])));
+  assert.deepEqual(report.suspects.slice(0, confirmed.length), confirmed);
+  const last = snapshots.at(-1)?.goroutines;
+  for (const s of confirmed) {
+    assert.match(s.function, /internal\/api\.\(\*Server\)\.handleQuote\.func[12]$/);
+    const group = last?.groups.find((g) => g.frames === s.frames);
+    assert.equal(s.confirmedByRuntime, group?.leaked, 'the count the runtime proved, as the last snapshot marks it');
+  }
+});
+
+test('watch: the leaking search goroutines, which Go cannot prove, are the top unconfirmed goroutine suspect', () => {
+  const top = report.suspects.find((s) => s.kind === 'goroutines' && s.confirmedByRuntime === 0);
   assert.ok(top, JSON.stringify(report.suspects.map((s) => s.function)));
   assert.match(top.function, /internal\/search\.\(\*Service\)\.Search\.func1$/);
   assert.ok(top.growth > 20, `growth ${top.growth}`);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { GoroutinesWorker } from '../../src/goroutines/analyzeInWorker';
 import type { GoroutinesWorkerResults } from '../../src/goroutines/workerProtocol';
+import { GoroutineLeakPolicy } from '../../src/leaks/leakDetection';
 import { buildLeakyService, freePort, startLeakyService, type LeakyService } from './leakyService';
 
 const script = path.resolve('dist/goroutinesWorker.js');
@@ -27,11 +28,12 @@ test('watch stored: a reload loses nothing taken, through a restart of the servi
   const root = mkdtempSync(path.join(os.tmpdir(), 'goroscope-watch-stored-'));
   const store = { root, maxWatches: 10 };
   let worker = new GoroutinesWorker(script);
+  const leakPolicy = new GoroutineLeakPolicy('auto');
   try {
     const meta = await worker.watchStart({ watchId: 1, store, meta: { service: 'leaky', baseUrl: base, intervalSeconds: 1, startedAt: Date.now() } });
     const taken: Array<GoroutinesWorkerResults['watchSnapshot']> = [];
     const snap = async (watchId: number) => {
-      taken.push(await worker.watchSnapshot({ watchId, baseUrl: base, fetch: FETCH, userModules: USER }));
+      taken.push(await worker.watchSnapshot({ watchId, baseUrl: base, fetch: FETCH, userModules: USER, leakPass: leakPolicy.claim(base) }));
       await new Promise((r) => setTimeout(r, 1000));
     };
     await snap(1);

@@ -1,10 +1,11 @@
 /**
  * The Goroutines page: state histogram, filters (state, function or package text, "hide runtime-only"),
- * and the groups sorted by count with their wait range, creator, labels, stack with "Open source"
- * links, static findings on their frames and goroutine ids. Talks to its host only through the
+ * and the groups — the ones the Go runtime proved leaked first, then by count — with their wait range,
+ * creator, labels, stack with "Open source" links, static findings on their frames (and, for a proven
+ * leak, whether a rule explains it) and goroutine ids. Talks to its host only through the
  * protocol (src/protocol/panel.ts); every string from the dump is inserted as text.
  */
-import { filterGroups, type GroupFilter } from '../../src/goroutines/view';
+import { filterGroups, leakVerdict, type GroupFilter } from '../../src/goroutines/view';
 import type { StackFrame } from '../../src/goroutines/model';
 import { MessageType, type GoroutinesView, type GroupView, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
 import { checkbox, dropdown, textField } from '../toolkit';
@@ -63,6 +64,7 @@ export class GoroutinesApp extends PageApp {
     const facts = el('div', 'facts');
     facts.append(el('span', 'total', plural(view.total, 'goroutine')), el('span', undefined, ` in ${plural(view.groups.length + view.groupsOmitted, 'group')} · ${view.source}`));
     const notes = el('div', 'notes');
+    if (view.leaked > 0) notes.append(el('div', 'leaked-total', `${plural(view.leaked, 'goroutine')} proven leaked by the Go runtime: nothing can ever wake ${view.leaked === 1 ? 'it' : 'them'}.`));
     if (view.truncated) notes.append(el('div', 'warning', 'The dump was cut off: these are the goroutines it holds up to where it ends.'));
     if (view.groupsOmitted > 0) notes.append(el('div', 'warning', `${plural(view.groupsOmitted, 'smaller group')} not shown.`));
     notes.append(el('div', 'findings-status', view.findingsStatus));
@@ -115,8 +117,10 @@ export class GoroutinesApp extends PageApp {
     details.dataset.rank = String(rank);
     details.dataset.state = g.state;
     if (rank < 3) details.open = true;
+    if (g.leaked > 0) details.dataset.leaked = String(g.leaked);
     const summary = el('summary');
     summary.append(el('span', 'g-count', g.count.toLocaleString('en-US')), el('span', 'g-state', g.state));
+    if (g.leaked > 0) summary.append(el('span', 'badge leaked', g.leaked === g.count ? 'proven leaked by the Go runtime' : `${g.leaked.toLocaleString('en-US')} proven leaked by the Go runtime`));
     const wait = waitRange(g.minWaitMinutes, g.maxWaitMinutes);
     if (wait) summary.append(el('span', 'badge wait', `waiting ${wait}`));
     if (g.lockedToThread) summary.append(el('span', 'badge', 'locked to thread'));
@@ -126,6 +130,8 @@ export class GoroutinesApp extends PageApp {
     details.append(summary);
 
     const body = el('div', 'g-body');
+    const verdict = leakVerdict(g, view.findingsChecked);
+    if (verdict) body.append(el('div', 'leak-verdict', verdict));
     if (g.createdBy) {
       const created = el('div', 'created-by');
       created.append(el('span', 'key', 'created by '), el('span', 'fn', g.createdBy.function), el('span', undefined, ' at '));

@@ -105,7 +105,7 @@ export class WatchApp extends PageApp {
     item.dataset.rank = String(rank);
     const head = el('div', 'suspect-head');
     head.append(el('span', 'badge', suspect.kind === 'heap' ? 'heap' : 'goroutines'));
-    if (suspect.confirmed) head.append(el('span', 'badge confirmed', 'confirmed leaked (goroutineleak)'));
+    if (suspect.confirmedByRuntime > 0) head.append(el('span', 'badge confirmed', `${suspect.confirmedByRuntime.toLocaleString('en-US')} proven leaked by the Go runtime`));
     head.append(el('span', 'fn', suspect.function));
     if (suspect.file) head.append(el('span', undefined, ' '), linkButton(shortLocation(suspect.file, suspect.line), `Open ${suspect.file}:${suspect.line}`, () => void this.openSource(suspect.function, suspect.file, suspect.line)));
     const growth = suspect.unit === 'bytes' ? formatValue(suspect.growth, 'bytes') : `${suspect.growth.toLocaleString('en-US')} goroutines`;

@@ -15,9 +15,12 @@ export const goroutinesCommand: Command = {
   usage: `usage: goroscope goroutines [--format text|json] <file|url>
 
 Reads a goroutine dump (debug=2 text, runtime.Stack or crash/SIGQUIT output, a debug=1 or
-debug=0 goroutine profile) from a file, or fetches it from a service: a pprof base URL
-(http://host:6060/debug/pprof/) or a full goroutine-profile URL. Groups goroutines that share a
-state and a stack, largest first; for a live service, labels from debug=1 are joined in.
+debug=0 goroutine profile, a goroutineleak profile in any of its three forms) from a file, or
+fetches it from a service: a pprof base URL (http://host:6060/debug/pprof/, read as
+goroutine?debug=2) or a full goroutine or goroutineleak URL (goroutineleak?debug=2 has Go prove
+which goroutines leaked: it runs a GC pass first). Groups goroutines that share a state and a stack:
+the ones Go proved leaked first, then largest first. Labels come from the dump's headers (Go 1.27);
+for a live service whose dump prints none, from debug=1 of the same moment.
 
   --format text|json   output format (default: text)
 `,
@@ -57,11 +60,12 @@ function fromFile(file: string): GoroutineSummary {
 async function fromService(input: string): Promise<GoroutineSummary> {
   try {
     const target = parsePprofUrl(input);
-    const full = target.endpoint === 'goroutine' && target.query.has('debug') ? input : profileUrl(target.base, 'goroutine', { debug: 2 });
+    const asGiven = target.endpoint === 'goroutineleak' || (target.endpoint === 'goroutine' && target.query.has('debug'));
+    const full = asGiven ? input : profileUrl(target.base, 'goroutine', { debug: 2 });
     const dump = await fetchRaw(full, {}, 'text');
     const summary = clusterGoroutines(loadGoroutines(dump.body));
-    if (summary.groups.some((g) => g.state !== 'unknown')) {
-      // debug=2 has no labels before Go 1.26: join them from debug=1 of the same moment, by stack.
+    if (summary.groups.some((g) => g.state !== 'unknown') && !summary.groups.some((g) => g.labels)) {
+      // A dump that prints no labels (before Go 1.27, or tracebacklabels=0): join them from debug=1 of the same moment, by stack.
       const labelled = await fetchRaw(profileUrl(target.base, 'goroutine', { debug: 1 }), {}, 'text').catch(() => null);
       if (labelled) joinLabels(summary, loadGoroutines(labelled.body));
     }
@@ -75,6 +79,7 @@ async function fromService(input: string): Promise<GoroutineSummary> {
 function formatText(s: GoroutineSummary): string {
   const lines: string[] = [];
   lines.push(`${s.total} goroutines in ${s.groups.length} groups${s.truncated ? ' (the dump was cut off: these are the ones it holds)' : ''}`);
+  if (s.leaked > 0) lines.push(`${s.leaked} proven leaked by the Go runtime`);
   const states = Object.entries(s.states).sort((a, b) => b[1] - a[1]);
   lines.push(`states: ${states.map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
   for (const g of s.groups) lines.push(...formatGroup(g), '');
@@ -83,11 +88,17 @@ function formatText(s: GoroutineSummary): string {
 
 function formatGroup(g: GoroutineGroup): string[] {
   const wait = g.maxWaitMinutes ? `, ${g.minWaitMinutes}–${g.maxWaitMinutes} minutes` : '';
-  const out = [`${g.count} × [${g.state}${wait}${g.lockedToThread ? ', locked to thread' : ''}]`];
-  if (g.labels) out.push(`  labels: ${Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const leaked = g.leaked === 0 ? '' : g.leaked === g.count ? '  proven leaked by the Go runtime' : `  ${g.leaked} of them proven leaked by the Go runtime`;
+  const out = [`${g.count} × [${g.state}${wait}${g.lockedToThread ? ', locked to thread' : ''}]${leaked}`];
+  if (g.labels) out.push(`  labels: ${Object.entries(g.labels).map(([k, v]) => `${labelText(k)}=${labelText(v)}`).join(' ')}`);
   for (const f of g.frames) out.push(`  ${f.function}`, `      ${f.file}:${f.line}`);
   if (g.createdBy) {
     out.push(`  created by ${g.createdBy.function}${g.createdBy.goroutine !== null ? ` in goroutine ${g.createdBy.goroutine}` : ''}`, `      ${g.createdBy.file}:${g.createdBy.line}`);
   }
   return out;
+}
+
+/** A label key or value for a terminal: quoted (JSON escapes) when it holds spaces, quotes, `=` or control characters. */
+function labelText(text: string): string {
+  return /[\s"\\=\p{C}]/u.test(text) ? JSON.stringify(text) : text;
 }

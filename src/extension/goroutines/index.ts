@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
-import { profileUrl } from '../../pprof/endpoints';
+import { GoroutineLeakPolicy, isGoroutineLeakSetting, type GoroutineLeakSetting } from '../../leaks/leakDetection';
+import { parsePprofUrl, profileUrl } from '../../pprof/endpoints';
 import { fetchRaw } from '../../pprof/fetch';
 import type { ServerRequests } from '../serverRequests';
 import type { ServicesFeature } from '../services/feature';
@@ -38,11 +39,16 @@ export function goroutinesCommands(context: vscode.ExtensionContext, services: S
   );
   context.subscriptions.push(storedWatches);
   services.tree.setLeakWatches(storedWatches);
+  const leakPolicy = new GoroutineLeakPolicy();
   const env: LeakWatchEnv = {
     extensionUri: context.extensionUri,
     server,
     worker,
     log,
+    leakPass: (baseUrl) => {
+      leakPolicy.setSetting(goroutineLeakSetting());
+      return leakPolicy.claim(parsePprofUrl(baseUrl).base);
+    },
     storedWatches,
     continueStored: (storedId) => continueWatchCommand(env, services, { storedId }),
   };
@@ -54,6 +60,11 @@ export function goroutinesCommands(context: vscode.ExtensionContext, services: S
     'goroscope.leaks.continue': (arg) => reportFailure(env, continueWatchCommand(env, services, arg)),
     'goroscope.leaks.delete': (arg, opts) => reportFailure(env, deleteWatchCommand(env, arg, opts)),
   };
+}
+
+function goroutineLeakSetting(): GoroutineLeakSetting {
+  const value = vscode.workspace.getConfiguration('goroscope.leaks').get<unknown>('goroutineLeakProfile');
+  return isGoroutineLeakSetting(value) ? value : 'auto';
 }
 
 function keepWatchesSetting(): number {
@@ -87,17 +98,29 @@ async function showCommand(env: GoroutinesEnv, services: ServicesFeature, arg: u
   if (!service) return undefined;
   const opts = await fetchOptionsOf(services, service);
   const base = service.config.url;
+  // goroutineleak?debug=2 prints every goroutine like goroutine?debug=2, right after Go's detection pass.
+  const offersLeaks = service.offered.some((p) => p.name === 'goroutineleak');
+  const pass = offersLeaks ? env.leakPass(base) : undefined;
+  const kind = pass === 'ran' ? 'goroutineleak' : 'goroutine';
   const [dump, labels] = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Goroscope: reading the goroutines of ${service.config.name}…` },
+    { location: vscode.ProgressLocation.Notification, title: `Goroscope: reading the goroutines of ${service.config.name}${kind === 'goroutineleak' ? ' (Go proves which leaked)' : ''}…` },
     () =>
       Promise.all([
-        fetchRaw(profileUrl(base, 'goroutine', { debug: 2 }), opts, 'text'),
+        fetchRaw(profileUrl(base, kind, { debug: 2 }), opts, 'text'),
         fetchRaw(profileUrl(base, 'goroutine', { debug: 1 }), opts, 'text').catch(() => undefined),
       ]),
   );
+  const detection =
+    pass === 'ran'
+      ? "; Go's leak detector ran just before"
+      : pass === 'earlier'
+        ? "; Go's leak detector ran less than a minute ago (its marks show; goroscope.leaks.goroutineLeakProfile)"
+        : pass === 'off'
+          ? "; Go's leak detection is off (goroscope.leaks.goroutineLeakProfile)"
+          : '';
   return showGoroutines(env, {
     title: `Goroutines · ${service.config.name}`,
-    source: `debug=2 dump of ${service.config.name}${labels ? ', labels from debug=1' : ''}, taken ${new Date().toLocaleTimeString()}`,
+    source: `${kind}?debug=2 dump of ${service.config.name}, taken ${new Date().toLocaleTimeString()}${detection}`,
     dump: dump.body,
     ...(labels ? { labels: labels.body } : {}),
   });

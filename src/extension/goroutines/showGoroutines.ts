@@ -18,6 +18,12 @@ export interface GoroutinesEnv {
   server: ServerRequests;
   worker: GoroutinesWorker;
   log: (line: string) => void;
+  /**
+   * Whether Go's leak detection may run now for the service at this pprof base URL (the goroutineleak
+   * profile's GC pass): the window's GoroutineLeakPolicy under goroscope.leaks.goroutineLeakProfile,
+   * shared by Show Goroutines and every leak watch. A `ran` answer claims the pass.
+   */
+  leakPass(baseUrl: string): 'ran' | 'earlier' | 'off';
 }
 
 export interface DumpInput {
@@ -71,7 +77,7 @@ export async function showGoroutines(env: GoroutinesEnv, input: DumpInput): Prom
         linked === 0
           ? 'No static findings on these stacks.'
           : `${linked} static finding${linked === 1 ? '' : 's'} on the stacks of ${withGroups} group${withGroups === 1 ? '' : 's'}.`;
-      return { ...current, groups, findingsStatus: status };
+      return { ...current, groups, findingsStatus: status, findingsChecked: true };
     },
     (err: unknown) => {
       const text = err instanceof Error ? err.message : String(err);

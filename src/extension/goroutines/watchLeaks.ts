@@ -1,6 +1,7 @@
 /**
  * "Goroscope: Watch for Leaks": a snapshot of the attached service every N seconds (goroutines, heap
- * after a GC, memstats, goroutineleak when offered), taken and ranked in the goroutines worker
+ * after a GC, memstats; the goroutines from the goroutineleak profile when offered, at most once a minute
+ * under goroscope.leaks.goroutineLeakProfile), taken and ranked in the goroutines worker
  * (src/leaks/watch.ts, suspects.ts). Progress with Stop in a notification; the page shows suspects,
  * trends and series. Every snapshot is also stored in the workspace storage (src/leaks/watchStore.ts,
  * written by the worker), so a watch can be shown again after its page or the window closed and
@@ -134,7 +135,7 @@ export function watchLeaks(env: LeakWatchEnv, target: WatchTarget, options: Watc
       const started = Date.now();
       progress.report({ message: `snapshot ${view.snapshots.length + 1}…` });
       try {
-        const { snapshot, report } = await env.worker.watchSnapshot({ watchId, baseUrl: target.baseUrl, fetch: target.fetch, userModules });
+        const { snapshot, report } = await env.worker.watchSnapshot({ watchId, baseUrl: target.baseUrl, fetch: target.fetch, userModules, leakPass: env.leakPass(target.baseUrl) });
         view.snapshots.push(snapshot);
         view.series = report.series;
         view.suspects = report.suspects.slice(0, 20);

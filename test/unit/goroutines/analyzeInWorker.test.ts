@@ -15,7 +15,7 @@ test('the worker bundle is built (npm run build)', () => {
 });
 
 test('the worker parses and clusters a debug=2 dump and joins debug=1 labels', async () => {
-  const view = await worker.analyze({ dump: fixture('leaky-service.debug2.txt'), labels: fixture('leaky-service.debug1.txt'), source: { title: 't', source: 's' } });
+  const view = await worker.analyze({ dump: fixture('go1.19.8-leaky-service.debug2.txt'), labels: fixture('go1.19.8-leaky-service.debug1.txt'), source: { title: 't', source: 's' } });
   assert.equal(view.total, 356);
   assert.equal(view.groups[0]?.count, 320);
   assert.ok(view.groups.some((g) => g.labels !== null), 'labels from debug=1 are joined onto some group');
@@ -29,6 +29,6 @@ test('the worker reads a debug=0 profile too', async () => {
 
 test('bytes that are no dump are one clear error, and the worker keeps answering', async () => {
   await assert.rejects(worker.analyze({ dump: new TextEncoder().encode('hello, world\nnothing here\n'), source: { title: 't', source: 's' } }), /no goroutine found/);
-  const view = await worker.analyze({ dump: fixture('leaky-service.debug2.txt'), source: { title: 't', source: 's' } });
+  const view = await worker.analyze({ dump: fixture('go1.19.8-leaky-service.debug2.txt'), source: { title: 't', source: 's' } });
   assert.equal(view.total, 356);
 });

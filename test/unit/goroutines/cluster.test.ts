@@ -24,6 +24,7 @@ test('goroutines sharing state and stack form one group; arguments do not split 
 
 test('the demo service dump: the leaking search goroutines are the largest group', () => {
   const s = clusterGoroutines(parseGoroutineDump(fixture('leaky-service.debug2.txt')));
+  assert.equal(s.leaked, 0);
   const top = s.groups[0];
   assert.ok(top);
   assert.equal(top.state, 'select');
@@ -35,6 +36,7 @@ test('the demo service dump: the leaking search goroutines are the largest group
 test('debug=1 profile: records with counts and labels; total from the header', () => {
   const d = parseGoroutineProfileText(fixture('leaky-service.debug1.txt'));
   assert.equal(d.format, 'debug1');
+  assert.equal(d.profile, 'goroutine');
   assert.equal(d.total, d.records.reduce((n, r) => n + r.count, 0));
   const search = d.records.find((r) => r.labels?.route === '/search');
   assert.ok(search, 'the /search record carries its pprof label');
@@ -42,11 +44,46 @@ test('debug=1 profile: records with counts and labels; total from the header', (
   assert.equal(s.states.unknown, d.total);
 });
 
-test('labels from debug=1 join debug=2 groups by stack', () => {
-  const summary = clusterGoroutines(parseGoroutineDump(fixture('leaky-service.debug2.txt')));
-  const joined = joinLabels(summary, parseGoroutineProfileText(fixture('leaky-service.debug1.txt')));
+test('labels from debug=1 join the groups of a dump that prints none (Go 1.19.8), by stack', () => {
+  const summary = clusterGoroutines(parseGoroutineDump(fixture('go1.19.8-leaky-service.debug2.txt')));
+  const topLabels = () => summary.groups[0]?.labels;
+  assert.equal(topLabels(), null);
+  const joined = joinLabels(summary, parseGoroutineProfileText(fixture('go1.19.8-leaky-service.debug1.txt')));
   assert.ok(joined > 0);
-  assert.equal(summary.groups[0]?.labels?.route, '/search');
+  assert.equal(topLabels()?.['route'], '/search');
+});
+
+test('Go 1.27.3 dumps: labels come from the headers, and a debug=1 join does not overwrite them', () => {
+  const summary = clusterGoroutines(parseGoroutineDump(fixture('leaky-service.debug2.txt')));
+  const search = summary.groups[0];
+  assert.deepEqual(search?.labels, { route: '/search' });
+  // A debug=1 profile whose records say otherwise (labels by stack are a guess; the header is not).
+  const profile = parseGoroutineProfileText(fixture('leaky-service.debug1.txt'));
+  for (const r of profile.records) if (r.labels) r.labels = { route: '/elsewhere', extra: 'x' };
+  joinLabels(summary, profile);
+  assert.deepEqual(search?.labels, { route: '/search' });
+  const joinedOnto = summary.groups.filter((g) => g.labels?.['route'] === '/elsewhere');
+  assert.ok(joinedOnto.every((g) => g.labels?.['extra'] === 'x'), 'only groups without header labels take joined ones');
+});
+
+test('proven-leaked groups sort first and count their leaked goroutines; a group mixes proven and not yet proven', () => {
+  const s = clusterGoroutines(parseGoroutineDump(fixture('go1.27.3-stack.txt')));
+  const leakedGroups = s.groups.filter((g) => g.leaked > 0);
+  assert.deepEqual(leakedGroups.map((g) => [g.state, g.leaked]), [['chan send', 2], ['chan receive (nil chan)', 1], ['select (no cases)', 1], ['sync.WaitGroup.Wait', 1]]);
+  assert.deepEqual(s.groups.slice(0, leakedGroups.length), leakedGroups);
+  assert.equal(s.leaked, 5);
+  const text = 'goroutine 1 [select (leaked)]:\nmain.w()\n\t/x/w.go:5 +0x1\n\ngoroutine 2 [select]:\nmain.w()\n\t/x/w.go:5 +0x1\n\ngoroutine 3 [select]:\nmain.v()\n\t/x/v.go:5 +0x1\n\ngoroutine 4 [select]:\nmain.v()\n\t/x/v.go:5 +0x1\n\ngoroutine 5 [select]:\nmain.v()\n\t/x/v.go:5 +0x1\n';
+  const mixed = clusterGoroutines(parseGoroutineDump(text));
+  assert.deepEqual(mixed.groups.map((g) => [g.count, g.leaked, g.frames[0]?.function]), [[2, 1, 'main.w'], [3, 0, 'main.v']]);
+});
+
+test('a group whose goroutines carry different labels lists the values of the keys they disagree on', () => {
+  const g = (id: number, labels: string) => `goroutine ${id} [select] ${labels}:\nmain.w()\n\t/x/w.go:5 +0x1\n\n`;
+  const text = [g(1, '{route: /a, tenant: t1}'), g(2, '{route: /a, tenant: t2}'), g(3, '{route: /a, tenant: t1}'), g(4, '{route: /a, tenant: t3}'), g(5, '{route: /a, tenant: t4}'), g(6, '{route: /a, tenant: t5}')].join('');
+  const [group] = clusterGoroutines(parseGoroutineDump(text)).groups;
+  assert.deepEqual(group?.labels, { route: '/a', tenant: 't1 | t2 | t3 | …' });
+  const same = clusterGoroutines(parseGoroutineDump(g(1, '{route: /a}') + g(2, '{route: /a}'))).groups[0];
+  assert.deepEqual(same?.labels, { route: '/a' });
 });
 
 test('standard-library frames are told from user frames', () => {

@@ -1,40 +1,33 @@
 /**
- * Go 1.26's goroutineleak profile marks suspects as confirmed. Go 1.26 does not run here (Debian's Go is
- * 1.19), so the service is a local HTTP server answering with a dump captured from examples/leaky-service
- * and, where Go 1.26 would serve its goroutineleak profile, the goroutines Go's leak detector reports:
- * the same dump's goroutines blocked for good in search.(*Service).Search.func1, marked `(leaked)` as
- * debug=2 prints them (../shared/formats.md). Everything between the socket and the ranking is real.
+ * Leak snapshots and suspects with Go's goroutineleak profile, over a local HTTP server that answers as
+ * examples/leaky-service under Go 1.27.3 did (test/fixtures/goroutines: its index, goroutine?debug=2
+ * before the detection pass, goroutineleak?debug=2, goroutine?debug=2 after the pass, all captured from
+ * one process) — or as the same service under Go 1.19.8, which has no such profile. Everything between
+ * the socket and the ranking is real; test/integration/watch.test.ts does the same against the running
+ * service.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { findLeakSuspects } from '../../../src/leaks/suspects';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { GoroutineLeakPolicy } from '../../../src/leaks/leakDetection';
+import { findLeakSuspects, type LeakSnapshot } from '../../../src/leaks/suspects';
 import { takeLeakSnapshot } from '../../../src/leaks/watch';
 
 const fixtures = path.resolve('test/fixtures');
-const dump = readFileSync(path.join(fixtures, 'goroutines/leaky-service.debug2.txt'), 'utf8');
-const index119 = readFileSync(path.join(fixtures, 'transport/index-go1.19-leaky.html'), 'utf8');
-const LEAKING = 'example.com/leaky-service/internal/search.(*Service).Search.func1';
-
-/** The goroutineleak profile at debug=2: only the leaked goroutines, each header marked `(leaked)`. */
-const leakedDump = dump
-  .split(/\n\n+/)
-  .filter((block) => block.includes(`${LEAKING}()`))
-  .map((block) => block.replace(/^(goroutine \d+ \[select)\]:/, '$1 (leaked)]:'))
-  .join('\n\n');
-/** Go 1.26's index lists the profile among the others. */
-const index126 = index119.replace(
-  "<tr><td>4</td><td><a href='heap?debug=1'>heap</a></td></tr>",
-  "<tr><td>4</td><td><a href='heap?debug=1'>heap</a></td></tr>\n<tr><td>320</td><td><a href='goroutineleak?debug=1'>goroutineleak</a></td></tr>",
-);
+const read = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
+const QUOTE = /api\.\(\*Server\)\.handleQuote\.func[12]$/;
+const SEARCH = /search\.\(\*Service\)\.Search\.func1$/;
+const USER_MODULES = ['example.com/leaky-service'];
 
 describe("leak suspects confirmed by Go's goroutineleak profile", () => {
   let server: http.Server;
   let base: string;
-  let offersLeakProfile = true;
+  let go: 'go1.27.3' | 'go1.19.8' = 'go1.27.3';
+  /** Whether the service ran a detection pass: its later goroutine dumps mark what it proved. */
+  let passRan = false;
   const requested: string[] = [];
 
   before(async () => {
@@ -45,9 +38,17 @@ describe("leak suspects confirmed by Go's goroutineleak profile", () => {
         res.setHeader('content-type', type);
         res.end(body);
       };
-      if (url.pathname === '/debug/pprof/') return text(offersLeakProfile ? index126 : index119, 'text/html; charset=utf-8');
-      if (url.pathname === '/debug/pprof/goroutine' && url.searchParams.get('debug') === '2') return text(dump);
-      if (url.pathname === '/debug/pprof/goroutineleak' && offersLeakProfile && url.searchParams.get('debug') === '2') return text(leakedDump);
+      const debug = url.searchParams.get('debug');
+      if (url.pathname === '/debug/pprof/') return text(read(go === 'go1.27.3' ? 'transport/index-go1.27.3-leaky.html' : 'transport/index-go1.19-leaky.html'), 'text/html; charset=utf-8');
+      if (url.pathname === '/debug/pprof/goroutine' && debug === '2') {
+        if (go === 'go1.19.8') return text(read('goroutines/go1.19.8-leaky-service.debug2.txt'));
+        return text(read(passRan ? 'goroutines/leaky-service.after-leak-pass.debug2.txt' : 'goroutines/leaky-service.debug2.txt'));
+      }
+      if (url.pathname === '/debug/pprof/goroutine' && debug === '1' && go === 'go1.19.8') return text(read('goroutines/go1.19.8-leaky-service.debug1.txt'));
+      if (url.pathname === '/debug/pprof/goroutineleak' && go === 'go1.27.3' && debug === '2') {
+        passRan = true;
+        return text(read('goroutines/leaky-service.goroutineleak.debug2.txt'));
+      }
       res.statusCode = 404;
       text('404 page not found\n');
     });
@@ -55,38 +56,78 @@ describe("leak suspects confirmed by Go's goroutineleak profile", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debug/pprof/`;
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  it('the fixture holds what the test needs', () => {
-    assert.equal(leakedDump.match(/^goroutine \d+ \[select \(leaked\)\]:/gm)?.length, 320);
+  beforeEach(() => {
+    requested.length = 0;
+    passRan = false;
   });
 
-  it('marks the leaked group confirmed, even while its count stands still', async () => {
-    offersLeakProfile = true;
-    requested.length = 0;
+  /** `count` snapshots 10 s apart, the policy deciding when Go's detection runs. */
+  async function watch(count: number, policy: GoroutineLeakPolicy): Promise<LeakSnapshot[]> {
     let clock = 1_700_000_000_000;
     const snapshots = [];
-    for (let i = 0; i < 2; i++) snapshots.push(await takeLeakSnapshot(base, {}, () => (clock += 10_000)));
-    assert.ok(requested.includes('/debug/pprof/goroutineleak?debug=2'), requested.join(' '));
-    assert.equal(snapshots[0]?.leaked?.total, 320);
-    const report = findLeakSuspects(snapshots, ['example.com/leaky-service']);
-    const top = report.suspects[0];
-    assert.ok(top, 'a suspect');
-    assert.equal(top.kind, 'goroutines');
-    assert.equal(top.function, LEAKING);
-    assert.equal(top.confirmed, true);
-    assert.equal(top.growth, 0);
-    assert.ok(top.evidence.includes("Go's goroutineleak profile reports these goroutines as leaked"), top.evidence.join('\n'));
-    assert.equal(report.suspects.filter((s) => s.confirmed).length, 1, 'only the leaked group is confirmed');
+    for (let i = 0; i < count; i++) {
+      const now = (clock += 10_000);
+      snapshots.push(await takeLeakSnapshot(base, {}, () => now, (b) => policy.claim(b, now)));
+    }
+    return snapshots;
+  }
+
+  it('the detection runs once a minute at most: goroutineleak?debug=2 first, then plain dumps that keep its marks', async () => {
+    go = 'go1.27.3';
+    const snapshots = await watch(3, new GoroutineLeakPolicy('auto'));
+    const dumps = requested.filter((r) => /\/goroutine(leak)?\?debug=2$/.test(r));
+    assert.deepEqual(dumps, ['/debug/pprof/goroutineleak?debug=2', '/debug/pprof/goroutine?debug=2', '/debug/pprof/goroutine?debug=2']);
+    assert.deepEqual(snapshots.map((s) => s.leakDetection), ['ran', 'earlier', 'earlier']);
+    assert.ok(!requested.some((r) => r.includes('debug=1')), 'the dumps print labels: no debug=1 join');
+    const proven = snapshots.map((s) => s.goroutines?.leaked ?? -1);
+    assert.ok(proven.every((n) => n > 0), `every snapshot counts the proven goroutines: ${proven.join(', ')}`);
   });
 
-  it('without the profile (Go before 1.26) the same flat count is no suspect, and nothing asks for it', async () => {
-    offersLeakProfile = false;
-    requested.length = 0;
-    let clock = 1_700_000_000_000;
-    const snapshots = [];
-    for (let i = 0; i < 2; i++) snapshots.push(await takeLeakSnapshot(base, {}, () => (clock += 10_000)));
+  it("marks the proven groups confirmed with the count Go proved, even while their count stands still; the search leak Go cannot prove is not", async () => {
+    go = 'go1.27.3';
+    const snapshots = await watch(2, new GoroutineLeakPolicy('auto'));
+    const report = findLeakSuspects(snapshots, USER_MODULES);
+    const confirmed = report.suspects.filter((s) => s.confirmedByRuntime > 0);
+    assert.equal(confirmed.length, 2, JSON.stringify(report.suspects.map((s) => [s.function, s.confirmedByRuntime])));
+    const last = snapshots.at(-1)?.goroutines;
+    for (const s of confirmed) {
+      assert.match(s.function, QUOTE);
+      const group = last?.groups.find((g) => g.frames === s.frames || g.frames.map((f) => f.function).join() === s.frames?.map((f) => f.function).join());
+      assert.equal(s.confirmedByRuntime, group?.leaked, 'the count proved at the last snapshot');
+      assert.ok(s.evidence.some((e) => /^the Go runtime proved (all )?\d+ .*leaked: nothing can ever wake (it|them) \(goroutineleak\)$/.test(e)), s.evidence.join('\n'));
+    }
+    assert.deepEqual(report.suspects.slice(0, 2), confirmed, 'proven suspects rank first');
+    const search = report.suspects.find((s) => SEARCH.test(s.function));
+    assert.equal(search?.confirmedByRuntime ?? 0, 0, 'the search goroutines select on a channel the service still holds: not provable');
+  });
+
+  it('with the setting off, nothing asks for the profile (the plain dump is read)', async () => {
+    go = 'go1.27.3';
+    const snapshots = await watch(2, new GoroutineLeakPolicy('off'));
     assert.equal(requested.filter((r) => r.startsWith('/debug/pprof/goroutineleak')).length, 0);
-    assert.equal(snapshots[0]?.leaked, null);
-    assert.deepEqual(findLeakSuspects(snapshots, ['example.com/leaky-service']).suspects.filter((s) => s.kind === 'goroutines'), []);
+    assert.deepEqual(snapshots.map((s) => s.leakDetection), ['off', 'off']);
+    assert.ok(findLeakSuspects(snapshots, USER_MODULES).suspects.every((s) => s.confirmedByRuntime === 0));
+  });
+
+  it('without the profile (Go before 1.26) nothing asks for it, labels come from debug=1, nothing is confirmed', async () => {
+    go = 'go1.19.8';
+    const snapshots = await watch(2, new GoroutineLeakPolicy('auto'));
+    assert.equal(requested.filter((r) => r.startsWith('/debug/pprof/goroutineleak')).length, 0);
+    assert.deepEqual(snapshots.map((s) => s.leakDetection), ['not offered', 'not offered']);
+    assert.equal(snapshots[0]?.goroutines?.groups[0]?.labels?.['route'], '/search');
+    const report = findLeakSuspects(snapshots, USER_MODULES);
+    assert.deepEqual(report.suspects.filter((s) => s.kind === 'goroutines'), [], 'a flat count without proof is no suspect');
+  });
+});
+
+describe('GoroutineLeakPolicy', () => {
+  it('auto: one pass a minute per service; off: none', () => {
+    const policy = new GoroutineLeakPolicy('auto');
+    assert.equal(policy.claim('http://a/debug/pprof/', 0), 'ran');
+    assert.equal(policy.claim('http://a/debug/pprof/', 59_999), 'earlier');
+    assert.equal(policy.claim('http://b/debug/pprof/', 30_000), 'ran', 'another service has its own minute');
+    assert.equal(policy.claim('http://a/debug/pprof/', 60_000), 'ran');
+    policy.setSetting('off');
+    assert.equal(policy.claim('http://c/debug/pprof/', 500_000), 'off');
   });
 });

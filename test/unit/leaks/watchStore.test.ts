@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { clusterGoroutines } from '../../../src/goroutines/cluster';
 import { loadGoroutines } from '../../../src/goroutines/load';
 import { findLeakSuspects, type LeakSnapshot } from '../../../src/leaks/suspects';
@@ -19,7 +19,9 @@ import { WatchStore, WatchStoreError } from '../../../src/leaks/watchStore';
 import { decodeProfile } from '../../../src/pprof/decode';
 
 const fixtures = path.resolve('test/fixtures');
-const dumpBytes = readFileSync(path.join(fixtures, 'goroutines/leaky-service.debug2.txt'));
+// Captured right after Go's detection pass: groups carry proven leaks, which must survive the round trip.
+const dumpBytes = readFileSync(path.join(fixtures, 'goroutines/leaky-service.goroutineleak.debug2.txt'));
+const bigDump = readFileSync(path.join(fixtures, 'goroutines/go1.19.8-leaky-service.debug2.txt'));
 const heapBytes = [readFileSync(path.join(fixtures, 'pprof/heap-1.pb.gz')), readFileSync(path.join(fixtures, 'pprof/heap-2.pb.gz'))];
 const root = mkdtempSync(path.join(os.tmpdir(), 'goroscope-watch-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -33,7 +35,7 @@ function snapshot(i: number): { snapshot: LeakSnapshot; heapBytes: Buffer } {
       goroutines: leanSummary(clusterGoroutines(loadGoroutines(dumpBytes))),
       heap: decodeProfile(bytes),
       memstats: { heapInuse: 1e6 * (i + 1), heapAlloc: 9e5 * (i + 1), stackInuse: 65536 * (i + 1), numGC: 3 + i },
-      leaked: null,
+      leakDetection: i === 0 ? 'ran' : 'earlier',
       problems: i === 1 ? ['memstats: /debug/vars is not served'] : [],
     },
     heapBytes: bytes,
@@ -59,7 +61,8 @@ describe('WatchStore', () => {
     assert.deepEqual(files, ['000000.heap.pb.gz', '000000.json.gz', '000001.heap.pb.gz', '000001.json.gz', '000002.heap.pb.gz', '000002.json.gz', 'watch.json']);
     assert.deepEqual(readFileSync(path.join(dir, watch.id, '000000.heap.pb.gz')), heapBytes[0], 'the heap profile as the service sent it');
     const stored = JSON.parse(gunzipSync(readFileSync(path.join(dir, watch.id, '000001.json.gz'))).toString('utf8'));
-    assert.equal(stored.goroutines.total, 356, 'the rest is gzipped JSON');
+    assert.equal(stored.goroutines.total, dumpBytes.toString('utf8').match(/^goroutine \d+ /gm)?.length, 'the rest is gzipped JSON');
+    assert.ok(stored.goroutines.leaked > 0 && stored.leakDetection === 'earlier', 'with what Go proved');
     assert.equal(stored.heap, undefined, 'the heap is not stored twice');
 
     const loaded = await store.load(watch.id);
@@ -150,7 +153,26 @@ describe('WatchStore', () => {
     writeFileSync(path.join(dir, watch.id, '000000.json'), JSON.stringify({ format: 1, takenAt: s.takenAt, goroutines: s.goroutines, memstats: s.memstats, leaked: null, problems: [], heapFile: '000000.heap.pb.gz' }));
     await store.append(watch.id, (await store.load(watch.id)).nextIndex, snapshot(1).snapshot, snapshot(1).heapBytes);
     const loaded = await store.load(watch.id);
-    assert.deepEqual(loaded.snapshots, [s, snapshot(1).snapshot]);
+    assert.deepEqual(loaded.snapshots, [{ ...s, leakDetection: null }, snapshot(1).snapshot]);
+  });
+
+  it('snapshots stored before proven leaks were counted per group: nothing proven, the old goroutineleak summary ignored', async () => {
+    const dir = path.join(root, 'before-leak-counts');
+    const store = new WatchStore(dir);
+    const watch = await store.create(meta('leaky', 1_700_000_200_000));
+    const s = snapshot(0).snapshot;
+    const summary = s.goroutines;
+    assert.ok(summary);
+    const old = { ...summary, groups: summary.groups.map(({ leaked: _leaked, ...g }) => g) } as Partial<typeof summary>;
+    delete old.leaked;
+    for (const i of [0, 1]) {
+      const stored = { format: 1, takenAt: s.takenAt + i * 10_000, goroutines: old, memstats: s.memstats, leaked: old, problems: [], heapFile: null };
+      writeFileSync(path.join(dir, watch.id, `00000${i}.json.gz`), gzipSync(JSON.stringify(stored)));
+    }
+    const loaded = await store.load(watch.id);
+    assert.deepEqual(loaded.problems, []);
+    assert.ok(loaded.snapshots.every((x) => x.leakDetection === null && x.goroutines?.leaked === 0 && x.goroutines.groups.every((g) => g.leaked === 0)));
+    assert.ok(findLeakSuspects(loaded.snapshots, USER).suspects.every((x) => x.confirmedByRuntime === 0));
   });
 
   it('lists a watch whose watch.json is damaged or missing apart, with why; loading it is one clear error', async () => {
@@ -193,13 +215,13 @@ describe('WatchStore', () => {
 
 describe('leanSummary', () => {
   it('keeps the first 200 ids of a group, and every count: the suspects are the same', () => {
-    const full = clusterGoroutines(loadGoroutines(dumpBytes));
+    const full = clusterGoroutines(loadGoroutines(bigDump));
     const lean = leanSummary(full);
     assert.equal(full.groups[0]?.ids.length, 320);
     assert.deepEqual(lean.groups[0]?.ids, full.groups[0]?.ids.slice(0, 200));
     assert.deepEqual(lean.groups.map((g) => g.count), full.groups.map((g) => g.count));
     assert.equal(lean.total, full.total);
-    const at = (summary: typeof full, i: number): LeakSnapshot => ({ takenAt: i * 10_000, goroutines: { ...summary, groups: summary.groups.map((g) => ({ ...g, count: g.count + i * 10 })) }, heap: null, memstats: null, leaked: null, problems: [] });
+    const at = (summary: typeof full, i: number): LeakSnapshot => ({ takenAt: i * 10_000, goroutines: { ...summary, groups: summary.groups.map((g) => ({ ...g, count: g.count + i * 10 })) }, heap: null, memstats: null, leakDetection: null, problems: [] });
     assert.deepEqual(findLeakSuspects([0, 1, 2, 3].map((i) => at(lean, i)), USER), findLeakSuspects([0, 1, 2, 3].map((i) => at(full, i)), USER));
   });
 });

@@ -28,10 +28,13 @@ describe('parseIndexPage', () => {
     assert.equal(entries.length, 13);
   });
 
-  test('the layout of Go 1.21 and later, with goroutineleak', () => {
-    const entries = parseIndexPage(fixture('index-go1.21-layout.html'));
-    assert.deepEqual(entries.map((e) => e.name), [...RUNTIME.slice(0, 4), 'goroutineleak', ...RUNTIME.slice(4)]);
-    assert.equal(entries.find((e) => e.name === 'goroutineleak')?.count, 2);
+  test('Go 1.27.3 (examples/leaky-service): the layout of Go 1.21 and later, with goroutineleak and symbol', () => {
+    const entries = parseIndexPage(fixture('index-go1.27.3-leaky.html'));
+    assert.deepEqual(entries.map((e) => e.name), [...RUNTIME.slice(0, 4), 'goroutineleak', ...RUNTIME.slice(4, 7), 'symbol', ...RUNTIME.slice(7)]);
+    // Captured right after goroutineleak?debug=1: the count is what that detection pass proved.
+    const proved = /^goroutineleak profile: total (\d+)$/m.exec(readFileSync(path.resolve('test/fixtures/goroutines/leaky-service.goroutineleak.debug1.txt'), 'utf8'))?.[1];
+    assert.equal(entries.find((e) => e.name === 'goroutineleak')?.count, Number(proved));
+    assert.equal(entries.find((e) => e.name === 'goroutineleak')?.href, 'goroutineleak?debug=1');
   });
 
   test('the html/template layout of Go 1.15 and earlier', () => {
@@ -100,10 +103,13 @@ describe('profileUrl', () => {
     assert.equal(profileUrl(base, 'heap'), `${base}heap`);
     assert.equal(profileUrl(base, 'goroutine', { debug: 2 }), `${base}goroutine?debug=2`);
     assert.equal(profileUrl(base, 'goroutine', { debug: 1 }), `${base}goroutine?debug=1`);
+    assert.equal(profileUrl(base, 'goroutineleak', { debug: 2 }), `${base}goroutineleak?debug=2`);
+    assert.equal(profileUrl(base, 'goroutineleak'), `${base}goroutineleak`);
+    assert.deepEqual(parsePprofUrl('http://h/debug/pprof/goroutineleak?debug=1'), { base: 'http://h/debug/pprof/', endpoint: 'goroutineleak', query: new URLSearchParams('debug=1') });
   });
 
   test('delta captures on every profile that supports them', () => {
-    for (const kind of ['allocs', 'block', 'goroutine', 'heap', 'mutex', 'threadcreate']) {
+    for (const kind of ['allocs', 'block', 'goroutine', 'goroutineleak', 'heap', 'mutex', 'threadcreate']) {
       assert.equal(profileUrl(base, kind, { seconds: 10 }), `${base}${kind}?seconds=10`);
     }
   });
@@ -129,7 +135,7 @@ describe('profileUrl', () => {
     assert.throws(() => profileUrl(base, 'goroutine', { gc: true }), /gc=1 only applies to the heap profile/);
     assert.throws(() => profileUrl(base, 'heap', { gc: true, seconds: 5 }), /no effect on a delta heap capture/);
     assert.throws(() => profileUrl(base, 'heap', { seconds: 5, debug: 1 }), /cannot be combined/);
-    assert.throws(() => profileUrl(base, 'heap', { debug: 2 }), /only applies to the goroutine profile/);
+    assert.throws(() => profileUrl(base, 'heap', { debug: 2 }), /only applies to the goroutine and goroutineleak profiles/);
     assert.throws(() => profileUrl(base, 'trace'), /not a pprof profile/);
     assert.throws(() => profileUrl(base, ''), /not a profile name/);
   });

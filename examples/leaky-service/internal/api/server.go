@@ -12,6 +12,7 @@ import (
 
 	"example.com/leaky-service/internal/catalog"
 	"example.com/leaky-service/internal/health"
+	"example.com/leaky-service/internal/pricing"
 	"example.com/leaky-service/internal/search"
 	"example.com/leaky-service/internal/sessions"
 )
@@ -21,6 +22,7 @@ var (
 	sessionsCreated = expvar.NewInt("sessions_created")
 	searches        = expvar.NewInt("searches")
 	pagesServed     = expvar.NewInt("pages_served")
+	quotes          = expvar.NewInt("quotes")
 )
 
 // Deps are the parts the server is built from.
@@ -30,6 +32,9 @@ type Deps struct {
 	Search   *search.Service
 	Health   *health.Checker
 	Indexer  *search.Indexer
+	Pricing  *pricing.Backends
+	// QuoteTimeout is how long GET /quote waits for the pricing backends.
+	QuoteTimeout time.Duration
 }
 
 // Server serves the shop's API, pprof and expvar.
@@ -55,6 +60,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/primes", handlePrimes)
 	s.mux.Handle("/products", &productHandler{pages: s.deps.Catalog})
 	s.mux.HandleFunc("/reindex", s.handleReindex)
+	s.mux.HandleFunc("/quote", s.handleQuote)
 
 	status := func(w http.ResponseWriter, r *http.Request) {
 		if err := s.deps.Health.Check(); err != nil {
