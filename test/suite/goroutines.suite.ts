@@ -3,10 +3,11 @@
 // go-goroutines language). The e2e driver then runs the same commands from the palette and checks the
 // webview (test/e2e/steps/goroutines.mjs).
 import * as assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShownGoroutines } from '../../src/extension/goroutines/showGoroutines';
+import { leakVerdict } from '../../src/goroutines/view';
 import type { WatchRun } from '../../src/extension/goroutines/watchLeaks';
 import type { GoroscopeApi } from '../../src/extension/main';
 import type { AttachedService } from '../../src/extension/services/attachedServices';
@@ -17,6 +18,9 @@ import { EXTENSION_ID, fixtureUri, waitFor } from './workspace';
 
 const serviceUrl = process.env.GOROSCOPE_E2E_SERVICE_URL;
 const SEARCH_LEAK = /leaky-service\/internal\/search\.\(\*Service\)\.Search\.func1$/;
+/** The demo's /quote leak, which Go 1.27.3 proves: the price goroutine's select (func1) and the stock goroutine's send (func2). */
+const QUOTE_LEAK = /leaky-service\/internal\/api\.\(\*Server\)\.handleQuote\.func[12]$/;
+const fixtureText = (extensionPath: string, name: string) => readFileSync(path.join(extensionPath, 'test', 'fixtures', 'goroutines', name), 'utf8');
 
 suite('goroutines', () => {
   let serviceName = '';
@@ -50,28 +54,39 @@ suite('goroutines', () => {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
-  test('Show Goroutines for the attached service: the search select leak is the top group, with its static finding', async function () {
-    this.timeout(60_000);
+  test('Show Goroutines for the attached service (Go 1.27.3): the groups Go proved leaked first, labels from the headers, the findings that explain them', async function () {
+    this.timeout(90_000);
     assert.ok(serviceUrl, 'GOROSCOPE_E2E_SERVICE_URL is not set: run this suite through npm run test:e2e');
     const attached = await vscode.commands.executeCommand<AttachedService | undefined>('goroscope.services.attach', serviceUrl);
     assert.ok(attached);
     serviceName = attached.config.name;
+    assert.ok(attached.offered.some((p) => p.name === 'goroutineleak'), 'Go 1.27 lists goroutineleak on the index page');
     const shown = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.show', { service: serviceName });
     assert.ok(shown, 'the command resolved to the view it opened');
-    const top = shown.view.groups[0];
-    assert.ok(top);
-    assert.equal(top.state, 'select');
-    assert.match(top.frames[0]?.function ?? '', SEARCH_LEAK);
-    assert.equal(top.count, Math.max(...shown.view.groups.map((g) => g.count)));
-    assert.equal(top.standardOnly, false);
-    assert.match(shown.view.source, /labels from debug=1/);
-    assert.deepEqual(top.labels, { route: '/search' }, 'pprof labels joined from debug=1');
-    // The workspace holds the service's source (leaky-service/go.mod): the select the goroutines wait in is flagged.
+    assert.match(shown.view.source, /^goroutineleak\?debug=2 dump of .*Go's leak detector ran just before$/, 'the first Show Goroutines of the window runs the detection');
+    assert.doesNotMatch(shown.view.source, /labels from debug=1/, 'labels come from the dump itself');
+    const proven = shown.view.groups.filter((g) => g.leaked > 0);
+    assert.ok(proven.length >= 2, JSON.stringify(shown.view.groups.slice(0, 5).map((g) => [g.state, g.count, g.leaked])));
+    assert.deepEqual(shown.view.groups.slice(0, proven.length), proven, 'proven groups first');
+    assert.equal(shown.view.leaked, proven.reduce((n, g) => n + g.leaked, 0));
+    for (const g of proven) {
+      assert.match(g.frames[g.blockingFrame]?.function ?? '', QUOTE_LEAK);
+      assert.deepEqual(g.labels, { route: '/quote' });
+    }
+    const search = shown.view.groups.find((g) => SEARCH_LEAK.test(g.frames[0]?.function ?? ''));
+    assert.ok(search);
+    assert.deepEqual([search.state, search.leaked, search.labels], ['select', 0, { route: '/search' }], 'Go cannot prove the search leak');
+    assert.equal(search.count, Math.max(...shown.view.groups.map((g) => g.count)), 'the largest group');
+    // The workspace holds the service's source (leaky-service/go.mod): the findings on the lines the goroutines wait at.
     const withFindings = await shown.withFindings;
-    const findings = withFindings.groups[0]?.findings ?? [];
+    assert.equal(withFindings.findingsChecked, true, withFindings.findingsStatus);
+    const verdicts = withFindings.groups.filter((g) => g.leaked > 0).map((g) => [g.frames[g.blockingFrame]?.function.replace(/.*\./, ''), leakVerdict(g, withFindings.findingsChecked)]);
+    assert.ok(verdicts.some(([fn, v]) => fn === 'func1' && /select-without-ctx-done reports the line where/.test(v ?? '')), JSON.stringify(verdicts));
+    assert.ok(verdicts.some(([fn, v]) => fn === 'func2' && /No rule explains this one yet\.$/.test(v ?? '')), JSON.stringify(verdicts));
+    const searchFindings = withFindings.groups.find((g) => SEARCH_LEAK.test(g.frames[0]?.function ?? ''))?.findings ?? [];
     assert.ok(
-      findings.some((f) => f.rule === 'select-without-ctx-done' && f.frame === 0 && f.line === top.frames[0]?.line && f.file.endsWith(path.join('internal', 'search', 'search.go'))),
-      `${withFindings.findingsStatus} ${JSON.stringify(findings)}`,
+      searchFindings.some((f) => f.rule === 'select-without-ctx-done' && f.frame === 0 && f.line === search.frames[0]?.line && f.file.endsWith(path.join('internal', 'search', 'search.go'))),
+      `${withFindings.findingsStatus} ${JSON.stringify(searchFindings)}`,
     );
   });
 
@@ -81,6 +96,7 @@ suite('goroutines', () => {
     const snapshot = await vscode.commands.executeCommand<Snapshot | undefined>('goroscope.services.captureGoroutine', { service: serviceName, open: false });
     assert.ok(snapshot);
     const heap = await vscode.commands.executeCommand<Snapshot | undefined>('goroscope.services.captureHeap', { service: serviceName, open: false, sampleIndex: 'inuse_space' });
+    const leaks = await vscode.commands.executeCommand<Snapshot | undefined>('goroscope.services.captureGoroutineleak', { service: serviceName, open: false });
     try {
       const shown = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.show', { snapshotId: snapshot.id });
       assert.ok(shown);
@@ -89,9 +105,16 @@ suite('goroutines', () => {
       assert.equal(shown.view.states[0]?.state, 'unknown', 'a debug=0 profile has no states');
       assert.ok(heap);
       assert.equal(await vscode.commands.executeCommand('goroscope.goroutines.show', { snapshotId: heap.id }), undefined);
+      // The goroutineleak profile (debug=0), captured like any other kind: only the proven goroutines, all of /quote.
+      assert.ok(leaks);
+      assert.equal(leaks.kind, 'goroutineleak');
+      const proven = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.show', { snapshotId: leaks.id });
+      assert.ok(proven && proven.view.total > 0);
+      assert.equal(proven.view.leaked, proven.view.total);
+      assert.ok(proven.view.groups.every((g) => QUOTE_LEAK.test(g.frames.find((f) => !f.function.startsWith('runtime.'))?.function ?? '') && g.labels?.['route'] === '/quote'));
     } finally {
       // The live-pprof suite counts the snapshots it takes: leave none behind.
-      for (const s of [snapshot, heap]) if (s) await vscode.commands.executeCommand('goroscope.snapshots.delete', s.id, { confirmed: true });
+      for (const s of [snapshot, heap, leaks]) if (s) await vscode.commands.executeCommand('goroscope.snapshots.delete', s.id, { confirmed: true });
     }
   });
 
@@ -105,9 +128,11 @@ suite('goroutines', () => {
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dumpUri));
     const whole = await vscode.commands.executeCommand<ShownGoroutines | undefined>('goroscope.goroutines.analyzeDump');
     assert.ok(whole);
-    assert.equal(whole.view.total, 356);
-    assert.equal(whole.view.groups[0]?.count, 320);
+    const text = fixtureText(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'leaky-service.debug2.txt');
+    assert.equal(whole.view.total, text.match(/^goroutine \d+ /gm)?.length);
+    assert.equal(whole.view.groups[0]?.count, text.split('\n\n').filter((b) => b.includes('search.(*Service).Search.func1(')).length);
     assert.match(whole.view.groups[0]?.frames[0]?.function ?? '', SEARCH_LEAK);
+    assert.deepEqual(whole.view.groups[0]?.labels, { route: '/search' }, 'Go 1.27.3 printed the labels in the dump');
     // The first goroutine's lines only (a dump pasted in the middle of a log is analyzed the same way).
     const firstBlank = editor.document.getText().split('\n').findIndex((l) => l.trim() === '');
     editor.selection = new vscode.Selection(0, 0, firstBlank, 0);
@@ -125,7 +150,7 @@ suite('goroutines', () => {
     assert.equal(shown, undefined);
   });
 
-  test('Watch for Leaks ranks the search goroutines as a suspect over a few snapshots', async function () {
+  test('Watch for Leaks ranks the quote goroutines Go proved leaked first, then the search goroutines, over a few snapshots', async function () {
     this.timeout(60_000);
     assert.ok(serviceName);
     const run = await vscode.commands.executeCommand<WatchRun | undefined>('goroscope.leaks.watch', { service: serviceName, intervalSeconds: 1, maxSnapshots: 4 });
@@ -135,8 +160,13 @@ suite('goroutines', () => {
     assert.equal(done.snapshots.length, 4);
     assert.ok(done.series.goroutines.every((n) => typeof n === 'number' && n > 0));
     const goroutineSuspects = done.suspects.filter((s) => s.kind === 'goroutines');
-    assert.match(goroutineSuspects[0]?.function ?? '(none)', /internal\/search\.\(\*Service\)\.Search\.func1$/, JSON.stringify(done.suspects.map((s) => s.function)));
-    assert.ok((goroutineSuspects[0]?.trend.length ?? 0) >= 3);
+    const confirmed = goroutineSuspects.filter((s) => s.confirmedByRuntime > 0);
+    const summary = JSON.stringify(done.suspects.map((s) => [s.function, s.confirmedByRuntime]));
+    assert.ok(confirmed.length >= 1 && confirmed.every((s) => QUOTE_LEAK.test(s.function)), summary);
+    assert.deepEqual(done.suspects.slice(0, confirmed.length), confirmed, summary);
+    const search = goroutineSuspects.find((s) => SEARCH_LEAK.test(s.function));
+    assert.ok(search && search.confirmedByRuntime === 0, summary);
+    assert.ok(search.trend.length >= 3);
     watched = { storedId: run.storedId(), view: done };
   });
 

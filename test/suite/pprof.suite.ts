@@ -93,7 +93,7 @@ suite('live pprof', () => {
     const service = roots.find((n) => n.type === 'service' && n.name === serviceName);
     assert.ok(service, `the view lists ${serviceName}`);
     const serviceItem = await api.servicesTree.getTreeItem(service);
-    assert.equal(serviceItem.contextValue, 'service.attached');
+    assert.equal(serviceItem.contextValue, 'service.attached.goroutineleak', 'Go 1.27 offers goroutineleak: its capture command shows on the row');
     assert.equal(serviceItem.description, serviceUrl);
     const children = (api.servicesTree.getChildren(service) as ServicesTreeNode[]).filter((n) => n.type === 'snapshot');
     const items = await Promise.all(children.map((n) => api.servicesTree.getTreeItem(n)));

@@ -91,8 +91,8 @@ async function showCommand(env: GoroutinesEnv, services: ServicesFeature, arg: u
     const store = await services.store();
     const snapshot = store.get(snapshotId);
     if (!snapshot) throw new Error(`the snapshot ${snapshotId} is gone`);
-    if (snapshot.kind !== 'goroutine') throw new Error(`a ${snapshot.kind} snapshot has no goroutines to show; pick a goroutine snapshot`);
-    return showGoroutines(env, { title: `Goroutines · ${snapshotTitle(snapshot)}`, source: `goroutine snapshot of ${snapshot.serviceName}`, dump: await store.read(snapshot.id) });
+    if (snapshot.kind !== 'goroutine' && snapshot.kind !== 'goroutineleak') throw new Error(`a ${snapshot.kind} snapshot has no goroutines to show; pick a goroutine or goroutineleak snapshot`);
+    return showGoroutines(env, { title: `Goroutines · ${snapshotTitle(snapshot)}`, source: `${snapshot.kind} snapshot of ${snapshot.serviceName}`, dump: await store.read(snapshot.id) });
   }
   const service = await resolveService(services, isServiceNode(arg) ? arg.name : field(arg, 'service'));
   if (!service) return undefined;

@@ -24,6 +24,8 @@ const RECENT_KEY = 'goroscope.recentServices';
 const RECENT_MAX = 10;
 /** Set while at least one service is attached: the palette shows the capture commands only then. */
 const CONTEXT_KEY = 'goroscope.attached';
+/** Set while an attached service offers the goroutineleak profile (Go 1.27; 1.26 with its GOEXPERIMENT). */
+const LEAK_PROFILE_KEY = 'goroscope.goroutineleakOffered';
 
 export class AttachedServices implements vscode.Disposable {
   private readonly services = new Map<string, AttachedService>();
@@ -79,6 +81,8 @@ export class AttachedServices implements vscode.Disposable {
 
   private async changed(): Promise<void> {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEY, this.services.size > 0);
+    const leakProfile = [...this.services.values()].some((s) => s.offered.some((p) => p.name === 'goroutineleak'));
+    await vscode.commands.executeCommand('setContext', LEAK_PROFILE_KEY, leakProfile);
     this.changeEmitter.fire();
   }
 }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { DELTA_KINDS, kindFor, type ProfileEntry } from '../../pprof/endpoints';
 import { capture } from '../../services/capture';
+import { captureKind } from '../../services/captureKinds';
 import type { Snapshot } from '../../services/snapshotStore';
 import type { AttachedService } from './attachedServices';
 import type { ServicesFeature } from './feature';
@@ -28,16 +29,6 @@ export interface CaptureRequest {
   /** Open the snapshot in the flame-graph panel when it is stored (default true). */
   open?: boolean;
 }
-
-const DESCRIPTIONS: Record<string, string> = {
-  cpu: 'CPU time, sampled while the capture runs',
-  heap: 'Live memory at the last GC (inuse/alloc × space/objects)',
-  allocs: 'Every allocation since the program started',
-  goroutine: 'Stacks of all current goroutines',
-  block: 'Where goroutines blocked on synchronization',
-  mutex: 'Holders of contended mutexes',
-  threadcreate: 'Stacks that created OS threads',
-};
 
 /**
  * The handler of "Capture Profile…" (fixedKind undefined) and of the per-kind commands. `arg` is a tree
@@ -180,7 +171,7 @@ async function pickKind(service: AttachedService, delta: boolean): Promise<strin
 
 function kindItem(entry: ProfileEntry, delta: boolean): vscode.QuickPickItem & { profileKind: string } {
   const kind = kindFor(entry.name);
-  const known = DESCRIPTIONS[kind];
+  const known = captureKind(kind)?.description;
   const detail = kind === 'cpu' ? `${cpuSeconds()} s (goroscope.capture.cpuSeconds)` : `${entry.count.toLocaleString('en-US')} now`;
   return {
     label: kind === 'cpu' ? '$(dashboard) cpu' : `$(flame) ${kind}`,

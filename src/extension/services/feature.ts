@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CAPTURE_KINDS } from '../../services/captureKinds';
 import { SnapshotStore, type Snapshot } from '../../services/snapshotStore';
 import { attachCommand } from './attach';
 import { AttachedServices, type AttachedService } from './attachedServices';
@@ -20,16 +21,6 @@ import { ServiceStatusBar } from './statusBar';
 import { BearerTokens } from './tokens';
 
 type CommandHandler = (...args: unknown[]) => unknown;
-
-const PER_KIND_COMMANDS: Record<string, string> = {
-  'goroscope.services.captureCpu': 'cpu',
-  'goroscope.services.captureHeap': 'heap',
-  'goroscope.services.captureAllocs': 'allocs',
-  'goroscope.services.captureGoroutine': 'goroutine',
-  'goroscope.services.captureBlock': 'block',
-  'goroscope.services.captureMutex': 'mutex',
-  'goroscope.services.captureThreadcreate': 'threadcreate',
-};
 
 export class ServicesFeature implements vscode.Disposable {
   readonly services: AttachedServices;
@@ -111,7 +102,7 @@ export class ServicesFeature implements vscode.Disposable {
       'goroscope.snapshots.save': (arg, dest) => saveSnapshotCommand(this, arg, dest),
       'goroscope.snapshots.delete': (arg, opts) => deleteSnapshotCommand(this, arg, opts),
     };
-    for (const [id, kind] of Object.entries(PER_KIND_COMMANDS)) commands[id] = (arg) => captureCommand(this, kind, arg);
+    for (const { command, kind } of CAPTURE_KINDS) commands[command] = (arg) => captureCommand(this, kind, arg);
     return commands;
   }
 

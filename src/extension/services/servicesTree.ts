@@ -10,7 +10,7 @@ import { formatBytes } from '../../pprof/fetch';
 import type { Snapshot, SnapshotStore } from '../../services/snapshotStore';
 import type { AttachedService, AttachedServices } from './attachedServices';
 import { formatTakenAt, snapshotLabel } from './snapshotLabels';
-import { LEAK_WATCHES, leakWatchContextValue, SERVICE_ATTACHED, SERVICE_DETACHED, snapshotContextValue } from './treeContext';
+import { LEAK_WATCHES, leakWatchContextValue, SERVICE_DETACHED, serviceContextValue, snapshotContextValue } from './treeContext';
 
 export const SERVICES_VIEW_ID = 'goroscope.services';
 
@@ -149,7 +149,7 @@ function serviceItem(node: ServiceNode): vscode.TreeItem {
   if (node.attached) {
     item.description = node.attached.config.url;
     item.iconPath = new vscode.ThemeIcon('server-process');
-    item.contextValue = SERVICE_ATTACHED;
+    item.contextValue = serviceContextValue(node.attached.offered.map((p) => p.name));
     tooltip.appendMarkdown('**');
     tooltip.appendText(node.name);
     tooltip.appendMarkdown('** — attached\n\n');
@@ -171,7 +171,7 @@ function snapshotItem(snapshot: Snapshot): vscode.TreeItem {
   item.id = `snapshot:${snapshot.id}`;
   item.description = `${formatTakenAt(snapshot.takenAt)} · ${formatBytes(snapshot.sizeBytes)}`;
   item.iconPath = new vscode.ThemeIcon('flame');
-  // Only goroutine profiles offer "Show Goroutines" (package.json menus).
+  // Only goroutine and goroutineleak profiles offer "Show Goroutines" (package.json menus).
   item.contextValue = snapshotContextValue(snapshot.kind);
   const tooltip = [`${snapshotLabel(snapshot)} from ${snapshot.serviceName}`, `taken ${new Date(snapshot.takenAt).toLocaleString()}`];
   if (snapshot.sampleIndexHint) tooltip.push(`shown as ${snapshot.sampleIndexHint}`);

@@ -1,7 +1,7 @@
 // The Goroutines view like a person uses it, driven through the real workbench after the suite has run:
 // "Show Goroutines" for the attached demo service, a saved .goroutines file opened (highlighted) and
 // "Analyze Goroutine Dump" on it. Assertions read the webview's DOM; screenshots land in the artifacts.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -13,24 +13,48 @@ export async function checkGoroutines(ctx) {
   const host = ctx.serviceUrl ? new URL(ctx.serviceUrl).host : '';
   const shot = (name) => page.screenshot({ path: path.join(artifacts, name) });
 
-  await uiCheck('ui: F1 → "Goroscope: Show Goroutines" lists the demo\'s groups, the search select leak on top, with its finding', async () => {
+  await uiCheck('ui: F1 → "Goroscope: Show Goroutines" lists the groups Go proved leaked first, with their wording and findings, then the search leak', async () => {
     if (!host) throw new Error('run.sh passed no --service-url');
     await page.keyboard.press('Escape');
     await dismissNotifications(page);
     await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Goroscope: Show Goroutines');
     const frame = await goroutinesFrame(page, waitUntil, `Goroutines · ${host}`, 30_000);
+    // The quote goroutines Go 1.27.3 proved leaked come first, each saying so.
     const top = frame.locator('.group[data-rank="0"]');
-    const state = (await top.locator('.g-state').innerText()).trim();
-    const fn = (await top.locator('.stack .frame .fn').first().innerText()).trim();
-    if (state !== 'select' || !/internal\/search\.\(\*Service\)\.Search\.func1$/.test(fn)) throw new Error(`the top group is [${state}] ${fn}`);
-    const counts = (await frame.locator('.group .g-count').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+    const badge = (await top.locator('.badge.leaked').innerText().catch(() => '')).trim();
+    if (!/proven leaked by the Go runtime$/.test(badge)) throw new Error(`the top group's badge reads "${badge}"`);
+    const proven = frame.locator('.group[data-leaked]');
+    const provenCount = await proven.count();
+    if (provenCount < 2) throw new Error(`${provenCount} proven-leaked groups shown`);
+    const ranks = (await proven.evaluateAll((groups) => groups.map((g) => Number(g.dataset.rank)))).sort((a, b) => a - b);
+    if (ranks.some((r, i) => r !== i)) throw new Error(`proven-leaked groups are not first: ranks ${ranks.join(', ')}`);
+    const fns = await proven.evaluateAll((groups) => groups.map((g) => [...g.querySelectorAll('.stack .frame .fn')].map((f) => f.textContent).find((t) => t.startsWith('example.com/'))));
+    if (!fns.every((f) => /api\.\(\*Server\)\.handleQuote\.func[12]$/.test(f ?? ''))) throw new Error(`proven-leaked groups block in ${fns.join(', ')}`);
+    const header = await frame.locator('.g-header .leaked-total').innerText();
+    if (!/^[\d,]+ goroutines? proven leaked by the Go runtime/.test(header)) throw new Error(`the header reads "${header}"`);
+    // Once the findings are in: the select one rule explains, the send no rule does.
+    await frame.locator('.findings-status', { hasText: /static finding/ }).waitFor({ timeout: 60_000 });
+    const verdicts = await waitUntil('both verdicts', async () => {
+      const texts = await proven.locator('.leak-verdict').allInnerTexts();
+      const explained = texts.some((t) => /select-without-ctx-done reports the line where/.test(t));
+      const unexplained = texts.some((t) => /No rule explains this one yet\.$/.test(t));
+      return explained && unexplained ? texts : undefined;
+    }, 30_000);
+    if (verdicts.length !== provenCount) throw new Error(`verdicts: ${verdicts.join(' | ')}`);
+    const explainedGroup = proven.filter({ hasText: 'select-without-ctx-done reports the line' }).first();
+    const finding = await explainedGroup.locator('.frame-finding').first().innerText();
+    if (!finding.includes('select-without-ctx-done')) throw new Error(`the explained group's finding reads "${finding}"`);
+    // Then by count: the search goroutines (unprovable: they also wait on a channel the server holds), with their finding.
+    const counts = (await frame.locator('.group:not([data-leaked]) .g-count').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
     if (counts.some((c, i) => i > 0 && c > (counts[i - 1] ?? 0))) throw new Error(`groups are not sorted by count: ${counts.join(', ')}`);
+    const search = frame.locator('.group:not([data-leaked])').first();
+    const searchFn = (await search.locator('.stack .frame .fn').first().innerText()).trim();
+    if (!/internal\/search\.\(\*Service\)\.Search\.func1$/.test(searchFn)) throw new Error(`the largest unproven group is ${searchFn}`);
+    if (!(await search.locator('.labels').innerText()).includes('route=/search')) throw new Error('the search group lacks its route label');
+    await search.locator('.badge.finding').waitFor({ timeout: 30_000 });
     if ((await frame.locator('.histogram .bar-row').count()) < 2) throw new Error('the state histogram has fewer than two states');
-    // The static finding where the goroutines wait (the workspace holds the demo's source).
-    await top.locator('.badge.finding').waitFor({ timeout: 30_000 });
-    const finding = await top.locator('.frame-finding').first().innerText();
-    if (!finding.includes('select-without-ctx-done')) throw new Error(`the top group's finding reads "${finding}"`);
+    await page.mouse.move(700, 840);
     await sleep(300);
     await shot('goroutines-view.png');
     // "Hide runtime-only groups" leaves only groups with user code.
@@ -43,6 +67,25 @@ export async function checkGoroutines(ctx) {
     if (after < 1) throw new Error('hiding runtime-only groups hid every group');
     await frame.locator('vscode-checkbox', { hasText: 'Hide runtime-only' }).click();
   }, 'goroutines-view-failed.png', page);
+
+  await uiCheck('ui: F1 → "Goroscope: Capture Goroutine Leak Profile" draws the proven goroutines as a flame graph', async () => {
+    await page.keyboard.press('Escape');
+    await dismissNotifications(page);
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Goroscope: Capture Goroutine Leak Profile');
+    const panel = await waitUntil('the goroutineleak flame graph', async () => {
+      for (const f of page.frames()) {
+        if ((await f.locator('.profile-app[data-ready="true"]').count().catch(() => 0)) === 0) continue;
+        const labels = await f.locator('.graph svg').innerHTML().catch(() => '');
+        if (labels.includes('handleQuote')) return f;
+      }
+      return undefined;
+    }, 30_000);
+    const sampleType = await panel.locator('.profile-app').innerText();
+    if (!/goroutineleak/.test(sampleType)) throw new Error('the panel does not name the goroutineleak sample type');
+    await sleep(300);
+    await shot('goroutineleak-flame.png');
+  }, 'goroutineleak-flame-failed.png', page);
 
   await uiCheck('ui: a saved .goroutines file opens as a highlighted goroutine dump', async () => {
     const dump = path.join(ctx.workspace, 'leaky-service.goroutines');
@@ -76,10 +119,14 @@ export async function checkGoroutines(ctx) {
     await page.keyboard.press('Control+Home');
     await runCommand(page, 'Goroscope: Analyze Goroutine Dump');
     const frame = await goroutinesFrame(page, waitUntil, 'Goroutines · leaky-service.goroutines', 30_000);
+    // What the captured dump holds, counted from its text.
+    const text = readFileSync(path.join(ctx.repo, 'test', 'fixtures', 'goroutines', 'leaky-service.debug2.txt'), 'utf8');
+    const goroutines = text.match(/^goroutine \d+ /gm)?.length ?? 0;
+    const searches = text.split('\n\n').filter((b) => b.includes('search.(*Service).Search.func1(')).length;
     const total = await frame.locator('.facts .total').innerText();
-    if (total.trim() !== '356 goroutines') throw new Error(`the view counts "${total}"`);
+    if (total.trim() !== `${goroutines.toLocaleString('en-US')} goroutines`) throw new Error(`the view counts "${total}", the dump holds ${goroutines}`);
     const top = frame.locator('.group[data-rank="0"]');
-    if ((await top.locator('.g-count').innerText()).trim() !== '320') throw new Error('the top group is not the 320 search goroutines');
+    if ((await top.locator('.g-count').innerText()).trim() !== String(searches)) throw new Error(`the top group is not the ${searches} search goroutines`);
     // The dump was built in /tmp/leaky: its frames map to the workspace copy through their package.
     await top.locator('.badge.finding').waitFor({ timeout: 30_000 });
     await page.mouse.move(700, 840); // no toolbar tooltip over the page's title
@@ -117,12 +164,13 @@ async function goroutinesFrame(page, waitUntil, title, timeoutMs) {
 
 /**
  * "Watch for Leaks" from the palette on the attached demo: the page fills in as snapshots arrive, ranks
- * the search goroutines, draws the series; Stop ends it and keeps the snapshots. The suite set the
+ * the quote goroutines Go proved leaked first and the search goroutines after them, draws the series;
+ * Stop ends it and keeps the snapshots. The suite set the
  * interval to 1 s (goroscope.leaks.watchIntervalSeconds) so this takes seconds, not minutes.
  */
 export async function checkLeakWatch(ctx) {
   const { page, artifacts, uiCheck, runCommand, dismissNotifications, waitUntil, sleep } = ctx;
-  await uiCheck('ui: F1 → "Goroscope: Watch for Leaks" ranks the search goroutines, draws trends, and Stop keeps the snapshots', async () => {
+  await uiCheck('ui: F1 → "Goroscope: Watch for Leaks" ranks the proven quote goroutines, then the search goroutines, draws trends, and Stop keeps the snapshots', async () => {
     await page.keyboard.press('Escape');
     await dismissNotifications(page);
     await runCommand(page, 'Goroscope: Watch for Leaks');
@@ -131,11 +179,15 @@ export async function checkLeakWatch(ctx) {
       for (const f of page.frames()) if ((await f.locator('.watch-app h1').count().catch(() => 0)) > 0) return f;
       return undefined;
     }, 20_000);
+    // The quote goroutines Go proved leaked rank first, confirmed; the search goroutines follow as they grow.
     const top = frame.locator('.suspect.goroutines').first();
     await top.waitFor({ timeout: 30_000 });
     const fn = await top.locator('.fn').innerText();
-    if (!/internal\/search\.\(\*Service\)\.Search\.func1$/.test(fn.trim())) throw new Error(`the top goroutine suspect is ${fn}`);
+    if (!/internal\/api\.\(\*Server\)\.handleQuote\.func[12]$/.test(fn.trim())) throw new Error(`the top goroutine suspect is ${fn}`);
+    const confirmed = (await top.locator('.badge.confirmed').innerText()).trim();
+    if (!/^[\d,]+ proven leaked by the Go runtime$/.test(confirmed)) throw new Error(`the top suspect's badge reads "${confirmed}"`);
     if ((await top.locator('svg.chart polyline').count()) !== 1) throw new Error('the suspect has no trend chart');
+    await frame.locator('.suspect.goroutines', { hasText: 'search.(*Service).Search.func1' }).first().waitFor({ timeout: 30_000 });
     if ((await frame.locator('.series svg.chart polyline').count()) < 3) throw new Error('fewer than three time series are drawn');
     await sleep(500);
     await page.screenshot({ path: path.join(artifacts, 'leak-watch.png') });

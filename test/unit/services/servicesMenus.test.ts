@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ctx from '../../../src/extension/services/treeContext';
+import { CAPTURE_KINDS } from '../../../src/services/captureKinds';
 
 interface MenuEntry {
   command: string;
@@ -55,10 +56,13 @@ describe('Services view menus', () => {
     const snapshotCommands = ['goroscope.snapshots.delete', 'goroscope.snapshots.open', 'goroscope.snapshots.save'];
     assert.equal(ctx.snapshotContextValue('heap'), ctx.SNAPSHOT);
     assert.equal(ctx.snapshotContextValue('goroutine'), ctx.SNAPSHOT_GOROUTINE);
-    for (const kind of ['cpu', 'heap', 'allocs', 'block', 'mutex', 'threadcreate', 'goroutineleak']) {
+    for (const kind of ['cpu', 'heap', 'allocs', 'block', 'mutex', 'threadcreate', 'my/custom']) {
       assert.deepEqual(offered(ctx.snapshotContextValue(kind)).menu, snapshotCommands, kind);
     }
-    assert.deepEqual(offered(ctx.SNAPSHOT_GOROUTINE).menu, [...snapshotCommands, 'goroscope.goroutines.show'].sort());
+    for (const kind of ['goroutine', 'goroutineleak']) {
+      assert.deepEqual(offered(ctx.snapshotContextValue(kind)).menu, [...snapshotCommands, 'goroscope.goroutines.show'].sort(), kind);
+      assert.deepEqual(offered(ctx.snapshotContextValue(kind)).inline, snapshotCommands, kind);
+    }
     assert.deepEqual(offered(ctx.SNAPSHOT).inline, snapshotCommands);
     assert.deepEqual(offered(ctx.SNAPSHOT_GOROUTINE).inline, snapshotCommands);
   });
@@ -72,9 +76,27 @@ describe('Services view menus', () => {
     assert.deepEqual(offered(ctx.LEAK_WATCHES), { inline: [], menu: [] });
   });
 
+  it('every capture kind has its command, and each attached service offers the ones its index lists', () => {
+    const declared = new Map(manifest.contributes.commands.map((c) => [c.command, c]));
+    const runtime = ['cpu', 'heap', 'allocs', 'goroutine', 'block', 'mutex', 'threadcreate'];
+    const withLeak = [...runtime, 'goroutineleak'];
+    const captureCommands = (viewItem: string) => offered(viewItem).menu.filter((c) => /^goroscope\.services\.capture[A-Z]/.test(c) && c !== 'goroscope.services.captureDelta');
+    for (const k of CAPTURE_KINDS) assert.ok(declared.has(k.command), `${k.command} (${k.kind}) is not in contributes.commands`);
+    const perKind = [...declared.keys()].filter((c) => /^goroscope\.services\.capture[A-Z]/.test(c) && c !== 'goroscope.services.captureDelta');
+    assert.deepEqual(perKind.sort(), CAPTURE_KINDS.map((k) => k.command).sort(), 'every per-kind capture command is in the table');
+    const oldGo = ctx.serviceContextValue(runtime.map((k) => (k === 'cpu' ? 'profile' : k)));
+    assert.equal(oldGo, ctx.SERVICE_ATTACHED);
+    assert.deepEqual(captureCommands(oldGo).sort(), CAPTURE_KINDS.filter((k) => !k.onlyWhenOffered).map((k) => k.command).sort(), 'no goroutineleak capture for a Go without the profile');
+    const go127 = ctx.serviceContextValue([...withLeak.map((k) => (k === 'cpu' ? 'profile' : k)), 'cmdline', 'symbol', 'trace']);
+    assert.equal(go127, 'service.attached.goroutineleak');
+    assert.deepEqual(captureCommands(go127).sort(), CAPTURE_KINDS.map((k) => k.command).sort());
+    assert.deepEqual(offered(go127).inline, offered(oldGo).inline, 'the same inline actions');
+  });
+
   it('services keep their own commands, and no leak-watch or snapshot command leaks onto them', () => {
     const attached = offered(ctx.SERVICE_ATTACHED);
     assert.ok(attached.menu.includes('goroscope.leaks.watch') && attached.menu.includes('goroscope.goroutines.show'));
+    assert.deepEqual(offered(ctx.serviceContextValue(['goroutineleak'])).menu, [...attached.menu, 'goroscope.services.captureGoroutineleak'].sort());
     const detached = offered(ctx.SERVICE_DETACHED);
     assert.deepEqual(detached.inline, ['goroscope.services.attach']);
     for (const { menu, inline } of [attached, detached]) {
