@@ -77,17 +77,14 @@ suite('goroutines', () => {
     assert.ok(search);
     assert.deepEqual([search.state, search.leaked, search.labels], ['select', 0, { route: '/search' }], 'Go cannot prove the search leak');
     assert.equal(search.count, Math.max(...shown.view.groups.map((g) => g.count)), 'the largest group');
-    // The workspace holds the service's source (leaky-service/go.mod): the findings on the lines the goroutines wait at.
+    // The workspace holds the service's source (leaky-service/go.mod): the finding on the line the price goroutines wait at.
     const withFindings = await shown.withFindings;
     assert.equal(withFindings.findingsChecked, true, withFindings.findingsStatus);
     const verdicts = withFindings.groups.filter((g) => g.leaked > 0).map((g) => [g.frames[g.blockingFrame]?.function.replace(/.*\./, ''), leakVerdict(g, withFindings.findingsChecked)]);
     assert.ok(verdicts.some(([fn, v]) => fn === 'func1' && /select-without-ctx-done reports the line where/.test(v ?? '')), JSON.stringify(verdicts));
     assert.ok(verdicts.some(([fn, v]) => fn === 'func2' && /No rule explains this one yet\.$/.test(v ?? '')), JSON.stringify(verdicts));
-    const searchFindings = withFindings.groups.find((g) => SEARCH_LEAK.test(g.frames[0]?.function ?? ''))?.findings ?? [];
-    assert.ok(
-      searchFindings.some((f) => f.rule === 'select-without-ctx-done' && f.frame === 0 && f.line === search.frames[0]?.line && f.file.endsWith(path.join('internal', 'search', 'search.go'))),
-      `${withFindings.findingsStatus} ${JSON.stringify(searchFindings)}`,
-    );
+    // The search goroutines' select waits on s.closed, a way out the rule accepts (Close closes it): no finding there.
+    assert.deepEqual(withFindings.groups.find((g) => SEARCH_LEAK.test(g.frames[0]?.function ?? ''))?.findings, []);
   });
 
   test('a goroutine snapshot from the Services view shows in the Goroutines view too; other kinds are refused', async function () {

@@ -45,14 +45,14 @@ export async function checkGoroutines(ctx) {
     const explainedGroup = proven.filter({ hasText: 'select-without-ctx-done reports the line' }).first();
     const finding = await explainedGroup.locator('.frame-finding').first().innerText();
     if (!finding.includes('select-without-ctx-done')) throw new Error(`the explained group's finding reads "${finding}"`);
-    // Then by count: the search goroutines (unprovable: they also wait on a channel the server holds), with their finding.
+    // Then by count: the search goroutines (unprovable: they also wait on a channel the server holds; no
+    // finding either, the rule accepting that channel as a way out).
     const counts = (await frame.locator('.group:not([data-leaked]) .g-count').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
     if (counts.some((c, i) => i > 0 && c > (counts[i - 1] ?? 0))) throw new Error(`groups are not sorted by count: ${counts.join(', ')}`);
     const search = frame.locator('.group:not([data-leaked])').first();
     const searchFn = (await search.locator('.stack .frame .fn').first().innerText()).trim();
     if (!/internal\/search\.\(\*Service\)\.Search\.func1$/.test(searchFn)) throw new Error(`the largest unproven group is ${searchFn}`);
     if (!(await search.locator('.labels').innerText()).includes('route=/search')) throw new Error('the search group lacks its route label');
-    await search.locator('.badge.finding').waitFor({ timeout: 30_000 });
     if ((await frame.locator('.histogram .bar-row').count()) < 2) throw new Error('the state histogram has fewer than two states');
     await page.mouse.move(700, 840);
     await sleep(300);
@@ -127,8 +127,9 @@ export async function checkGoroutines(ctx) {
     if (total.trim() !== `${goroutines.toLocaleString('en-US')} goroutines`) throw new Error(`the view counts "${total}", the dump holds ${goroutines}`);
     const top = frame.locator('.group[data-rank="0"]');
     if ((await top.locator('.g-count').innerText()).trim() !== String(searches)) throw new Error(`the top group is not the ${searches} search goroutines`);
-    // The dump was built in /tmp/leaky: its frames map to the workspace copy through their package.
-    await top.locator('.badge.finding').waitFor({ timeout: 30_000 });
+    // The dump was built elsewhere: its frames map to the workspace copy through their package, and the
+    // price goroutines' select (quote.go) carries its finding.
+    await frame.locator('.group[data-state="select"]', { hasText: 'handleQuote.func1' }).first().locator('.badge.finding').waitFor({ timeout: 30_000 });
     await page.mouse.move(700, 840); // no toolbar tooltip over the page's title
     await sleep(300);
     await shot('goroutine-dump-analyzed.png');

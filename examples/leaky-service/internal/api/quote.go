@@ -22,9 +22,9 @@ type quote struct {
 // wins, the handler returns and nobody ever receives from prices or levels.
 // Both goroutines block forever on channels that only they can still reach,
 // which Go's goroutineleak profile proves (2 goroutines per timed-out quote).
-// The price goroutine's select is reported by select-without-ctx-done (done is
-// closed only once the quote is written, never on the timeout path); no rule
-// reports the stock goroutine's plain send.
+// The price goroutine was meant to give up when the handler does, but nothing
+// closes abandoned (a defer close(abandoned) is missing): select-without-ctx-done
+// reports its select. No rule reports the stock goroutine's plain send.
 func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 	sku, err := strconv.Atoi(r.URL.Query().Get("sku"))
 	if err != nil {
@@ -35,12 +35,12 @@ func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 
 	prices := make(chan int)
-	done := make(chan struct{})
+	abandoned := make(chan struct{})
 	go func() {
 		cents := s.deps.Pricing.Price(sku)
 		select {
 		case prices <- cents:
-		case <-done:
+		case <-abandoned:
 		}
 	}()
 	levels := make(chan int)
@@ -58,7 +58,6 @@ func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	close(done)
 	quotes.Add(1)
 	writeJSON(w, http.StatusOK, q)
 }
