@@ -250,6 +250,9 @@ export async function checkLeakWatchesInTree(ctx) {
     await dismissNotifications(page);
     await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Focus on Services View');
+    // Room for the Services view's rows (two services and their snapshots by now): the Fleet view below it folded.
+    const fleetHeader = page.locator('.pane-header', { hasText: /^fleet/i }).first();
+    if ((await fleetHeader.count()) > 0 && (await fleetHeader.getAttribute('aria-expanded')) === 'true') await fleetHeader.click();
     const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Services' }) });
     const rowLabelled = (label) => tree.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
 
