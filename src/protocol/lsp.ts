@@ -11,6 +11,7 @@
 import { NotificationType0, RequestType } from 'vscode-languageserver-protocol';
 import type { Handler } from '../handlers/model';
 import type { Severity } from '../lint/types';
+import type { GoTestDeclaration } from '../tests/model';
 import { arr, MAX_PATH, obj, str, trusted, type Shape } from './shape';
 import type { ErrorClass } from './rpc';
 
@@ -70,6 +71,17 @@ export const findingsRequest = serverRequest(
   trusted<FindingsResult>(),
 );
 
+export interface TestsOfFileResult {
+  /** Tests, benchmarks and literal subtests, in source order; empty for a file that is not a `_test.go` file. */
+  tests: GoTestDeclaration[];
+}
+
+/**
+ * `goroscope/testsOfFile`: the tests a Go document declares (an open document as it is in the editor,
+ * any other file as it is on disk), for the "Profile this test" lenses.
+ */
+export const testsOfFileRequest = serverRequest('goroscope/testsOfFile', obj({ textDocument }), trusted<TestsOfFileResult>());
+
 //#endregion
 
 //#region notifications (server → client)
@@ -83,7 +95,7 @@ export const handlersChangedNotification = new NotificationType0('goroscope/hand
 export const SERVER_ERRORS: readonly ErrorClass[] = [];
 
 /** Every request of this module, for the server's table of handlers. */
-export const SERVER_REQUESTS = { handlers: handlersRequest, findings: findingsRequest } as const;
+export const SERVER_REQUESTS = { handlers: handlersRequest, findings: findingsRequest, testsOfFile: testsOfFileRequest } as const;
 
 export type ServerRequests = typeof SERVER_REQUESTS;
 

@@ -5,7 +5,7 @@
  */
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { Finding, LintOptions } from '../lint/types';
-import type { HandlersResult } from './lsp';
+import type { HandlersResult, TestsOfFileResult } from './lsp';
 import { request, type SideSpec } from './rpc';
 import { trusted } from './shape';
 
@@ -40,6 +40,8 @@ export const analysisWorker = {
   requests: {
     /** Handlers a file declares (an open document as it is in the editor). */
     handlers: request(trusted<{ file: string }>(), trusted<HandlersResult>()),
+    /** Tests a `_test.go` file declares (an open document as it is in the editor, else the file on disk). */
+    testsOf: request(trusted<{ uri: string; file: string }>(), trusted<TestsOfFileResult>()),
     /** Lints an open document as it is now. */
     lint: request(trusted<{ uri: string; options: LintOptions }>(), trusted<LintReply | null>()),
     /** Indexes the Go files of workspace folders (in slices: documents are linted meanwhile); resolves to the number of files. */

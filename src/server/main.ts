@@ -186,6 +186,7 @@ connection.onCodeAction(async ({ textDocument, context }) => {
 
 registerServerRequests(connection, {
   handlers: ({ textDocument }) => worker.request('handlers', { file: filePathOf(textDocument.uri) }),
+  testsOfFile: ({ textDocument }) => worker.request('testsOf', { uri: textDocument.uri, file: filePathOf(textDocument.uri) }),
   findings: async ({ files }) => {
     const s = session;
     if (!s) return { files: [] };

@@ -5,11 +5,13 @@
  * The protocol is src/protocol/serverWorker.ts.
  */
 import path from 'node:path';
+import { loadGoParser } from '../go/parser';
 import { HandlerScanner } from '../handlers/scanner';
 import { GoAnalyzer } from '../lint/analyzer';
 import { analysisHost, analysisWorker, type LintReply } from '../protocol/serverWorker';
 import type { RpcEndpoint } from '../protocol/rpc';
 import { serveWorker } from '../protocol/workerThread';
+import { testsOfFile } from './goTests';
 import { HandlerDiscovery } from './handlerDiscovery';
 import { OpenDocuments } from './openDocuments';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -21,6 +23,7 @@ const analyzer = GoAnalyzer.create(wasmDir, {
   onRuleError: (rule, err) => ruleErrors.push(`rule ${rule} failed: ${describe(err)}`),
 });
 const scanner = HandlerScanner.create(wasmDir);
+const parser = loadGoParser(wasmDir);
 const documents = new OpenDocuments();
 
 const log = {
@@ -36,6 +39,7 @@ const host: RpcEndpoint<typeof analysisWorker, typeof analysisHost> = serveWorke
   host: analysisHost,
   requests: {
     handlers: async ({ file }) => (await discovery).handlersOf(file, documents.sourcesIn(path.dirname(file))),
+    testsOf: async ({ uri, file }) => testsOfFile(await parser, file, documents.get(uri)?.text()),
     lint: async ({ uri, options }) => {
       const a = await analyzer;
       const document = documents.get(uri);

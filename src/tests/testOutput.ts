@@ -57,6 +57,8 @@ export class GoTestOutputReader {
   private readonly failureLines = new Map<string, string[]>();
   private buildFailed = false;
   private setupFailed = false;
+  /** Output of each test not yet ended by a newline. */
+  private readonly partial = new Map<string, string>();
   private packageAction: string | undefined;
   private timedOut: string | undefined;
   private sawJson = false;
@@ -118,11 +120,10 @@ export class GoTestOutputReader {
   }
 
   private event(e: TestEvent): string | undefined {
-    const output = e.Output === undefined ? undefined : clip(e.Output.replace(/\n$/, ''));
     switch (e.Action) {
       case 'build-output':
-        if (output !== undefined) {
-          const shown = absolutePaths(output, this.cwd);
+        if (e.Output !== undefined) {
+          const shown = absolutePaths(clip(e.Output.replace(/\n$/, '')), this.cwd);
           if (!shown.startsWith('#') && this.buildErrors.length < MAX_KEPT_LINES) this.buildErrors.push(shown);
           return shown;
         }
@@ -136,29 +137,59 @@ export class GoTestOutputReader {
       case 'run':
         if (e.Test) this.ran.add(e.Test);
         return undefined;
-      case 'output':
-        if (output === undefined) return undefined;
-        this.keep(e.Test ?? '', output);
-        // go's own errors (a bad flag, no Go files) reported as the package's build: not the test's code.
-        if (e.Test === undefined && /\[setup failed\]$/.test(output)) this.setupFailed = true;
-        if (!this.timedOut) {
-          const timeout = /^panic: test timed out after (\S+)/.exec(output);
-          if (timeout?.[1]) this.timedOut = timeout[1];
-        }
-        this.benchmark(output);
-        return output;
+      case 'output': {
+        if (e.Output === undefined) return undefined;
+        const lines = this.completeLines(e.Test ?? '', e.Output);
+        for (const line of lines) this.line(e.Test, line);
+        return lines.length > 0 ? lines.join('\n') : undefined;
+      }
       case 'pass':
       case 'fail':
-      case 'skip':
+      case 'skip': {
+        // A line the test left without its newline ends with its verdict.
+        const rest = this.flushPartial(e.Test ?? '');
+        if (rest !== undefined) this.line(e.Test, rest);
         if (e.Test) this.verdicts.set(e.Test, e.Elapsed === undefined ? { action: e.Action } : { action: e.Action, elapsed: e.Elapsed });
         else {
           this.packageAction = e.Action;
           if (e.FailedBuild) this.buildFailed = true;
         }
-        return undefined;
+        return rest;
+      }
       default:
-        return output;
+        return e.Output === undefined ? undefined : clip(e.Output.replace(/\n$/, ''));
     }
+  }
+
+  /**
+   * test2json passes output on as it comes: a benchmark's name and its result arrive as two events,
+   * the first without a newline. Whole lines are what is read and shown.
+   */
+  private completeLines(test: string, output: string): string[] {
+    const text = (this.partial.get(test) ?? '') + output;
+    const parts = text.split('\n');
+    const rest = parts.pop() as string;
+    if (rest === '') this.partial.delete(test);
+    else this.partial.set(test, rest.length > MAX_LINE_CHARS ? rest.slice(0, MAX_LINE_CHARS) : rest);
+    return parts.map(clip);
+  }
+
+  private flushPartial(test: string): string | undefined {
+    const rest = this.partial.get(test);
+    this.partial.delete(test);
+    return rest === undefined ? undefined : clip(rest);
+  }
+
+  /** One whole line of the test binary's output. */
+  private line(test: string | undefined, line: string): void {
+    this.keep(test ?? '', line);
+    if (!this.timedOut) {
+      const timeout = /^panic: test timed out after (\S+)/.exec(line);
+      if (timeout?.[1]) this.timedOut = timeout[1];
+    }
+    // go's own errors (a bad flag, no Go files) reported as the package's build: not the test's code.
+    if (test === undefined && /\[setup failed\]$/.test(line)) this.setupFailed = true;
+    this.benchmark(line);
   }
 
   /** Output of the selected test, its parents and the package itself: the lines a failure is explained by. */

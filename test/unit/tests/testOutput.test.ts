@@ -14,7 +14,7 @@ function read(fixture: string, testName: string, exitCode: number | null): { rea
   for (const line of readFileSync(path.join(outputs, `${fixture}.jsonl`), 'utf8').split('\n')) {
     if (line === '') continue;
     const text = reader.stdoutLine(line);
-    if (text !== undefined) shown.push(text);
+    if (text !== undefined) shown.push(...text.split('\n'));
   }
   return { reader, outcome: reader.finish(exitCode), shown };
 }
@@ -81,6 +81,13 @@ describe('GoTestOutputReader on what Go 1.27.3 printed', () => {
       assert.equal(b.allocsPerOp, 0);
     }
     assert.ok((reader.benchmarks[1]?.nsPerOp ?? 0) > (reader.benchmarks[0]?.nsPerOp ?? 0), 'Fib(25) is slower than Fib(20)');
+  });
+
+  test('a benchmark line that test2json passed on in two pieces is read and shown whole', () => {
+    const { outcome, reader, shown } = read('sub-benchmark-split', 'BenchmarkFib/n=25', 0);
+    assert.equal(outcome.kind, 'passed');
+    assert.deepEqual(reader.benchmarks.map((b) => [b.name, b.iterations > 0, (b.nsPerOp ?? 0) > 0]), [['BenchmarkFib/n=25', true, true]]);
+    assert.ok(shown.some((l) => /^BenchmarkFib\/n=25-\d+\s+\d+\s+[\d.]+ ns\/op/.test(l)), shown.join('\n'));
   });
 });
 
