@@ -106,7 +106,8 @@ start_service() {
   service_pids="$service_pids $pid"
   started_url=
   for _ in $(seq 100); do
-    started_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$scratch/$name.out")
+    # The service's shell may not have created its stdout file yet: no file is no line yet.
+    started_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$scratch/$name.out" 2>/dev/null || true)
     [ -n "$started_url" ] && break
     kill -0 "$pid" 2>/dev/null || { echo "e2e: $name exited:" >&2; cat "$scratch/$name.log" >&2; exit 1; }
     sleep 0.1
@@ -136,7 +137,8 @@ for leak in 20 0 0 0; do
   service_pids="$service_pids $!"
   address=
   for _ in $(seq 100); do
-    address=$(sed -n 's/^listening on http:\/\/\(.*\)$/\1/p' "$out")
+    # As above: the file may not exist yet.
+    address=$(sed -n 's/^listening on http:\/\/\(.*\)$/\1/p' "$out" 2>/dev/null || true)
     [ -n "$address" ] && break
     sleep 0.1
   done
