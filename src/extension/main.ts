@@ -8,6 +8,7 @@ import { registerHandlerLenses } from './handlers';
 import { registerProfilePanel } from './panel';
 import { FleetFeature } from './fleet';
 import { ServicesFeature } from './services/feature';
+import { registerTestLenses } from './tests';
 
 let active: ExtensionContext | undefined;
 
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
   registerProfilePanel(context, outputChannel);
   const costs = registerInlineCosts(context, outputChannel, services);
   registerHandlerLenses(ctx, { services, worker: costs.worker });
+  registerTestLenses(ctx, outputChannel, { worker: costs.worker, costs: costs.costs });
   const fleet = new FleetFeature(context, services, outputChannel);
   context.subscriptions.push(fleet);
   for (const [id, handler] of Object.entries({ ...createCommands(ctx, services), ...fleet.commands() })) {

@@ -38,7 +38,7 @@ export function findGoTests(root: SyntaxNode): GoTestDeclaration[] {
     if (!kind) continue;
     const param = singleParameter(decl, testing, kind.type);
     if (param === undefined) continue;
-    found.push({ kind: kind.kind, path: [name], line: decl.startPosition.row, character: decl.startPosition.column });
+    found.push({ kind: kind.kind, path: [name], line: decl.startPosition.row, character: decl.startPosition.column, endLine: decl.endPosition.row });
     const body = field(decl, 'body');
     if (param !== null && body) collectSubtests(body, param, [name], kind, testing, found);
   }
@@ -121,7 +121,7 @@ function collectSubtests(
     const name = count === 0 ? written : `${written}#${String(count).padStart(2, '0')}`;
     const path = [...parent, name];
     const fn = field(call, 'function') as SyntaxNode;
-    found.push({ kind: kind.kind, path, line: fn.startPosition.row, character: fn.startPosition.column });
+    found.push({ kind: kind.kind, path, line: fn.startPosition.row, character: fn.startPosition.column, endLine: call.endPosition.row });
     const literal = args[1] as SyntaxNode;
     if (literal.type !== 'func_literal') continue;
     const inner = singleParameter(literal, testing, kind.type);

@@ -18,6 +18,8 @@ export interface GoTestDeclaration {
   line: number;
   /** 0-based UTF-16 column of the same. */
   character: number;
+  /** 0-based line where the function, or the `t.Run` call, ends (for "the test at the cursor"). */
+  endLine: number;
 }
 
 /** The name go test prints for a declaration: `TestParse/empty_input`. */
@@ -60,4 +62,13 @@ function quoteRune(r: number): string {
   if (r < 0x20 || r === 0x7f) return `\\x${r.toString(16).padStart(2, '0')}`;
   if (r < 0x10000) return `\\u${r.toString(16).padStart(4, '0')}`;
   return `\\U${r.toString(16).padStart(8, '0')}`;
+}
+
+/** The innermost declaration whose lines hold `line` (0-based): the subtest the cursor is in, else its test. */
+export function testAtLine(tests: readonly GoTestDeclaration[], line: number): GoTestDeclaration | undefined {
+  let best: GoTestDeclaration | undefined;
+  for (const t of tests) {
+    if (t.line <= line && line <= t.endLine && (!best || t.path.length > best.path.length)) best = t;
+  }
+  return best;
 }

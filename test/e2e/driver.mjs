@@ -16,6 +16,7 @@ import { checkFleet } from './steps/fleet.mjs';
 import { checkFrameworkHandlers } from './steps/frameworks.mjs';
 import { checkGoroutines } from './steps/goroutines.mjs';
 import { checkHandlerProfiling } from './steps/handlers.mjs';
+import { checkTestProfiling } from './steps/tests.mjs';
 import { checkBearerToken } from './steps/transport.mjs';
 import { checkUntrustedWorkspace } from './steps/trust.mjs';
 
@@ -111,6 +112,10 @@ async function drive(page) {
   await checkFrameworkHandlers(page, {
     uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
     runCommand, dismissNotifications, waitUntil, sleep, artifacts, serviceUrl: opts['framework-service-url'] ?? '', workspace: opts.workspace,
+  });
+  await checkTestProfiling(page, {
+    uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
+    runCommand, runQuickOpen, dismissNotifications, waitUntil, sleep, artifacts,
   });
   // Last: it attaches a second service, which becomes the status bar's.
   await checkBearerToken({

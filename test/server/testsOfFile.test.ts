@@ -27,9 +27,9 @@ describe('goroscope/testsOfFile', () => {
     writeFileSync(file, 'package p\n\nimport "testing"\n\nfunc TestA(t *testing.T) {\n\tt.Run("one two", func(t *testing.T) {})\n}\n\nfunc BenchmarkB(b *testing.B) {}\n');
     const { tests } = await ask(file);
     assert.deepEqual(tests, [
-      { kind: 'test', path: ['TestA'], line: 4, character: 0 },
-      { kind: 'test', path: ['TestA', 'one two'], line: 5, character: 1 },
-      { kind: 'benchmark', path: ['BenchmarkB'], line: 8, character: 0 },
+      { kind: 'test', path: ['TestA'], line: 4, character: 0, endLine: 6 },
+      { kind: 'test', path: ['TestA', 'one two'], line: 5, character: 1, endLine: 5 },
+      { kind: 'benchmark', path: ['BenchmarkB'], line: 8, character: 0, endLine: 8 },
     ]);
   });
 

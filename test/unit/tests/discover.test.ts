@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { findGoTests, isGoTestFile } from '../../../src/tests/discover';
-import type { GoTestDeclaration } from '../../../src/tests/model';
+import { testAtLine, type GoTestDeclaration } from '../../../src/tests/model';
 import { goParser, repoRoot } from '../handlers/harness';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'tests', 'discover');
@@ -39,6 +39,7 @@ describe('findGoTests', () => {
       const [fn, sub] = findGoTests(tree.rootNode);
       assert.deepEqual([fn?.line, fn?.character], [4, 0]);
       assert.deepEqual([sub?.line, sub?.character], [5, 1]);
+      assert.deepEqual([fn?.endLine, sub?.endLine], [6, 5]);
     } finally {
       tree.delete();
     }
@@ -75,4 +76,18 @@ test('isGoTestFile: _test.go files that go test compiles', () => {
   assert.equal(isGoTestFile('/w/pkg/_parse_test.go'), false);
   assert.equal(isGoTestFile('/w/pkg/.parse_test.go'), false);
   assert.equal(isGoTestFile('/w/pkg/test.go'), false);
+});
+
+test('testAtLine: the innermost test or subtest whose lines hold the cursor', async () => {
+  const source = 'package p\n\nimport "testing"\n\nfunc TestX(t *testing.T) {\n\tsetup()\n\tt.Run("a", func(t *testing.T) {\n\t\tcheck()\n\t})\n}\n\nfunc helper() {}\n';
+  const tree = (await goParser()).parse(source);
+  try {
+    const tests = findGoTests(tree.rootNode);
+    assert.deepEqual(testAtLine(tests, 5)?.path, ['TestX']);
+    assert.deepEqual(testAtLine(tests, 7)?.path, ['TestX', 'a']);
+    assert.deepEqual(testAtLine(tests, 9)?.path, ['TestX']);
+    assert.equal(testAtLine(tests, 11), undefined);
+  } finally {
+    tree.delete();
+  }
 });

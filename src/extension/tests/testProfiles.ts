@@ -1,0 +1,65 @@
+/**
+ * A profiled run's profiles in the flame-graph panel: the CPU profile, and the memory profile's two
+ * views — allocations over the run (alloc_space) and the heap still in use when it ended
+ * (inuse_space) — each in its own panel, with the same test's earlier runs offered to Compare.
+ */
+import * as vscode from 'vscode';
+import { showProfile } from '../panel';
+import type { TestRun, TestRuns } from './runs';
+
+export type TestProfileView = 'cpu' | 'allocs' | 'heap';
+
+const VIEWS: Record<TestProfileView, { label: string; sampleType?: string; description: string }> = {
+  cpu: { label: 'CPU', description: 'where the test spent CPU time (sampled 100 times a second)' },
+  allocs: { label: 'allocations', sampleType: 'alloc_space', description: 'bytes allocated over the whole run (the memory profile\'s alloc_space)' },
+  heap: { label: 'heap in use', sampleType: 'inuse_space', description: 'bytes still in use when the test ended (inuse_space): what it kept' },
+};
+
+export function viewLabel(view: TestProfileView): string {
+  return VIEWS[view].label;
+}
+
+/** The views a run can open: CPU when it was written, the memory ones when that was. */
+export function viewsOf(run: TestRun): TestProfileView[] {
+  const views: TestProfileView[] = [];
+  if (run.cpu) views.push('cpu');
+  if (run.mem) views.push('allocs', 'heap');
+  return views;
+}
+
+/** Opens (or reveals) one view of a run; resolves to the panel's title, undefined when the run lacks it. */
+export async function openTestProfile(context: vscode.ExtensionContext, runs: TestRuns, run: TestRun, view: TestProfileView): Promise<string | undefined> {
+  const bytes = view === 'cpu' ? run.cpu : run.mem;
+  if (!bytes) return undefined;
+  const spec = VIEWS[view];
+  const title = `${run.testName} · ${spec.label}`;
+  await showProfile(context, {
+    title,
+    bytes,
+    snapshotId: `test-run:${run.id}:${view}`,
+    ...(spec.sampleType ? { sampleType: spec.sampleType } : {}),
+    listBaseCandidates: async () =>
+      runs
+        .earlier(run)
+        .map((r) => ({ r, b: view === 'cpu' ? r.cpu : r.mem }))
+        .filter((c): c is { r: TestRun; b: Uint8Array } => c.b !== undefined)
+        .map(({ r, b }) => ({ id: `test-run:${r.id}:${view}`, title: `${r.testName} · ${spec.label} · ${r.finished.toLocaleTimeString()} (${r.summary})`, bytes: async () => b })),
+  });
+  return title;
+}
+
+/** `goroscope.tests.openProfile`, run by the result on a lens line: pick which profile of the run to open. */
+export async function pickTestProfile(context: vscode.ExtensionContext, runs: TestRuns, arg: unknown): Promise<string | undefined> {
+  const id = typeof arg === 'object' && arg !== null ? (arg as { runId?: unknown }).runId : undefined;
+  const run = typeof id === 'number' ? runs.byId(id) : undefined;
+  if (!run) {
+    void vscode.window.showWarningMessage('Goroscope: that test run is no longer kept; profile the test again.');
+    return undefined;
+  }
+  const views = viewsOf(run);
+  const picked = await vscode.window.showQuickPick(
+    views.map((view) => ({ label: `${run.testName} · ${VIEWS[view].label}`, detail: VIEWS[view].description, view })),
+    { title: `Goroscope: profiles of ${run.testName} (${run.summary})`, placeHolder: 'Open a profile of this run' },
+  );
+  return picked ? openTestProfile(context, runs, run, picked.view) : undefined;
+}
