@@ -55,13 +55,15 @@ suite('profile this test', () => {
     assert.ok((result.totals.cpuNanos ?? 0) > 100e6, `half a second of trial division is sampled: ${result.totals.cpuNanos} ns`);
     assert.ok((result.totals.allocBytes ?? 0) > 0, 'the memory profile was read');
     assert.match(result.summary, /^passed in [\d.]+ m?s · CPU [\d.]+ m?s · [\d.]+ (B|kB|MB) allocated$/);
-    assert.match(result.message, /Hottest: api\.isPrime \d/);
+    // Among the hottest, not necessarily first: on a loaded machine runtime.asyncPreempt (the loop
+    // preempted) can take the flat samples of the loop.
+    assert.match(result.message, /Hottest: .*api\.isPrime \d/);
   });
 
   test('the result stays on the lens line and opens the run\'s profiles', async () => {
     const lens = await lensAt(primes, 't.Run("below 1 000 000"', /^passed in /);
     assert.equal(lens.command?.command, 'goroscope.tests.openProfile');
-    assert.match(lens.command?.tooltip ?? '', /Hottest \(CPU, flat\): api\.isPrime/);
+    assert.match(lens.command?.tooltip ?? '', /Hottest \(CPU, flat\): [^\n]*api\.isPrime \d/);
   });
 
   test('inline costs follow, from the test\'s CPU profile', async () => {

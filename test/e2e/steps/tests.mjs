@@ -11,6 +11,7 @@ import path from 'node:path';
  *          dismissNotifications, waitUntil, sleep, artifacts (folder)
  */
 export async function checkTestProfiling(page, h) {
+  let testSummary = '';
   const shot = (name) => page.screenshot({ path: path.join(h.artifacts, name) });
   let ok = true;
   const step = async (title, failShot, body) => {
@@ -39,15 +40,18 @@ export async function checkTestProfiling(page, h) {
     if (!names.some((n) => n.endsWith('api.isPrime'))) throw new Error(`the graph lacks isPrime: ${names.slice(0, 20).join(', ')}`);
     if (!names.some((n) => n === 'testing.tRunner')) throw new Error('the graph is not the whole profile (testing.tRunner is missing)');
     await page.locator('.tabs-container .tab', { hasText: 'TestCountPrimes · CPU' }).first().waitFor({ timeout: 10_000 });
-    await page.locator('.notification-toast', { hasText: /TestCountPrimes passed in .* Hottest: api\.isPrime/ }).first().waitFor({ timeout: 15_000 });
+    const toast = page.locator('.notification-toast', { hasText: /TestCountPrimes passed in .* Hottest: .*api\.isPrime/ }).first();
+    await toast.waitFor({ timeout: 15_000 });
+    testSummary = summaryIn(await toast.innerText(), 'TestCountPrimes');
     await shot('test-flame-graph.png');
   });
 
   await step('ui: the result shows on the lens line of TestCountPrimes', 'test-result-failed.png', async () => {
     await h.dismissNotifications(page);
     await page.locator('.tabs-container .tab[aria-label*="primes_test.go"]').first().click();
-    const result = /^passed in [\d.]+ m?s · CPU [\d.]+ m?s · .+ allocated$/;
-    await h.waitUntil('the result above TestCountPrimes', () => lensAbove(page, 'func TestCountPrimes(', result).then(() => true, () => false), 15_000);
+    // This run's result, as its notification said it (not an earlier run's, which the line showed before).
+    if (!/^passed in [\d.]+ m?s · CPU [\d.]+ m?s · .+ allocated$/.test(testSummary)) throw new Error(`the notification said "${testSummary}"`);
+    await h.waitUntil(`"${testSummary}" above TestCountPrimes`, () => lensAbove(page, 'func TestCountPrimes(', exactly(testSummary)).then(() => true, () => false), 20_000);
     await shot('test-result.png');
   });
 
@@ -59,14 +63,28 @@ export async function checkTestProfiling(page, h) {
     const names = await flameNames(page, h, (n) => n.some((x) => x.endsWith('catalog.BenchmarkPageRender')), 180_000);
     if (!names.some((n) => n.endsWith('catalog.(*Pages).render'))) throw new Error(`the graph lacks (*Pages).render: ${names.slice(0, 20).join(', ')}`);
     await page.locator('.tabs-container .tab', { hasText: 'BenchmarkPageRender · CPU' }).first().waitFor({ timeout: 10_000 });
-    await h.sleep(800); // the toast with the result slides in
+    const toast = page.locator('.notification-toast', { hasText: /BenchmarkPageRender [\d.]+ (ns|µs)\/op/ }).first();
+    await toast.waitFor({ timeout: 15_000 });
+    const benchSummary = summaryIn(await toast.innerText(), 'BenchmarkPageRender');
     await shot('benchmark-flame-graph.png');
     await h.dismissNotifications(page);
     await page.locator('.tabs-container .tab[aria-label*="pages_test.go"]').first().click();
-    const perOp = /^[\d.]+ (ns|µs)\/op · [\d.]+ kB\/op · \d+ allocs\/op$/;
-    await h.waitUntil('the result above BenchmarkPageRender', () => lensAbove(page, 'func BenchmarkPageRender(', perOp).then(() => true, () => false), 15_000);
+    if (!/^[\d.]+ (ns|µs)\/op · [\d.]+ kB\/op · \d+ allocs\/op$/.test(benchSummary)) throw new Error(`the notification said "${benchSummary}"`);
+    await h.waitUntil(`"${benchSummary}" above BenchmarkPageRender`, () => lensAbove(page, 'func BenchmarkPageRender(', exactly(benchSummary)).then(() => true, () => false), 20_000);
     await shot('benchmark-result.png');
   });
+}
+
+/** The summary a run's notification gives after the test's name: `Goroscope: <name> <summary>. Hottest: …`. */
+function summaryIn(toastText, name) {
+  const text = toastText.replace(/\s+/g, ' ');
+  const m = new RegExp(`Goroscope: ${name} (.+?)\\. Hottest`).exec(text);
+  if (!m) throw new Error(`no summary in the notification: ${text}`);
+  return m[1];
+}
+
+function exactly(text) {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
 /** The names drawn by the flame graph of a webview frame once `wanted` holds for them. */
