@@ -66,9 +66,10 @@ const names = (p: PackedProfile, type: string) => topFunctions(p, sampleIndex(p,
 
 describe('profiling tests with the real go test', { timeout: 600_000 }, () => {
   test('a subtest: it alone runs, and the CPU profile shows the work it does', async () => {
-    const { run, output } = await profile('calc', { kind: 'test', path: ['TestFib', 'n=32 (slow)'] });
+    // Fib(38) is about 0.2 s of CPU: some 20 samples at the profiler's 100 a second (Fib(32) got none, once).
+    const { run, output } = await profile('calc', { kind: 'test', path: ['TestFib', 'n=38 (slow)'] });
     assert.deepEqual(run.outcome, { kind: 'passed', elapsedSeconds: (run.outcome as { elapsedSeconds: number }).elapsedSeconds }, output.join('\n'));
-    assert.ok(output.includes('=== RUN   TestFib/n=32_(slow)'), output.join('\n'));
+    assert.ok(output.includes('=== RUN   TestFib/n=38_(slow)'), output.join('\n'));
     assert.ok(!output.some((l) => l.includes('TestFib/small_n')), 'the sibling subtest did not run');
     const cpu = read(run.profiles.cpu);
     assert.ok(names(cpu, 'cpu').some((n) => n === 'example.com/gotest/calc.Fib'), names(cpu, 'cpu').slice(0, 5).join(', '));
