@@ -1,3 +1,3 @@
 module example.com/gen-goroutines
 
-go 1.19
+go 1.27
