@@ -18,7 +18,7 @@ const commonJsGlobals = readonly(['require', 'module', 'exports', '__dirname', '
 export default defineConfig(
   {
     ignores: ['dist/**', 'out/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', 'test/e2e/artifacts/**',
-      'bench/results/**', '.vscode-test/**'],
+      'bench/results/**', '.vscode-test/**', '.stryker-tmp/**', 'reports/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
