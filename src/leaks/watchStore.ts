@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { GoroutineSummary } from '../goroutines/model';
 import { decodeProfile } from '../pprof/decode';
+import { formatBytes } from '../pprof/sizeLimit';
 import { newId, writeAtomic } from '../services/snapshotStore';
 import type { LeakDetection } from './leakDetection';
 import type { LeakSnapshot, MemSample } from './suspects';
@@ -67,6 +68,12 @@ const LEAK_DETECTIONS: ReadonlySet<LeakDetection> = new Set(['ran', 'earlier', '
 /** `000012.json.gz`; `000012.json` is what the first stored watches used (plain JSON), still read. */
 const SNAPSHOT = /^(\d{6,})\.json(\.gz)?$/;
 const WATCH_ID = /^watch-[0-9a-z]+-[0-9a-f]+$/;
+/**
+ * A stored snapshot is lean (groups keep their first ids: a few megabytes for 100,000 goroutines); a file
+ * larger than this, as stored or once unpacked, is not one Goroscope wrote, and a gzip bomb stops here
+ * instead of filling the goroutines worker's memory.
+ */
+export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
 /** One stored snapshot: everything but the heap profile, which is a file of its own. */
 interface StoredSnapshot {
@@ -173,8 +180,15 @@ export class WatchStore {
   }
 
   private async readSnapshot(id: string, file: string): Promise<LeakSnapshot> {
-    let bytes: Buffer = await fs.readFile(path.join(this.dirOf(id), file));
-    if (file.endsWith('.gz')) bytes = await gunzipAsync(bytes);
+    const full = path.join(this.dirOf(id), file);
+    const tooLarge = (how: string) => new WatchStoreError(`larger than ${formatBytes(MAX_SNAPSHOT_BYTES)}${how}: not a snapshot Goroscope wrote`);
+    if ((await fs.stat(full)).size > MAX_SNAPSHOT_BYTES) throw tooLarge('');
+    let bytes: Buffer = await fs.readFile(full);
+    if (file.endsWith('.gz')) {
+      bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_SNAPSHOT_BYTES }).catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(' once unpacked (unpacking stopped there)') : err;
+      });
+    }
     const stored = parseStoredSnapshot(JSON.parse(bytes.toString('utf8')));
     const problems = [...stored.problems];
     let heap: LeakSnapshot['heap'] = null;

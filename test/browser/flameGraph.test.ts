@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Function as PprofFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import { readAssets, reportHtml } from '../../src/cli/commands/report';
@@ -327,6 +327,45 @@ describe('report.html in Chromium', () => {
       await other.waitForFunction(() => (document.querySelector('#app') as HTMLElement).dataset.searchMatched === '5', undefined, { timeout: 20_000 });
       assert.ok(Date.now() - t0 < 20_000, `searches answered in ${Date.now() - t0} ms`);
       assert.equal(await other.evaluate(() => 1 + 1), 2, 'the page still answers');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stops at the size limit on a gzip bomb embedded in a report: one message, in bounded time', async () => {
+    // 256 MiB of one-value Sample messages (valid profile.proto all the way) in one gzip member of 0.25 MiB.
+    const block = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < block.length; i += 4) block.set([0x12, 0x02, 0x10, 0x01], i);
+    const bomb = await new Promise<Buffer>((resolve, reject) => {
+      const gzip = createGzip({ level: 9 });
+      const out: Buffer[] = [];
+      gzip.on('data', (c: Buffer) => out.push(c)).on('end', () => resolve(Buffer.concat(out))).on('error', reject);
+      let written = 0;
+      const pump = (): void => {
+        while (written < 256) {
+          written++;
+          if (!gzip.write(block)) return void gzip.once('drain', pump);
+        }
+        gzip.end();
+      };
+      pump();
+    });
+    const file = path.join(dir, 'bomb.html');
+    writeFileSync(file, reportHtml([{ title: 'bomb.pb.gz', bytes: bomb }], readAssets(path.resolve('dist')), 16 * 1024 * 1024));
+    const other = await browser.newPage();
+    const pageErrors: string[] = [];
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      const t0 = Date.now();
+      await other.goto(`file://${file}`);
+      await other.waitForFunction(() => document.querySelector('#app')?.textContent?.includes('cannot be shown'), undefined, { timeout: 30_000 });
+      assert.ok(Date.now() - t0 < 30_000, `${Date.now() - t0} ms`);
+      // Unpacking stops at the limit, decoding what was unpacked at twice the limit: whichever comes first.
+      assert.match(
+        (await other.locator('#app').textContent()) ?? '',
+        /^This report cannot be shown: bomb\.pb\.gz: the profile is larger than the size limit of 16 MiB once (unpacked \(unpacking stopped there\)|decoded \(decoding stopped at twice the limit\)); raise the limit to open it$/,
+      );
+      assert.deepEqual(pageErrors, []);
     } finally {
       await other.close();
     }

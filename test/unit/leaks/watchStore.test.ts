@@ -120,6 +120,26 @@ describe('WatchStore', () => {
     assert.equal(loaded.nextIndex, 4, 'new snapshots never overwrite a damaged file');
   });
 
+  it('a gzip bomb in place of a snapshot stops at the snapshot size limit, one message, the rest loaded', async () => {
+    const dir = path.join(root, 'bomb');
+    const store = new WatchStore(dir);
+    const watch = await store.create(meta('leaky', 1_700_000_100_000));
+    for (const i of [0, 1, 2]) await store.append(watch.id, i, snapshot(i).snapshot, snapshot(i).heapBytes);
+    // A valid snapshot followed by 200 MiB of JSON whitespace (one 1 MiB gzip member, repeated): read whole,
+    // it would load; it is 0.2 MiB on disk.
+    const file = path.join(dir, watch.id, '000001.json.gz');
+    const spaces = gzipSync(Buffer.alloc(1024 * 1024, ' '), { level: 9 });
+    writeFileSync(file, Buffer.concat([gzipSync(gunzipSync(readFileSync(file))), ...Array.from({ length: 200 }, () => spaces)]));
+    const t0 = Date.now();
+    const loaded = await store.load(watch.id);
+    assert.ok(Date.now() - t0 < 20_000, `${Date.now() - t0} ms`);
+    assert.deepEqual(loaded.problems, ['000001.json.gz: larger than 64 MiB once unpacked (unpacking stopped there): not a snapshot Goroscope wrote']);
+    assert.deepEqual(loaded.snapshots.map((s) => s.takenAt), [snapshot(0).snapshot.takenAt, snapshot(2).snapshot.takenAt]);
+    // A plain snapshot file that large is refused before it is read.
+    writeFileSync(path.join(dir, watch.id, '000003.json'), Buffer.alloc(65 * 1024 * 1024, ' '));
+    assert.match((await store.load(watch.id)).problems.join('\n'), /^000003\.json: larger than 64 MiB: not a snapshot Goroscope wrote$/m);
+  });
+
   it('a snapshot file that parses but holds the wrong shapes is one message, never an exception later', async () => {
     const dir = path.join(root, 'wrong-shape');
     const store = new WatchStore(dir);

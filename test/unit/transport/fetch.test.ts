@@ -14,6 +14,9 @@ async function failsWith(server: TestServer | undefined, promise: Promise<unknow
   return err;
 }
 
+/** One gzip member of 1 MiB of zeros (about 1 KiB). */
+const zeroMiB = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+
 describe('fetchProfile: success paths', () => {
   let server: TestServer;
   const body = gzipBody(10_000);
@@ -124,6 +127,10 @@ describe('fetchProfile: each failure has one clear error and leaves no socket op
       } else if (url === '/big-declared') {
         res.writeHead(200, { 'content-length': String(2 * 1024 * 1024) });
         res.end(Buffer.alloc(2 * 1024 * 1024));
+      } else if (url === '/encoding-bomb') {
+        // 1 GiB of zeros as Content-Encoding: gzip (about 1 MiB on the wire), as a hostile proxy could send.
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip' });
+        res.end(Buffer.concat(Array.from({ length: 1024 }, () => zeroMiB)));
       } else if (url === '/big-chunked') {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
         const chunk = Buffer.alloc(64 * 1024, 7);
@@ -236,6 +243,12 @@ describe('fetchProfile: each failure has one clear error and leaves no socket op
 
   test('a body over the size limit, announced by Content-Length', async () => {
     await failsWith(server, fetchProfile(`${server.url}/big-declared`, { maxBytes: 1024 * 1024 }), 'too-large', /larger than the size limit of 1 MiB \(the server announced 2 MiB\)/);
+  });
+
+  test('a Content-Encoding bomb stops at the size limit once decompressed, in bounded time', async () => {
+    const t0 = Date.now();
+    await failsWith(server, fetchProfile(`${server.url}/encoding-bomb`, { maxBytes: 4 * 1024 * 1024 }), 'too-large', /larger than the size limit of 4 MiB \(after decompression\)/);
+    assert.ok(Date.now() - t0 < 20_000, `${Date.now() - t0} ms`);
   });
 
   test('a body over the size limit, streamed without a length', async () => {
