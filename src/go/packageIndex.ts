@@ -41,57 +41,65 @@ export type ImportResolver = (fromDir: string, importPath: string) => string | u
 
 export function summarizeFile(file: string, root: SyntaxNode): FileSummary {
   const imports = fileImports(root);
-  const summary: FileSummary = {
-    file,
-    dir: path.dirname(file),
-    packageName: named(named(root).find((n) => n.type === 'package_clause'))[0]?.text ?? '',
-    imports,
-    structs: new Map(),
-    types: new Map(),
-    vars: new Map(),
-    funcs: new Map(),
-    stopChannels: stopChannelNames(root),
-  };
+  const summary = emptySummary(file, packageNameOf(root), imports);
+  const source = root.text;
   const resolver = new TypeResolver(imports, EMPTY_SCOPE);
-  for (const decl of named(root)) {
-    if (decl.type === 'type_declaration') {
-      for (const spec of named(decl)) {
-        const name = field(spec, 'name')?.text;
-        if (!name) continue;
-        const type = field(spec, 'type');
-        summary.types.set(name, canonicalType(type, imports));
-        if (type?.type === 'struct_type') summary.structs.set(name, structFields(type, imports));
-      }
-    } else if (decl.type === 'var_declaration') {
-      for (const spec of descendantsOfType(decl, 'var_spec')) {
-        const declared = canonicalType(field(spec, 'type'), imports);
-        const names = fields(spec, 'name');
-        const values = named(field(spec, 'value'));
-        names.forEach((n, i) => {
-          const value = values[i];
-          const type = declared ?? (value && values.length === names.length ? resolver.typeOf(value)?.[0] : undefined);
-          if (type !== undefined) summary.vars.set(n.text, type);
-        });
-      }
-    } else if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
-      const name = field(decl, 'name')?.text;
-      if (!name) continue;
-      const recv = decl.type === 'method_declaration' ? receiverTypeName(decl) : undefined;
-      summary.funcs.set(recv ? `${recv}.${name}` : name, summarizeFunc(decl, imports));
-    }
-  }
+  for (const decl of named(root)) summarizeDeclaration(decl, source, imports, resolver, summary);
   return summary;
 }
 
-function stopChannelNames(root: SyntaxNode): Set<string> {
-  const names = new Set<string>();
-  for (const call of findByText(root, root.text, /\b(?:close|Notify)\s*\(/, 'call_expression', 3)) {
+function stopChannelNames(root: SyntaxNode, source: string, names = new Set<string>()): Set<string> {
+  for (const call of findByText(root, source, /\b(?:close|Notify)\s*\(/, 'call_expression', 3)) {
     const arg = named(field(call, 'arguments'))[0];
     if (!arg || !isStopChannelCall(call)) continue;
     const name = channelName(arg);
     if (name) names.add(name);
   }
   return names;
+}
+
+/** The package clause's name, or '' when the file has none yet. */
+export function packageNameOf(root: SyntaxNode): string {
+  return named(named(root).find((n) => n.type === 'package_clause'))[0]?.text ?? '';
+}
+
+export function emptySummary(file: string, packageName: string, imports: Imports): FileSummary {
+  return { file, dir: path.dirname(file), packageName, imports, structs: new Map(), types: new Map(), vars: new Map(), funcs: new Map(), stopChannels: new Set() };
+}
+
+/**
+ * What one top-level declaration adds to its file's summary (types, package variables, functions, stop
+ * channels closed in it). It depends only on the declaration and the file's imports (`source` is the
+ * file's text): the language server keeps each declaration's part while it is unchanged
+ * (src/lint/incremental.ts) and summarizes only the ones edited.
+ */
+export function summarizeDeclaration(decl: SyntaxNode, source: string, imports: Imports, resolver: TypeResolver, summary: FileSummary): void {
+  stopChannelNames(decl, source, summary.stopChannels);
+  if (decl.type === 'type_declaration') {
+    for (const spec of named(decl)) {
+      const name = field(spec, 'name')?.text;
+      if (!name) continue;
+      const type = field(spec, 'type');
+      summary.types.set(name, canonicalType(type, imports));
+      if (type?.type === 'struct_type') summary.structs.set(name, structFields(type, imports));
+    }
+  } else if (decl.type === 'var_declaration') {
+    for (const spec of descendantsOfType(decl, 'var_spec')) {
+      const declared = canonicalType(field(spec, 'type'), imports);
+      const names = fields(spec, 'name');
+      const values = named(field(spec, 'value'));
+      names.forEach((n, i) => {
+        const value = values[i];
+        const type = declared ?? (value && values.length === names.length ? resolver.typeOf(value)?.[0] : undefined);
+        if (type !== undefined) summary.vars.set(n.text, type);
+      });
+    }
+  } else if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
+    const name = field(decl, 'name')?.text;
+    if (!name) return;
+    const recv = decl.type === 'method_declaration' ? receiverTypeName(decl) : undefined;
+    summary.funcs.set(recv ? `${recv}.${name}` : name, summarizeFunc(decl, imports));
+  }
 }
 
 function structFields(struct: SyntaxNode, imports: Imports): Map<string, string> {
@@ -189,6 +197,9 @@ export class PackageIndex {
   private readonly files = new Map<string, FileSummary>();
   private readonly packages = new Map<string, Map<string, FileSummary>>();
   private readonly loadedDirs = new Set<string>();
+  /** Bumped by every put and remove, per file and in all: findings kept from an earlier lint name what they saw. */
+  private readonly stamps = new Map<string, number>();
+  private changes = 0;
 
   constructor(
     private readonly loader?: PackageLoader,
@@ -203,6 +214,7 @@ export class PackageIndex {
 
   put(summary: FileSummary): void {
     this.remove(summary.file);
+    this.stamps.set(summary.file, ++this.changes);
     this.files.set(summary.file, summary);
     const k = key(summary.dir, summary.packageName);
     let pkg = this.packages.get(k);
@@ -213,8 +225,19 @@ export class PackageIndex {
   remove(file: string): void {
     const old = this.files.get(file);
     if (!old) return;
+    this.stamps.set(file, ++this.changes);
     this.files.delete(file);
     this.packages.get(key(old.dir, old.packageName))?.delete(file);
+  }
+
+  /** Changes so far to any file of the index. */
+  get generation(): number {
+    return this.changes;
+  }
+
+  /** The change that last put or removed this file (0: never). */
+  stampOf(file: string): number {
+    return this.stamps.get(file) ?? 0;
   }
 
   summaryOf(file: string): FileSummary | undefined {

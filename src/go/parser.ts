@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 
-export type { Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';
+export type { Edit as SyntaxEdit, Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';
 
 /** Parses Go source with tree-sitter-go (WebAssembly: no Go tool chain, no native module). */
 export interface GoParser {
-  parse(source: string): Tree;
+  /** `previous`: the tree of the text before, already told of the edits (Tree.edit): only what changed is parsed again. */
+  parse(source: string, previous?: Tree): Tree;
 }
 
 const loaded = new Map<string, Promise<Language>>();
@@ -27,8 +28,8 @@ export async function loadGoParser(wasmDir: string): Promise<GoParser> {
   const parser = new Parser();
   parser.setLanguage(go);
   return {
-    parse(source: string): Tree {
-      const tree = parser.parse(source);
+    parse(source: string, previous?: Tree): Tree {
+      const tree = parser.parse(source, previous);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     },

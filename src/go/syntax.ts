@@ -180,8 +180,12 @@ export function findByText(root: SyntaxNode, source: string, pattern: RegExp, ty
   const found: SyntaxNode[] = [];
   const seen = new Set<number>();
   const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-  for (let m = re.exec(source); m; m = re.exec(source)) {
-    let node: SyntaxNode | null = root.descendantForIndex(m.index, m.index + 1);
+  // Only the text under `root`: the language server runs rules on one declaration at a time.
+  const start = root.parent === null ? 0 : root.startIndex;
+  const text = start === 0 && root.parent === null ? source : source.slice(start, root.endIndex);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = start + m.index;
+    let node: SyntaxNode | null = root.descendantForIndex(at, at + 1);
     for (let i = 0; node && i <= maxClimb; i++, node = node.parent) {
       if (node.type === type) {
         if (!seen.has(node.id)) {

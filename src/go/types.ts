@@ -11,10 +11,14 @@ import { field, fields, named, unparen } from './syntax';
 export type Imports = Map<string, string>;
 
 export function fileImports(root: SyntaxNode): Imports {
-  const imports: Imports = new Map();
   // Imports are top-level declarations: no need to walk the whole tree.
-  const specs = named(root)
-    .filter((d) => d.type === 'import_declaration')
+  return importsOf(named(root).filter((d) => d.type === 'import_declaration'));
+}
+
+/** The imports of these import declarations, by the name the file refers to each package with. */
+export function importsOf(declarations: readonly SyntaxNode[]): Imports {
+  const imports: Imports = new Map();
+  const specs = declarations
     .flatMap((d) => named(d).flatMap((c) => (c.type === 'import_spec_list' ? named(c) : [c])))
     .filter((c) => c.type === 'import_spec');
   for (const spec of specs) {

@@ -104,14 +104,23 @@ export function directLiterals(fn: SyntaxNode, cache?: LiteralCache): SyntaxNode
 /** Function literals of package-level declarations (not inside any function), in source order. */
 export function packageLevelLiterals(root: SyntaxNode): SyntaxNode[] {
   const found: SyntaxNode[] = [];
-  const visit = (node: SyntaxNode): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'func_literal') found.push(child);
-      else if (child.type !== 'function_declaration' && child.type !== 'method_declaration') visit(child);
+  // An explicit stack, not recursion: a declaration nested 50,000 parentheses deep must not overflow it.
+  const stack = named(root)
+    .filter((decl) => decl.type === 'var_declaration' || decl.type === 'const_declaration')
+    .reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as SyntaxNode;
+    // A literal is taken whole: the literals inside it are not package-level.
+    if (node.type === 'func_literal') {
+      found.push(node);
+      continue;
     }
-  };
-  for (const decl of named(root)) if (decl.type === 'var_declaration' || decl.type === 'const_declaration') visit(decl);
+    const children = named(node);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i] as SyntaxNode;
+      if (child.type !== 'function_declaration' && child.type !== 'method_declaration') stack.push(child);
+    }
+  }
   return found;
 }
 

@@ -29,8 +29,8 @@ export interface LinterHost {
 interface LintedVersion {
   version: number;
   findings: Finding[];
-  /** The diagnostics as published (JSON), to publish the same again only when asked. */
-  published: string;
+  /** The diagnostics as published, to publish the same again only when asked. */
+  diagnostics: ReturnType<typeof toDiagnostic>[];
 }
 
 export interface Trigger {
@@ -70,12 +70,11 @@ export class DocumentLinter {
     const version = reply?.version ?? (this.host.version(uri) as number);
     const findings = reply?.findings ?? [];
     const diagnostics = findings.map(toDiagnostic);
-    const published = JSON.stringify(diagnostics);
     // A lint the user asked for (open, save, typing) always publishes; one of the server's own (settings,
     // indexing, another file changed) only when something changed.
     const previous = this.linted.get(uri);
-    this.linted.set(uri, { version, findings, published });
-    if (trigger === undefined && previous?.version === version && previous.published === published) return;
+    this.linted.set(uri, { version, findings, diagnostics });
+    if (trigger === undefined && previous?.version === version && JSON.stringify(previous.diagnostics) === JSON.stringify(diagnostics)) return;
     await this.host.publish(uri, version, diagnostics);
     if (trigger !== undefined) {
       const t = reply?.timing;

@@ -38,9 +38,16 @@ function logFailure(what: string): (err: unknown) => void {
   return (err) => log.error(`goroscope: ${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 }
 
+/**
+ * GOROSCOPE_INCREMENTAL=0 makes every lint parse and analyze the whole document, as before incremental
+ * analysis: the anchor `npm run bench` measures typing against.
+ */
+const incremental = process.env.GOROSCOPE_INCREMENTAL !== '0';
+
 const worker = new WorkerChannel({
   // The worker and the .wasm files sit next to this bundle in dist/.
   script: path.join(__dirname, 'serverWorker.js'),
+  workerData: { incremental },
   peer: 'the analysis worker',
   host: analysisHost,
   thread: analysisWorker,

@@ -1,31 +1,58 @@
 /**
  * The open documents as the analysis worker keeps them: the text of each, kept in step with the editor by
- * applying the LSP content changes the main thread forwards, in order.
+ * applying the LSP content changes the main thread forwards, in order, and its syntax tree, told of each
+ * change as it comes (Tree.edit) so the next lint parses only what changed (src/lint/incremental.ts).
  */
 import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { GoParser } from '../go/parser';
+import type { PackageIndex } from '../go/packageIndex';
+import { IncrementalDocument } from '../lint/incremental';
 import type { ChangedDocument, OpenedDocument } from '../protocol/serverWorker';
 
 export interface OpenDocument {
   uri: string;
   file: string;
-  version: number;
-  text(): string;
+  document: TextDocument;
+  analysis: IncrementalDocument;
 }
 
 export class OpenDocuments {
-  private readonly byUri = new Map<string, { file: string; document: TextDocument }>();
+  private readonly byUri = new Map<string, OpenDocument>();
   private readonly files = new Set<string>();
 
+  constructor(private readonly analysisFor: (file: string) => IncrementalDocument) {}
+
+  /** `incremental` false: every lint parses and analyzes the whole document (the typing benchmark's anchor). */
+  static forIndex(parser: GoParser, index: PackageIndex, incremental = true): OpenDocuments {
+    return new OpenDocuments((file) => new IncrementalDocument(file, parser, index, undefined, !incremental));
+  }
+
   open(d: OpenedDocument): void {
-    this.byUri.set(d.uri, { file: d.file, document: TextDocument.create(d.uri, 'go', d.version, d.text) });
+    this.close(d.uri);
+    this.byUri.set(d.uri, { uri: d.uri, file: d.file, document: TextDocument.create(d.uri, 'go', d.version, d.text), analysis: this.analysisFor(d.file) });
     this.files.add(d.file);
   }
 
   change(d: ChangedDocument): void {
     const entry = this.byUri.get(d.uri);
     if (!entry) return;
-    entry.document = TextDocument.update(entry.document, d.changes, d.version);
+    const { document, analysis } = entry;
+    for (const change of d.changes) {
+      if (!('range' in change)) {
+        TextDocument.update(document, [change], d.version);
+        analysis.replaced();
+        continue;
+      }
+      // Offsets and points before the change, then where the inserted text ends after it.
+      const startIndex = document.offsetAt(change.range.start);
+      const oldEndIndex = Math.max(startIndex, document.offsetAt(change.range.end));
+      const startPosition = point(document.positionAt(startIndex));
+      const oldEndPosition = point(document.positionAt(oldEndIndex));
+      TextDocument.update(document, [change], d.version);
+      const newEndIndex = startIndex + change.text.length;
+      analysis.edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition: point(document.positionAt(newEndIndex)) });
+    }
   }
 
   close(uri: string): { file: string } | undefined {
@@ -33,14 +60,12 @@ export class OpenDocuments {
     if (!entry) return undefined;
     this.byUri.delete(uri);
     this.files.delete(entry.file);
+    entry.analysis.dispose();
     return { file: entry.file };
   }
 
   get(uri: string): OpenDocument | undefined {
-    const entry = this.byUri.get(uri);
-    if (!entry) return undefined;
-    const { document } = entry;
-    return { uri, file: entry.file, version: document.version, text: () => document.getText() };
+    return this.byUri.get(uri);
   }
 
   hasFile(file: string): boolean {
@@ -53,4 +78,8 @@ export class OpenDocuments {
     for (const { file, document } of this.byUri.values()) if (path.dirname(file) === dir) sources.set(file, document.getText());
     return sources;
   }
+}
+
+function point(p: { line: number; character: number }): { row: number; column: number } {
+  return { row: p.line, column: p.character };
 }

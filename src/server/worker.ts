@@ -5,26 +5,31 @@
  * The protocol is src/protocol/serverWorker.ts.
  */
 import path from 'node:path';
-import { loadGoParser } from '../go/parser';
+import { workerData } from 'node:worker_threads';
 import { HandlerScanner } from '../handlers/scanner';
+import { loadGoParser } from '../go/parser';
 import { GoAnalyzer } from '../lint/analyzer';
+import type { LintOptions } from '../lint/types';
 import { analysisHost, analysisWorker, type LintReply } from '../protocol/serverWorker';
 import type { RpcEndpoint } from '../protocol/rpc';
 import { serveWorker } from '../protocol/workerThread';
 import { testsOfFile } from './goTests';
 import { HandlerDiscovery } from './handlerDiscovery';
-import { OpenDocuments } from './openDocuments';
+import { OpenDocuments, type OpenDocument } from './openDocuments';
 import { WorkspaceIndex } from './workspaceIndex';
 
 // The .wasm files sit next to this bundle in dist/.
 const wasmDir = __dirname;
-let ruleErrors: string[] = [];
-const analyzer = GoAnalyzer.create(wasmDir, {
-  onRuleError: (rule, err) => ruleErrors.push(`rule ${rule} failed: ${describe(err)}`),
-});
+const analyzer = GoAnalyzer.create(wasmDir);
 const scanner = HandlerScanner.create(wasmDir);
 const parser = loadGoParser(wasmDir);
-const documents = new OpenDocuments();
+let documents = new OpenDocuments(() => {
+  throw new Error('the analyzer is not loaded yet');
+});
+// Documents opened before the analyzer loaded wait for it: events are applied in order once it has.
+const ready = Promise.all([analyzer, parser]).then(([a, p]) => {
+  documents = OpenDocuments.forIndex(p, a.index, (workerData as { incremental?: boolean } | undefined)?.incremental !== false);
+});
 
 const log = {
   info: (message: string) => host.notify('log', { level: 'info', message }),
@@ -38,23 +43,31 @@ const host: RpcEndpoint<typeof analysisWorker, typeof analysisHost> = serveWorke
   thread: analysisWorker,
   host: analysisHost,
   requests: {
-    handlers: async ({ file }) => (await discovery).handlersOf(file, documents.sourcesIn(path.dirname(file))),
-    testsOf: async ({ uri, file }) => testsOfFile(await parser, file, documents.get(uri)?.text()),
+    handlers: async ({ file }) => {
+      const d = await discovery;
+      await afterEvents();
+      return d.handlersOf(file, documents.sourcesIn(path.dirname(file)));
+    },
+    testsOf: async ({ uri, file }) => {
+      const p = await parser;
+      await afterEvents();
+      return testsOfFile(p, file, documents.get(uri)?.document.getText());
+    },
     lint: async ({ uri, options }) => {
-      const a = await analyzer;
-      const document = documents.get(uri);
-      if (!document) return null;
-      return lintDocument(a, document.file, document.text(), document.version, options);
+      await afterEvents();
+      const open = documents.get(uri);
+      return open ? lintDocument(open, options) : null;
     },
     indexFolders: async ({ folders }) => (await workspace).indexFolders(folders),
   },
   events: {
-    documentOpened: (d) => documents.open(d),
-    documentChanged: (d) => documents.change(d),
-    documentClosed: ({ uri }) => {
-      const closed = documents.close(uri);
-      if (closed && path.isAbsolute(closed.file)) void workspace.then((w) => w.documentClosed(closed.file));
-    },
+    documentOpened: (d) => inOrder(() => documents.open(d)),
+    documentChanged: (d) => inOrder(() => documents.change(d)),
+    documentClosed: ({ uri }) =>
+      inOrder(() => {
+        const closed = documents.close(uri);
+        if (closed && path.isAbsolute(closed.file)) void workspace.then((w) => w.documentClosed(closed.file));
+      }),
     filesChanged: ({ changed, deleted }) => {
       void workspace.then((w) => {
         for (const file of changed) w.fileChanged(file);
@@ -66,17 +79,28 @@ const host: RpcEndpoint<typeof analysisWorker, typeof analysisHost> = serveWorke
   },
 });
 
-function lintDocument(a: GoAnalyzer, file: string, text: string, version: number, options: Parameters<GoAnalyzer['lintFile']>[2]): LintReply {
-  ruleErrors = [];
-  const started = performance.now();
-  const timing = { parseMs: 0, analyzeMs: 0, incremental: false, declarations: 0, reanalyzed: 0 };
+/** Runs document events now once the analyzer is loaded, else after it loads, in the order they came. */
+let pendingEvents: Promise<void> | undefined = ready.then(() => {
+  pendingEvents = undefined;
+});
+function inOrder(apply: () => void): void {
+  if (pendingEvents) pendingEvents = pendingEvents.then(apply);
+  else apply();
+}
+
+/** Resolves once every document event received so far is applied (at once, after the analyzer loaded). */
+function afterEvents(): Promise<void> {
+  return pendingEvents ?? Promise.resolve();
+}
+
+function lintDocument(open: OpenDocument, options: LintOptions): LintReply {
+  const { document, analysis } = open;
   try {
-    const findings = a.lintFile(file, text, options);
-    timing.analyzeMs = performance.now() - started;
-    return { version, findings, ruleErrors, timing };
+    const { findings, ruleErrors, timing } = analysis.lint(document.getText(), options);
+    return { version: document.version, findings, ruleErrors, timing };
   } catch (err) {
-    // A parse failure or a rule that throws costs this document its findings, never the server.
-    return { version, findings: [], ruleErrors, error: describe(err), timing };
+    // A parse failure costs this document its findings, never the server.
+    return { version: document.version, findings: [], ruleErrors: [], error: describe(err), timing: { parseMs: 0, analyzeMs: 0, incremental: false, declarations: 0, reanalyzed: 0 } };
   }
 }
 

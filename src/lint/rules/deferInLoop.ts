@@ -14,6 +14,8 @@ export const deferInLoop = defineRule({
   summary: 'a `defer` in a loop runs only when the function returns: files, rows, locks, contexts pile up per iteration',
   severity: 'warning',
   quickFix: 'Move the loop body into a function literal',
+  // Re-analysis as the user types (rule.ts RuleDependency).
+  dependsOn: [],
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const stmt of findByText(ctx.root, ctx.source, /\bdefer\b/, 'defer_statement', 1)) {

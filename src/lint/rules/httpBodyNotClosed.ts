@@ -28,6 +28,8 @@ export const httpBodyNotClosed = defineRule({
   summary: 'an `*http.Response` whose `Body` is not closed on some path: connection, buffers and transport goroutines',
   severity: 'warning',
   quickFix: 'Close the response body',
+  // Re-analysis as the user types (rule.ts RuleDependency).
+  dependsOn: ['package', 'imports'],
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     // `.Get(`, `.Do(`… as the source spells them: the selector's field, then up to its call.

@@ -12,6 +12,18 @@ export interface RuleContext {
   resolver: TypeResolver;
 }
 
+/**
+ * What a rule's findings in one top-level declaration depend on besides the declaration's own text. The
+ * language server re-analyzes only the declarations an edit touched and keeps the findings of the others
+ * while nothing they depend on changed (src/lint/incremental.ts):
+ * - `package`: the summaries of the files of the declaration's package (struct fields, package variables,
+ *   function signatures and which parameters they close), its own file's imports included;
+ * - `imports`: the summaries of other packages (a helper in another package that closes a body);
+ * - `file`: any other text of the same file (a rule that reads other declarations' syntax directly).
+ * An empty list: the declaration alone. A rule that declares nothing is run again on every change.
+ */
+export type RuleDependency = 'package' | 'imports' | 'file';
+
 /** What a rule reports; the engine adds the rule's id and severity. */
 export interface RuleFinding {
   /** One sentence that names what leaks, specific to the case. */
@@ -34,7 +46,13 @@ export interface Rule<Id extends string = string> {
   readonly severity: Severity;
   /** What the quick fix does, as the README's table says it; null when the rule offers none. */
   readonly quickFix: string | null;
+  /**
+   * `ctx.root` is the file, or (in the language server) one top-level declaration: a rule finds its
+   * candidates under `ctx.root` (findByText does) and reports findings and fixes inside it.
+   */
   check(ctx: RuleContext): RuleFinding[];
+  /** What its findings depend on, for re-analysis as the user types (RuleDependency). */
+  readonly dependsOn?: readonly RuleDependency[];
 }
 
 /** Declares a rule, keeping its id as a literal type (the union of ids is derived from the registry). */

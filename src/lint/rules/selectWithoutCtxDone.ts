@@ -45,6 +45,8 @@ export const selectWithoutCtxDone = defineRule({
   summary: 'a blocking `select` that never watches a reachable `context.Context` and has no way out of its own: the goroutine blocks forever',
   severity: 'warning',
   quickFix: 'Add `case <-ctx.Done()`',
+  // Re-analysis as the user types (rule.ts RuleDependency).
+  dependsOn: ['package'],
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const select of findByText(ctx.root, ctx.source, /\bselect\b/, 'select_statement', 1)) {
