@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Longest the message loop may take to answer while the worker is busy (generous for a loaded CI machine). */
+/** The message loop answers 9 requests in 10 within this while the worker is busy (generous for a loaded machine). */
 const RESPONSIVE_MS = 1_000;
 
 async function start(settings: Partial<LintSettingsForTest> = {}) {
@@ -48,20 +48,20 @@ async function codeActionMs(lsp: LspSession, leaky: string, diagnostics: Diagnos
   return performance.now() - t0;
 }
 
-/** Samples the code-action latency every 50 ms until `done` settles; resolves to the worst. */
-async function worstLatencyWhile(done: Promise<unknown>, measure: () => Promise<number>): Promise<number> {
+/**
+ * Samples the code-action latency every 50 ms until `done` settles; resolves to the 90th percentile (one
+ * slow sample on a machine shared with other work says little; a loop that stops answering shows in most).
+ */
+async function latencyWhile(done: Promise<unknown>, measure: () => Promise<number>): Promise<number> {
   let finished = false;
   void done.finally(() => (finished = true)).catch(() => undefined);
-  let worst = 0;
-  let samples = 0;
-  while (!finished || samples === 0) {
-    const ms = await measure();
-    if (process.env.GOROSCOPE_TEST_VERBOSE) console.log(`latency ${ms.toFixed(0)} ms`);
-    worst = Math.max(worst, ms);
-    samples++;
+  const samples: number[] = [];
+  while (!finished || samples.length === 0) {
+    samples.push(await measure());
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return worst;
+  samples.sort((a, b) => a - b);
+  return samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.9))] as number;
 }
 
 /** Peak resident memory of the server process (its worker threads included), in MB. */
@@ -83,9 +83,9 @@ describe('the language server under hostile input', () => {
     const big = ws.file('big.go');
     const linted = lsp.nextDiagnostics(uriOf(big), 240_000);
     await lsp.open(big, text);
-    const worst = await worstLatencyWhile(linted, () => codeActionMs(lsp, leaky, leakyDiagnostics));
+    const p90 = await latencyWhile(linted, () => codeActionMs(lsp, leaky, leakyDiagnostics));
     const { diagnostics } = await linted;
-    assert.ok(worst < RESPONSIVE_MS, `a code action took ${worst.toFixed(0)} ms while the 5 MB file was linted`);
+    assert.ok(p90 < RESPONSIVE_MS, `code actions took ${p90.toFixed(0)} ms (90th percentile) while the 5 MB file was linted`);
     assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start]), [['defer-in-loop', positionOf(text, 'defer f.Close()')]]);
 
     // One character typed in the middle: the next diagnostics are for that version, the finding moved down a line.
@@ -113,8 +113,8 @@ describe('the language server under hostile input', () => {
     const deep = ws.file('deep.go');
     const linted = lsp.nextDiagnostics(uriOf(deep), 240_000);
     await lsp.open(deep, text);
-    const worst = await worstLatencyWhile(linted, () => codeActionMs(lsp, leaky, leakyDiagnostics));
-    assert.ok(worst < RESPONSIVE_MS, `a code action took ${worst.toFixed(0)} ms while the nested file was linted`);
+    const p90 = await latencyWhile(linted, () => codeActionMs(lsp, leaky, leakyDiagnostics));
+    assert.ok(p90 < RESPONSIVE_MS, `code actions took ${p90.toFixed(0)} ms (90th percentile) while the nested file was linted`);
     // The declarations that are not absurd are still linted.
     assert.deepEqual((await linted).diagnostics.map((d) => d.code), ['defer-in-loop']);
     const { handlers } = await lsp.connection.sendRequest(handlersRequest.type, { textDocument: { uri: uriOf(deep) } });
@@ -147,7 +147,7 @@ describe('the language server under hostile input', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
-    const worst = await worstLatencyWhile(storm, () => codeActionMs(lsp, leaky, leakyDiagnostics));
+    const p90 = await latencyWhile(storm, () => codeActionMs(lsp, leaky, leakyDiagnostics));
     await storm;
     // The storm ends with `defer ` typed: the last version has a finding, and it is published.
     const last = lsp.nextDiagnostics(uriOf(file), 30_000, (p) => p.version === lsp.version(file));
@@ -156,7 +156,7 @@ describe('the language server under hostile input', () => {
     const { diagnostics } = await last;
     const settled = performance.now() - stormEnded;
     assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start]), [['defer-in-loop', at]]);
-    assert.ok(worst < RESPONSIVE_MS, `a code action took ${worst.toFixed(0)} ms during the storm`);
+    assert.ok(p90 < RESPONSIVE_MS, `code actions took ${p90.toFixed(0)} ms (90th percentile) during the storm`);
     assert.ok(publishes < 3_001, `${publishes} publishes for 3,001 changes`);
     assert.ok(settled < 10_000, `the last version was published ${settled.toFixed(0)} ms after the storm`);
     assert.ok(peakRssMb(lsp) < 1000);
