@@ -38,13 +38,22 @@ interface KeptFindings {
 }
 
 /** What is kept of one top-level declaration, by its text. */
+interface SummaryPart {
+  imports: string;
+  part: FileSummary;
+  text?: string;
+}
+
 interface Declaration {
-  /** Its part of the file's summary and that part as text, for the imports they were made with. */
-  summary?: { imports: string; part: FileSummary; text: string };
+  /** Its part of the file's summary (and that part as text, once compared), for the imports they were made with. */
+  summary?: SummaryPart;
   rules: Map<string, KeptFindings>;
 }
 
 const EVERYTHING: readonly RuleDependency[] = ['package', 'imports', 'file'];
+
+/** A rule runs once over the whole file when more than a quarter of the declarations need it again. */
+const STALE_SHARE_FOR_WHOLE_FILE = 4;
 
 export class IncrementalDocument {
   private tree: SyntaxTree | undefined;
@@ -53,10 +62,9 @@ export class IncrementalDocument {
   private declarations = new Map<string, Declaration>();
   /** Counts edits: the `file` dependency. */
   private textVersion = 0;
-  private summaryText: string | undefined;
   /** What went wrong in this lint outside the rules. */
   private problems: string[] = [];
-  private summaryParts: { packageName: string; parts: Array<NonNullable<Declaration['summary']>> } | undefined;
+  private summaryParts: { packageName: string; parts: SummaryPart[] } | undefined;
 
   constructor(
     readonly file: string,
@@ -87,7 +95,6 @@ export class IncrementalDocument {
     if (this.keepNothing) {
       this.replaced();
       this.declarations.clear();
-      this.summaryText = undefined;
       this.summaryParts = undefined;
     }
     const parseStart = performance.now();
@@ -134,31 +141,41 @@ export class IncrementalDocument {
     for (const rule of this.rules) {
       if (disabled.has(rule.id)) continue;
       const dependencies = (rule.dependsOn ?? EVERYTHING).map((d) => fingerprints[d]).join('|');
+      const stale: number[] = [];
       units.forEach((unit, i) => {
-        const d = declarations[i] as Declaration;
-        const start = unit.start;
-        const kept = d.rules.get(rule.id);
-        if (kept && kept.dependencies === dependencies) {
-          for (const f of kept.findings) findings.push(moveFinding(f, start, 1));
-          return;
-        }
-        reanalyzed.add(i);
-        let found: Finding[];
+        const kept = (declarations[i] as Declaration).rules.get(rule.id);
+        if (kept && kept.dependencies === dependencies) for (const f of kept.findings) findings.push(moveFinding(f, unit.start, 1));
+        else stale.push(i);
+      });
+      if (stale.length === 0) continue;
+      for (const i of stale) reanalyzed.add(i);
+      const check = (root: SyntaxNode): Finding[] | undefined => {
         try {
-          found = rule.check({ ...ctx, root: unit.node }).map((f) => ({ rule: rule.id as Finding['rule'], severity: rule.severity, ...f }));
+          return rule.check({ ...ctx, root }).map((f) => ({ rule: rule.id as Finding['rule'], severity: rule.severity, ...f }));
         } catch (err) {
           ruleErrors.add(`rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        }
+      };
+      // Many declarations to analyze (the first lint, a dependency changed): one run over the file costs
+      // less than one per declaration; its findings are then shared out to the declarations they are in.
+      const byUnit = stale.length * STALE_SHARE_FOR_WHOLE_FILE > units.length ? shareOut(check(root), units, stale) : undefined;
+      for (const i of stale) {
+        const unit = units[i] as Unit;
+        const d = declarations[i] as Declaration;
+        const found = byUnit ? byUnit.get(i) : check(unit.node);
+        if (!found) {
           d.rules.delete(rule.id);
-          return;
+          continue;
         }
         findings.push(...found);
         // A finding or fix outside its declaration cannot be moved with it: that rule runs again next time.
         if (found.every((f) => allRangesWithin(f, unit))) {
-          d.rules.set(rule.id, { dependencies, findings: found.map((f) => moveFinding(f, start, -1)) });
+          d.rules.set(rule.id, { dependencies, findings: found.map((f) => moveFinding(f, unit.start, -1)) });
         } else {
           d.rules.delete(rule.id);
         }
-      });
+      }
     }
     let kept = findings;
     if (findings.length > 0) {
@@ -172,6 +189,12 @@ export class IncrementalDocument {
       ruleErrors: [...this.problems, ...ruleErrors],
       timing: { parseMs: analyzeStart - parseStart, analyzeMs: end - analyzeStart, incremental, declarations: units.length, reanalyzed: reanalyzed.size },
     };
+  }
+
+  /** Frees the tree but keeps what was found: the next lint parses the whole text again, and analyzes only what changed. */
+  releaseTree(): void {
+    this.tree?.delete();
+    this.tree = undefined;
   }
 
   /** Frees the tree. */
@@ -203,7 +226,7 @@ export class IncrementalDocument {
           part = emptySummary(this.file, packageName, imports);
           this.problems.push(`summarizing the declaration at line ${unit.start.row + 1} failed: ${err instanceof Error ? err.message : String(err)}`);
         }
-        d.summary = { imports: importsText, part, text: summaryText(part) };
+        d.summary = { imports: importsText, part };
       }
       return d.summary;
     });
@@ -211,19 +234,17 @@ export class IncrementalDocument {
     const previous = this.summaryParts;
     this.summaryParts = { packageName, parts };
     if (previous && this.index.has(this.file) && previous.packageName === packageName && previous.parts.length === parts.length && previous.parts.every((p, i) => p === parts[i])) return;
+    // Different parts (an edited declaration) may still make the same summary (an edit inside a body): compare
+    // them as text, and replace the index's only when it changed. The first lint has nothing to compare.
+    if (previous && this.index.has(this.file) && previous.packageName === packageName && summaryTextOf(previous.parts) === summaryTextOf(parts)) return;
     const summary = emptySummary(this.file, packageName, imports);
-    const texts = [packageName, importsText];
-    for (const { part, text } of parts) {
+    for (const { part } of parts) {
       for (const [k, v] of part.types) summary.types.set(k, v);
       for (const [k, v] of part.structs) summary.structs.set(k, v);
       for (const [k, v] of part.vars) summary.vars.set(k, v);
       for (const [k, v] of part.funcs) summary.funcs.set(k, v);
       for (const c of part.stopChannels) summary.stopChannels.add(c);
-      texts.push(text);
     }
-    const text = texts.join('\n');
-    if (text === this.summaryText && this.index.has(this.file)) return;
-    this.summaryText = text;
     this.index.put(summary);
   }
 }
@@ -263,8 +284,14 @@ function topLevelDeclarations(root: SyntaxNode, text: string): Unit[] {
   return units;
 }
 
-function summaryText(part: FileSummary): string {
-  return JSON.stringify([[...part.types], [...part.structs].map(([k, v]) => [k, [...v]]), [...part.vars], [...part.funcs], [...part.stopChannels]]);
+/** The parts' summaries as one text (each part's computed once), with the imports they were made with. */
+function summaryTextOf(parts: SummaryPart[]): string {
+  return parts
+    .map((p) => {
+      p.text ??= JSON.stringify([[...p.part.types], [...p.part.structs].map(([k, v]) => [k, [...v]]), [...p.part.vars], [...p.part.funcs], [...p.part.stopChannels]]);
+      return `${p.imports}\n${p.text}`;
+    })
+    .join('\n');
 }
 
 /**
@@ -280,6 +307,28 @@ export function declarationKey(text: string, start: number, end: number): string
     h2 = Math.imul(h2 + c, 0x5bd1e995) ^ (h2 >>> 15);
   }
   return `${end - start}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+}
+
+/**
+ * The findings of a run over the whole file, by the stale declaration they start in (findings in
+ * declarations that were not stale are dropped: those keep theirs). Undefined when the rule failed.
+ */
+function shareOut(found: Finding[] | undefined, units: Unit[], stale: number[]): Map<number, Finding[]> | undefined {
+  if (!found) return undefined;
+  const byUnit = new Map<number, Finding[]>(stale.map((i) => [i, []]));
+  for (const f of found) {
+    // The last declaration starting at or before the finding.
+    let lo = 0;
+    let hi = units.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const start = (units[mid] as Unit).start;
+      if (before({ line: f.range.start.line, character: f.range.start.character }, { line: start.row, character: start.column })) hi = mid - 1;
+      else lo = mid;
+    }
+    byUnit.get(lo)?.push(f);
+  }
+  return byUnit;
 }
 
 /** Every range of the finding and of its fixes' edits lies inside the declaration. */

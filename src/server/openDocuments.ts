@@ -17,9 +17,17 @@ export interface OpenDocument {
   analysis: IncrementalDocument;
 }
 
+/**
+ * Syntax trees kept at once: a tree takes many times its text's size in the WebAssembly heap, so only the
+ * documents linted last keep theirs (the others are parsed whole when next linted, their findings kept).
+ */
+const MAX_TREES = 16;
+
 export class OpenDocuments {
   private readonly byUri = new Map<string, OpenDocument>();
   private readonly files = new Set<string>();
+  /** Documents holding a tree, least recently linted first. */
+  private readonly withTree = new Set<string>();
 
   constructor(private readonly analysisFor: (file: string) => IncrementalDocument) {}
 
@@ -55,10 +63,22 @@ export class OpenDocuments {
     }
   }
 
+  /** The document was just linted (it holds a tree now): the least recently linted ones beyond MAX_TREES let theirs go. */
+  linted(uri: string): void {
+    this.withTree.delete(uri);
+    this.withTree.add(uri);
+    for (const oldest of this.withTree) {
+      if (this.withTree.size <= MAX_TREES) break;
+      this.withTree.delete(oldest);
+      this.byUri.get(oldest)?.analysis.releaseTree();
+    }
+  }
+
   close(uri: string): { file: string } | undefined {
     const entry = this.byUri.get(uri);
     if (!entry) return undefined;
     this.byUri.delete(uri);
+    this.withTree.delete(uri);
     this.files.delete(entry.file);
     entry.analysis.dispose();
     return { file: entry.file };

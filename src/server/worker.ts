@@ -56,7 +56,10 @@ const host: RpcEndpoint<typeof analysisWorker, typeof analysisHost> = serveWorke
     lint: async ({ uri, options }) => {
       await afterEvents();
       const open = documents.get(uri);
-      return open ? lintDocument(open, options) : null;
+      if (!open) return null;
+      const reply = lintDocument(open, options);
+      documents.linted(uri);
+      return reply;
     },
     indexFolders: async ({ folders }) => (await workspace).indexFolders(folders),
   },
