@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { chromium } from 'playwright-core';
 import { bundleForBench } from './bundle.mjs';
 import { CdpBrowser } from './cdpPipe.mjs';
@@ -25,43 +24,12 @@ const samplesArg = process.argv.indexOf('--samples');
 const samples = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 500_000;
 const RUNS = Number(process.env.RUNS ?? 15);
 const VIEWPORT = { width: 1600, height: 900 };
-const { pruneFraction, WEBVIEW_BUNDLE } = createRequire(import.meta.url)(
-  await bundleForBench('flamePaint', "export { pruneFraction } from './src/protocol/panel'; export { WEBVIEW_BUNDLE } from './src/extension/panel/html';"),
+const { pruneFraction, WEBVIEW_BUNDLE, ProfileWorker } = createRequire(import.meta.url)(
+  await bundleForBench(
+    'flamePaint',
+    "export { pruneFraction } from './src/pprof/prune'; export { WEBVIEW_BUNDLE } from './src/extension/panel/html'; export { ProfileWorker } from './src/pprof/decodeInWorker';",
+  ),
 );
-
-/** The pprof worker's message protocol (src/pprof/workerProtocol.ts), spoken directly. */
-class ProfileWorker {
-  constructor(script) {
-    this.worker = new Worker(script);
-    this.pending = new Map();
-    this.nextId = 1;
-    this.worker.on('message', (reply) => {
-      const p = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.result);
-      else p.reject(new Error(reply.error.message));
-    });
-  }
-  call(op, body) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, ...body });
-    });
-  }
-  open(bytes) {
-    return this.call('open', { bytes });
-  }
-  tree(request) {
-    return this.call('tree', request);
-  }
-  top(request) {
-    return this.call('top', request);
-  }
-  dispose() {
-    void this.worker.terminate();
-  }
-}
 
 const bytes = generateHeapProfile({ samples });
 const worker = new ProfileWorker(path.join(dist, 'pprofWorker.js'));
@@ -95,14 +63,14 @@ new PerformanceObserver((list) => {
   }
 }).observe({ type: 'element', buffered: true });
 window.acquireVsCodeApi = () => ({
-  postMessage(envelope) {
-    if (envelope.body.type !== 'ready') return;
-    window.__graphWidth = envelope.body.graphWidth;
+  postMessage(message) {
+    if (message.kind !== 'request' || message.method !== 'ready') return;
+    window.__graphWidth = JSON.parse(message.json).graphWidth;
     if (window.__viewJson === undefined) return; // the first load only learns the width
-    // As the extension host sends it (src/protocol/panel.ts toWire): the body as JSON text, and later, never
-    // inside the page's own postMessage call (VS Code's host answers from another process). Replying
+    // As the extension host sends it (src/protocol/webview.ts toWire): the result as JSON text, and later,
+    // never inside the page's own postMessage call (VS Code's host answers from another process). Replying
     // synchronously here, while the bundle's first task still runs, cost the page 140 ms that VS Code never charges.
-    setTimeout(() => window.postMessage({ id: 1, replyTo: envelope.id, json: window.__viewJson }, '*'));
+    setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, json: window.__viewJson }, '*'));
   },
 });
 </script>
@@ -155,7 +123,7 @@ try {
     canSave: true,
     canCompare: true,
   };
-  writeFileSync(path.join(dir, 'view.js'), `window.__viewJson = ${JSON.stringify(JSON.stringify({ type: 'init', view }))};\n`);
+  writeFileSync(path.join(dir, 'view.js'), `window.__viewJson = ${JSON.stringify(JSON.stringify(view))};\n`);
   writePage(true);
 
   // The page loads alternately through the bare pipe and through Playwright, so both see the same moments

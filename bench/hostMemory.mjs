@@ -1,7 +1,7 @@
 // Peak memory of the extension host while it opens the 500,000-sample heap profile in the flame-graph
 // panel (issue 3). Runs the host's own code path — src/pprof/decodeInWorker.ts's ProfileWorker driving
 // dist/pprofWorker.js, with the panel's requests (pruned tree at PRUNE_FRACTION, what a 2,500 px graph gets, plus the top table, as
-// src/extension/panel/session.ts asks for them) and the JSON serialisation VS Code's postMessage does —
+// src/pprof/session.ts asks for them) and the JSON serialisation VS Code's postMessage does —
 // in a fresh Node process, the way the extension host is one Node process with the worker as a thread.
 // Reports the process's peak RSS (worker included: threads share the process) and the main thread's peak
 // JS heap (what the extension host itself holds). Measures; asserts nothing. Writes bench/results/hostMemory.json.
@@ -20,7 +20,7 @@ const file = path.join(os.tmpdir(), `goroscope-bench-heap-${samples}-v1.pb.gz`);
 if (!existsSync(file)) writeFileSync(file, generateHeapProfile({ samples }));
 
 // The host-side modules, bundled from source as the extension bundle includes them.
-const entry = await bundleForBench('host-pprof', "export { ProfileWorker } from './src/pprof/decodeInWorker'; export { PRUNE_FRACTION } from './src/protocol/panel';");
+const entry = await bundleForBench('host-pprof', "export { ProfileWorker } from './src/pprof/decodeInWorker'; export { PRUNE_FRACTION } from './src/pprof/prune';");
 
 // The measured process: fresh, so nothing else in it (the benchmark runner's own buffers) is counted.
 const child = `

@@ -2,7 +2,7 @@
 // waits (issue 12: target 1 s for both), beside `go tool pprof -top` on the same file in the same run:
 //  - panel: the extension host's path. The clock starts when the "command" starts: the host reads the file
 //    (as the custom editor does), the pprof worker (a fresh one, as the first profile of a window gets)
-//    decodes it, the session (src/extension/panel/session.ts) answers the page's Ready with the view; at
+//    decodes it, the session (src/pprof/session.ts) answers the page's ready with the view; at
 //    the same moment the page starts loading (dist/webview.js under panelHtml's page, served over loopback
 //    HTTP as VS Code serves a webview's files through its service worker). The page's messages reach the
 //    host by HTTP instead of VS Code's postMessage. VS Code's own making of the webview is not included
@@ -39,10 +39,9 @@ const host = createRequire(import.meta.url)(
   await bundleForBench(
     'openProfile',
     `export { ProfileWorker } from './src/pprof/decodeInWorker';
-     export { workerEngine } from './src/extension/panel/workerEngine';
-     export { ProfileSession } from './src/extension/panel/session';
+     export { ProfileSession } from './src/pprof/session';
      export { panelHtml, WEBVIEW_BUNDLE } from './src/extension/panel/html';
-     export { dispatchRequest, toWire } from './src/protocol/panel';`,
+     export { toWire, fromWire } from './src/protocol/webview';`,
   ),
 );
 
@@ -59,7 +58,7 @@ new PerformanceObserver((list) => {
   }
 }).observe({ type: 'element', buffered: true });
 `;
-// VS Code's acquireVsCodeApi, standing in: the page's envelopes go to the host, its replies come back as messages.
+// VS Code's acquireVsCodeApi, standing in: the page's messages go to the host, its replies come back as messages.
 const VSCODE_API = `
 globalThis.acquireVsCodeApi = () => ({
   postMessage(envelope) {
@@ -72,18 +71,18 @@ globalThis.acquireVsCodeApi = () => ({
 
 // The host side of the panel: one session per load, answering over HTTP.
 let current; // { session: Promise<ProfileSession> }
-let replyId = 1;
 const server = http.createServer(async (req, res) => {
   try {
     if (req.method === 'POST' && req.url === '/message') {
       let body = '';
       for await (const chunk of req) body += chunk;
-      const envelope = JSON.parse(body);
+      // The flame page's channel (src/protocol/flamePage.ts) on the webview wire (src/protocol/webview.ts).
+      const message = host.fromWire(JSON.parse(body));
       const asked = epochNow();
       const session = await current.session;
-      const reply = await host.dispatchRequest(session.handlers, envelope.body);
+      const result = await session.handlers[message.method](message.params);
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(host.toWire({ id: replyId++, replyTo: envelope.id, body: reply })));
+      res.end(JSON.stringify(host.toWire({ kind: 'reply', id: message.id, result })));
       current.asked ??= asked;
       current.replied ??= epochNow();
       return;
@@ -146,8 +145,7 @@ async function panelLoad() {
   try {
     const t0 = epochNow();
     const navigated = tab.navigate(`${origin}/panel.html`);
-    const engine = host.workerEngine(worker);
-    const session = readFile(file).then(async (bytes) => new host.ProfileSession({ title: path.basename(file), engine, summary: await engine.open(bytes) }));
+    const session = readFile(file).then(async (bytes) => new host.ProfileSession({ title: path.basename(file), engine: worker, profile: { summary: await worker.open(bytes), release: () => {} } }));
     current = { session };
     session.catch(() => {});
     await navigated;

@@ -93,18 +93,20 @@ if (hasGo) {
   const call = (message, transfer = []) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
+      // The worker's channel (src/protocol/pprofWorker.ts) on the RPC wire (src/protocol/rpc.ts), spoken directly.
       const onMessage = (reply) => {
         if (reply.id !== id) return;
         worker.off('message', onMessage);
-        if (reply.ok) resolve(reply.result);
+        if (reply.kind === 'reply') resolve(reply.result);
         else reject(new Error(reply.error.message));
       };
       worker.on('message', onMessage);
-      worker.postMessage({ id, ...message }, transfer);
+      const { op, ...params } = message;
+      worker.postMessage({ kind: 'request', id, method: op, params }, transfer);
     });
   const bytes = new Uint8Array(gz);
   let t0 = performance.now();
-  const summary = await call({ op: 'open', bytes }, [bytes.buffer]);
+  const summary = await call({ op: 'open', bytes, limit: {} }, [bytes.buffer]);
   const openMs = performance.now() - t0;
   t0 = performance.now();
   const tree = await call({ op: 'tree', profileId: summary.profileId, minFraction: 1 / 2000 });

@@ -1,24 +1,19 @@
 /**
  * The panel's UI: toolbar (sample type, search, focus/ignore/hide, inverted, compare, save), the
  * zoom breadcrumbs with the selected frame, the flame graph and the top table. It talks to its
- * host only through the protocol (src/protocol/panel.ts): the VS Code extension or report.html's page.
+ * host only through its channel (src/protocol/flamePage.ts): the VS Code extension or report.html's page.
  */
 import type { FlameNode, TopRow, ViewFilter } from '../src/pprof/model';
 import { formatValue } from '../src/pprof/units';
-import {
-  MessageType,
-  type FromWebviewMessage,
-  type MessageHandler,
-  type ProfileView,
-  type ToWebviewMessage,
-} from '../src/protocol/panel';
+import type { flameHost, flamePage, ProfileView } from '../src/protocol/flamePage';
+import type { ParamsOf, RpcEndpoint } from '../src/protocol/rpc';
 import { FlameView, shortName } from './flame';
 import { onThemeChange } from './theme';
 import { button, checkbox, dropdown, registerToolkit, textField } from './toolkit';
 import { Tooltip } from './tooltip';
 import { TopTable } from './topTable';
 
-export type WebviewRpc = MessageHandler<FromWebviewMessage, ToWebviewMessage>;
+export type WebviewRpc = RpcEndpoint<typeof flamePage, typeof flameHost>;
 
 /** View changes can take the host a while on large profiles (decode + tree in a worker). */
 const VIEW_TIMEOUT_MS = 120_000;
@@ -94,18 +89,12 @@ export class ProfileApp {
     this.busy(true);
     try {
       this.prunedFor = this.graphWidth();
-      const reply = await this.rpc.sendRequest({ type: MessageType.Ready, graphWidth: this.prunedFor }, VIEW_TIMEOUT_MS);
-      this.show(reply.view);
+      this.show(await this.rpc.request('ready', { graphWidth: this.prunedFor }, { timeoutMs: VIEW_TIMEOUT_MS }));
     } catch (err) {
       this.fail(err);
     } finally {
       this.busy(false);
     }
-  }
-
-  /** Events from the host (a reloaded profile). */
-  handleEvent(message: ToWebviewMessage): void {
-    if (message.type === MessageType.Init || message.type === MessageType.View) this.show(message.view);
   }
 
   destroy(): void {
@@ -157,7 +146,7 @@ export class ProfileApp {
   private wire(): void {
     this.sampleType.addEventListener('change', () => {
       const index = Number(this.sampleType.value);
-      if (this.view && index !== this.view.sampleIndex) void this.changeView({ type: MessageType.SetSampleType, sampleIndex: index });
+      if (this.view && index !== this.view.sampleIndex) void this.changeView('setSampleType', { sampleIndex: index });
     });
     let searchTimer: ReturnType<typeof setTimeout> | undefined;
     this.searchField.addEventListener('input', () => {
@@ -172,14 +161,14 @@ export class ProfileApp {
     }
     this.invertedBox.addEventListener('change', () => {
       if (this.view && this.invertedBox.checked !== this.view.inverted) {
-        void this.changeView({ type: MessageType.SetInverted, inverted: this.invertedBox.checked });
+        void this.changeView('setInverted', { inverted: this.invertedBox.checked });
       }
     });
     this.compareButton.addEventListener('click', () => void this.compare());
     this.baseDropdown.addEventListener('change', () => {
       const id = this.baseDropdown.value;
       if (id === '') return;
-      void this.changeView(id === '-' ? { type: MessageType.Compare } : { type: MessageType.Compare, baseId: id });
+      void this.changeView('compare', id === '-' ? {} : { baseId: id });
     });
     this.saveButton.addEventListener('click', () => void this.save());
     this.resetButton.addEventListener('click', () => this.flame.resetZoom());
@@ -320,12 +309,12 @@ export class ProfileApp {
     return delta > 0 ? `+${share}` : delta < 0 ? `${minus}${share}` : share;
   }
 
-  private async changeView(request: Extract<FromWebviewMessage, { type: MessageType.SetSampleType | MessageType.SetFilter | MessageType.SetInverted | MessageType.Compare }>): Promise<void> {
+  private async changeView<M extends 'setSampleType' | 'setFilter' | 'setInverted' | 'compare'>(method: M, params: ParamsOf<typeof flameHost, M>): Promise<void> {
     this.busy(true);
     try {
-      const reply = await this.rpc.sendRequest(request, VIEW_TIMEOUT_MS);
+      const view = await this.rpc.request(method, params, { timeoutMs: VIEW_TIMEOUT_MS });
       this.clearMessage();
-      this.show(reply.view);
+      this.show(view);
     } catch (err) {
       this.fail(err);
       if (this.view) this.show(this.view); // put the controls back to what is drawn
@@ -349,9 +338,9 @@ export class ProfileApp {
     const previous = this.prunedFor;
     this.prunedFor = width;
     try {
-      const reply = await this.rpc.sendRequest({ type: MessageType.SetGraphWidth, graphWidth: width }, VIEW_TIMEOUT_MS);
-      this.show(reply.view);
-      if (zoomedId !== undefined && zoomedId !== reply.view.tree.id) this.flame.zoomToPathNode(zoomedId);
+      const view = await this.rpc.request('setGraphWidth', { graphWidth: width }, { timeoutMs: VIEW_TIMEOUT_MS });
+      this.show(view);
+      if (zoomedId !== undefined && zoomedId !== view.tree.id) this.flame.zoomToPathNode(zoomedId);
     } catch (err) {
       this.prunedFor = previous;
       this.fail(err);
@@ -370,7 +359,7 @@ export class ProfileApp {
     if (this.view.filter.tagFocus !== undefined) filter.tagFocus = this.view.filter.tagFocus;
     const current = this.view.filter;
     if ((current.focus ?? '') === focus && (current.ignore ?? '') === ignore && (current.hide ?? '') === hide) return;
-    void this.changeView({ type: MessageType.SetFilter, filter });
+    void this.changeView('setFilter', { filter });
   }
 
   private async search(term: string): Promise<void> {
@@ -382,7 +371,7 @@ export class ProfileApp {
       return;
     }
     try {
-      const result = await this.rpc.sendRequest({ type: MessageType.Search, term });
+      const result = await this.rpc.request('search', { term });
       if (seq !== this.searchSeq) return;
       const share = result.total === 0 ? 0 : (100 * result.matched) / result.total;
       this.searchShare.textContent = `matched ${this.format(result.matched)} of ${this.format(result.total)} (${share.toFixed(share >= 10 ? 1 : 2)}%)`;
@@ -402,7 +391,7 @@ export class ProfileApp {
     const view = this.view;
     if (!view) return undefined;
     try {
-      const reply = await this.rpc.sendRequest({ type: MessageType.ExpandNode, viewId: view.viewId, nodeId: node.id });
+      const reply = await this.rpc.request('expandNode', { viewId: view.viewId, nodeId: node.id });
       return reply.viewId === this.view?.viewId ? reply.node : undefined;
     } catch (err) {
       this.fail(err);
@@ -412,12 +401,12 @@ export class ProfileApp {
 
   private async compare(): Promise<void> {
     try {
-      const reply = await this.rpc.sendRequest({ type: MessageType.ListBases });
-      if (reply.bases.length === 0) {
+      const bases = await this.rpc.request('listBases', {});
+      if (bases.length === 0) {
         this.note('There is no other profile to compare with: capture or open another snapshot of the same kind first.');
         return;
       }
-      const options = [{ value: '', label: 'Compare with…' }, ...reply.bases.map((b) => ({ value: b.id, label: b.title }))];
+      const options = [{ value: '', label: 'Compare with…' }, ...bases.map((b) => ({ value: b.id, label: b.title }))];
       if (this.comparing) options.push({ value: '-', label: 'Stop comparing' });
       this.baseDropdown.setOptions(options, '');
       this.baseDropdown.hidden = false;
@@ -429,7 +418,7 @@ export class ProfileApp {
 
   private async save(): Promise<void> {
     try {
-      const reply = await this.rpc.sendRequest({ type: MessageType.SaveSnapshot }, 10 * 60_000);
+      const reply = await this.rpc.request('saveSnapshot', {}, { timeoutMs: 10 * 60_000 });
       if (reply.note !== undefined) this.note(reply.note);
     } catch (err) {
       this.fail(err);
@@ -439,7 +428,7 @@ export class ProfileApp {
   private async openSource(fn: string, file: string, line: number): Promise<void> {
     if (!this.view?.canOpenSource) return;
     try {
-      const reply = await this.rpc.sendRequest({ type: MessageType.OpenSource, function: fn, file, line });
+      const reply = await this.rpc.request('openSource', { function: fn, file, line });
       if (reply.note !== undefined) this.note(reply.note);
       else this.clearMessage();
     } catch (err) {

@@ -253,9 +253,9 @@ export class FlameView {
  * The search terms' module (src/protocol/search.ts, with the regexp engine): a chunk of its own, fetched
  * with the page (WEBVIEW_BUNDLE) but run only at the first search, after the graph has been painted.
  */
-let searchModule: Promise<typeof import('../src/protocol/search')> | undefined;
-function loadSearch(): Promise<typeof import('../src/protocol/search')> {
-  return (searchModule ??= import('../src/protocol/search'));
+let searchModule: Promise<typeof import('../src/pprof/search')> | undefined;
+function loadSearch(): Promise<typeof import('../src/pprof/search')> {
+  return (searchModule ??= import('../src/pprof/search'));
 }
 
 function maxAbsDelta(root: ChartNode): number {

@@ -5,7 +5,9 @@
  */
 import '../node_modules/d3-flame-graph/dist/d3-flamegraph.css';
 import './webview.css';
-import { fromWire, isToWebviewMessage, MessageHandler, type Envelope, type FromWebviewMessage, type ToWebviewMessage } from '../src/protocol/panel';
+import { flameHost, flamePage } from '../src/protocol/flamePage';
+import { RpcEndpoint } from '../src/protocol/rpc';
+import { pageTransport } from '../src/protocol/webview';
 import { ProfileApp } from './app';
 import { startFleetPage } from './fleet/fleetApp';
 import './fleet/fleet.css';
@@ -19,16 +21,14 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 function startInVsCode(root: HTMLElement): void {
   const vscode = acquireVsCodeApi();
-  const rpc = new MessageHandler<FromWebviewMessage, ToWebviewMessage>(
-    (envelope) => vscode.postMessage(envelope),
-    (message) => {
-      app.handleEvent(message); // events only arrive after Ready, long after app exists
-      return undefined;
-    },
-  );
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const envelope = fromWire(event.data);
-    if (isToWebviewMessage(envelope)) rpc.handleMessage(envelope as Envelope<ToWebviewMessage>);
+  const rpc = new RpcEndpoint({
+    peer: 'the extension',
+    local: flamePage,
+    remote: flameHost,
+    transport: pageTransport((m) => vscode.postMessage(m), window),
+    requests: {},
+    events: {},
+    // No error classes: the page shows an error's message, and ProfileError would be one more shared chunk.
   });
   const app = new ProfileApp(root, rpc);
   performance.mark('goroscope:app');

@@ -1,22 +1,18 @@
 /**
  * report.html: the panel's UI over profiles embedded in the page, one tab per input, with an
- * in-page host answering the same protocol the extension answers (no network, no VS Code).
+ * in-page host answering the flame page's channel as the extension does, over the same profile store
+ * the extension's pprof worker runs (no network, no VS Code).
  */
 import { decodeUngzipped, gzipSizeHint, isGzip, ProfileDecoder } from '../src/pprof/decodeProto';
 import { ProfileError } from '../src/pprof/errors';
 import { DEFAULT_MAX_BYTES, ProfileTooLargeError } from '../src/pprof/sizeLimit';
 import type { PackedProfile } from '../src/pprof/packed';
-import {
-  dispatchRequest,
-  MessageHandler,
-  MessageType,
-  type Envelope,
-  type FromWebviewMessage,
-  type ToWebviewMessage,
-} from '../src/protocol/panel';
-import { ProfileSession } from '../src/extension/panel/session';
+import { ProfileStore } from '../src/pprof/profileStore';
+import { ProfileSession, storeEngine } from '../src/pprof/session';
+import { flameHost, flamePage } from '../src/protocol/flamePage';
+import { RpcEndpoint } from '../src/protocol/rpc';
+import { linkedTransports } from '../src/protocol/webview';
 import { ProfileApp } from './app';
-import { ReportEngine } from './reportEngine';
 
 import type { ReportData } from '../src/protocol/report';
 
@@ -97,8 +93,10 @@ export async function startReport(root: HTMLElement, json: string): Promise<void
   }
   root.textContent = '';
   document.body.classList.add('report');
-  const engine = new ReportEngine();
-  const entries = profiles.map((p, i) => ({ id: String(i), title: p.title, summary: engine.add(p.profile) }));
+  // The same profile store the extension's pprof worker runs, here in the page.
+  const store = new ProfileStore();
+  const engine = storeEngine(store);
+  const entries = profiles.map((p, i) => ({ id: String(i), title: p.title, profile: { summary: store.add(p.profile), release: () => {} } }));
 
   const tabs = el('nav', 'tabs');
   tabs.setAttribute('role', 'tablist');
@@ -106,7 +104,7 @@ export async function startReport(root: HTMLElement, json: string): Promise<void
   root.replaceWith(tabs, stage);
   stage.id = 'app';
 
-  let current: { app: ProfileApp; host: MessageHandler<ToWebviewMessage, FromWebviewMessage>; page: MessageHandler<FromWebviewMessage, ToWebviewMessage> } | undefined;
+  let current: { app: ProfileApp; host: RpcEndpoint<typeof flameHost, typeof flamePage>; page: RpcEndpoint<typeof flamePage, typeof flameHost> } | undefined;
   const buttons = entries.map((entry, i) => {
     const tab = el('button', 'tab', entry.title);
     tab.type = 'button';
@@ -130,23 +128,13 @@ export async function startReport(root: HTMLElement, json: string): Promise<void
     const session = new ProfileSession({
       title: entry.title,
       engine,
-      summary: entry.summary,
-      ...(others.length > 0
-        ? { listBases: async () => others.map((o) => ({ id: o.id, title: o.title, open: async () => o.summary })) }
-        : {}),
+      profile: entry.profile,
+      ...(others.length > 0 ? { listBases: async () => others.map((o) => ({ id: o.id, title: o.title, open: async () => o.profile })) } : {}),
     });
-    // The two ends of the channel, as postMessage would connect them: asynchronous, structured clones.
-    const host: MessageHandler<ToWebviewMessage, FromWebviewMessage> = new MessageHandler<ToWebviewMessage, FromWebviewMessage>(
-      (envelope) => setTimeout(() => page.handleMessage(structuredClone(envelope) as Envelope<ToWebviewMessage>)),
-      (message) => (message.type === MessageType.Error ? undefined : dispatchRequest(session.handlers, message)),
-    );
-    const page: MessageHandler<FromWebviewMessage, ToWebviewMessage> = new MessageHandler<FromWebviewMessage, ToWebviewMessage>(
-      (envelope) => setTimeout(() => host.handleMessage(structuredClone(envelope) as Envelope<FromWebviewMessage>)),
-      (message) => {
-        current?.app.handleEvent(message);
-        return undefined;
-      },
-    );
+    // The two ends of the flame page's channel, in this page, connected as postMessage would connect them.
+    const [hostEnd, pageEnd] = linkedTransports();
+    const host = new RpcEndpoint({ peer: 'the report page', local: flameHost, remote: flamePage, transport: hostEnd, requests: session.handlers, events: {}, errors: [ProfileError] });
+    const page = new RpcEndpoint({ peer: 'the report', local: flamePage, remote: flameHost, transport: pageEnd, requests: {}, events: {}, errors: [ProfileError] });
     const app = new ProfileApp(stage, page);
     current = { app, host, page };
     void app.start();

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { ProfileWorker } from '../pprof/decodeInWorker';
 import { handlersChangedNotification } from '../protocol/lsp';
 import { createLanguageClient } from './client';
+import { profileSizeLimit } from './services/settings';
 import { ServerRequests } from './serverRequests';
 
 /**
- * What the extension holds while active: the output channel and the running language client, the one
- * process that parses the workspace's Go. Features ask it through `server` (typed custom requests).
+ * What the extension holds while active: the output channel, the running language client (the one
+ * process that parses the workspace's Go; features ask it through `server`, typed custom requests) and
+ * the window's one pprof worker (`profiles`: the panel, inline costs and "Profile this handler" share it).
  */
 export class ExtensionContext implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -15,11 +18,14 @@ export class ExtensionContext implements vscode.Disposable {
   /** The server read more packages, or Go files changed: handlers and their routes may have changed. */
   readonly onDidChangeHandlers = this.handlersChanged.event;
   readonly server = new ServerRequests(() => this.runningClient());
+  readonly profiles: ProfileWorker;
 
   constructor(
     readonly vscodeContext: vscode.ExtensionContext,
     readonly outputChannel: vscode.OutputChannel,
-  ) {}
+  ) {
+    this.profiles = new ProfileWorker(vscodeContext.asAbsolutePath('dist/pprofWorker.js'), profileSizeLimit);
+  }
 
   async startClient(): Promise<void> {
     const client = createLanguageClient(this.vscodeContext, this.outputChannel);
@@ -48,6 +54,7 @@ export class ExtensionContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.profiles.dispose();
     this.server.dispose();
     this.handlersChanged.dispose();
   }

@@ -29,10 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gorosc
   active = ctx;
   const services = new ServicesFeature(context, outputChannel);
   context.subscriptions.push(services);
-  registerProfilePanel(context, outputChannel);
-  const costs = registerInlineCosts(context, outputChannel, services);
-  registerHandlerLenses(ctx, { services, worker: costs.worker });
-  registerTestLenses(ctx, outputChannel, { worker: costs.worker, costs: costs.costs });
+  registerProfilePanel(context, ctx.profiles, outputChannel);
+  const costs = registerInlineCosts(context, outputChannel, services, ctx.profiles);
+  registerHandlerLenses(ctx, { services, worker: () => ctx.profiles });
+  registerTestLenses(ctx, outputChannel, { worker: () => ctx.profiles, costs: costs.costs });
   const fleet = new FleetFeature(context, services, outputChannel);
   context.subscriptions.push(fleet);
   for (const [id, handler] of Object.entries({ ...createCommands(ctx, services), ...fleet.commands() })) {

@@ -1,89 +1,53 @@
 /**
- * The promise API over dist/goroutinesWorker.js (worker.ts): the extension host hands over bytes and
- * gets a Goroutines view or a leak-watch report back, never parsing on its own thread.
+ * The promise API over dist/goroutinesWorker.js (worker.ts), on the channel of
+ * src/protocol/goroutinesWorker.ts: the extension host hands over bytes and gets a Goroutines view or a
+ * leak-watch report back, never parsing on its own thread. Errors keep their class (DumpParseError,
+ * TransportError…). After dispose() no worker is started again.
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { GoroutinesWorkerReply, GoroutinesWorkerRequest, GoroutinesWorkerResults } from './workerProtocol';
+import { GOROUTINES_WORKER_ERRORS, goroutinesWorker, goroutinesWorkerHost } from '../protocol/goroutinesWorker';
+import type { ParamsOf, ResultOf } from '../protocol/rpc';
+import { WorkerChannel } from '../protocol/workerThread';
 
-type Op = GoroutinesWorkerRequest['op'];
-type Body<K extends Op> = Omit<Extract<GoroutinesWorkerRequest, { op: K }>, 'id' | 'op'>;
+type Spec = typeof goroutinesWorker;
+type Method = keyof Spec['requests'] & string;
+
+/** A leak snapshot waits for the service's heap profile and dump: the transport's own timeouts come first. */
+const REQUEST_TIMEOUT_MS = 10 * 60_000;
 
 export class GoroutinesWorker {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly channel: WorkerChannel<typeof goroutinesWorkerHost, Spec>;
 
-  constructor(private readonly script: string = path.join(__dirname, 'goroutinesWorker.js')) {}
-
-  analyze(body: Body<'analyze'>): Promise<GoroutinesWorkerResults['analyze']> {
-    return this.call('analyze', body);
+  constructor(script: string = path.join(__dirname, 'goroutinesWorker.js')) {
+    this.channel = new WorkerChannel({
+      script,
+      peer: 'the goroutines worker',
+      host: goroutinesWorkerHost,
+      thread: goroutinesWorker,
+      requests: {},
+      events: {},
+      errors: GOROUTINES_WORKER_ERRORS,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
   }
 
-  watchSnapshot(body: Body<'watchSnapshot'>): Promise<GoroutinesWorkerResults['watchSnapshot']> {
-    return this.call('watchSnapshot', body);
-  }
-
-  watchStart(body: Body<'watchStart'>): Promise<GoroutinesWorkerResults['watchStart']> {
-    return this.call('watchStart', body);
-  }
-
-  watchResume(body: Body<'watchResume'>): Promise<GoroutinesWorkerResults['watchResume']> {
-    return this.call('watchResume', body);
-  }
-
-  watchList(body: Body<'watchList'>): Promise<GoroutinesWorkerResults['watchList']> {
-    return this.call('watchList', body);
-  }
-
-  watchDelete(body: Body<'watchDelete'>): Promise<GoroutinesWorkerResults['watchDelete']> {
-    return this.call('watchDelete', body);
-  }
+  analyze = this.call('analyze');
+  watchSnapshot = this.call('watchSnapshot');
+  watchStart = this.call('watchStart');
+  watchResume = this.call('watchResume');
+  watchList = this.call('watchList');
+  watchDelete = this.call('watchDelete');
 
   watchClose(watchId: number): Promise<null> {
-    return this.call('watchClose', { watchId });
+    return this.channel.request('watchClose', { watchId });
   }
 
+  /** Stops the worker for good: pending requests reject, later ones are refused. */
   dispose(): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.failAll(new Error('the goroutines worker was stopped'));
-    void worker?.terminate();
+    this.channel.dispose();
   }
 
-  private call<K extends Op>(op: K, body: Body<K>): Promise<GoroutinesWorkerResults[K]> {
-    const worker = this.start();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.ref(); // kept alive while a request is out, not after
-      worker.postMessage({ id, op, ...body });
-    });
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
-    worker.on('message', (reply: GoroutinesWorkerReply) => {
-      const pending = this.pending.get(reply.id);
-      if (!pending) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
-      if (reply.ok) pending.resolve(reply.result);
-      else pending.reject(new Error(reply.error));
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failAll(new Error(`the goroutines worker exited (code ${code})`));
-    });
-    worker.unref();
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+  private call<M extends Method>(method: M): (params: ParamsOf<Spec, M>) => Promise<ResultOf<Spec, M>> {
+    return (params) => this.channel.request(method, params);
   }
 }

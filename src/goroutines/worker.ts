@@ -3,7 +3,6 @@
  * main thread. A running leak watch's snapshots (heap profiles included) live here, keyed by watch id,
  * and are stored here too (src/leaks/watchStore.ts): no file of a watch is read or written on the host.
  */
-import { parentPort } from 'node:worker_threads';
 import { findLeakSuspects, type LeakSnapshot } from '../leaks/suspects';
 import { takeLeakSnapshot } from '../leaks/watch';
 import { WatchStore } from '../leaks/watchStore';
@@ -11,7 +10,8 @@ import { clusterGoroutines, joinLabels } from './cluster';
 import { loadGoroutines } from './load';
 import { buildGoroutinesView } from './view';
 import type { WatchSnapshotView } from '../protocol/goroutinesView';
-import type { GoroutinesWorkerReply, GoroutinesWorkerRequest, GoroutinesWorkerResults } from './workerProtocol';
+import { GOROUTINES_WORKER_ERRORS, goroutinesWorker, goroutinesWorkerHost } from '../protocol/goroutinesWorker';
+import { serveWorker } from '../protocol/workerThread';
 
 interface Watch {
   snapshots: LeakSnapshot[];
@@ -38,15 +38,18 @@ function snapshotView(snapshot: LeakSnapshot): WatchSnapshotView {
   return { takenAt: snapshot.takenAt, goroutines: snapshot.goroutines?.total ?? null, problems: snapshot.problems };
 }
 
-async function handle(request: GoroutinesWorkerRequest): Promise<GoroutinesWorkerResults[keyof GoroutinesWorkerResults]> {
-  switch (request.op) {
-    case 'analyze': {
+serveWorker({
+  thread: goroutinesWorker,
+  host: goroutinesWorkerHost,
+  errors: GOROUTINES_WORKER_ERRORS,
+  requests: {
+    analyze: async (request) => {
       const summary = clusterGoroutines(loadGoroutines(request.dump));
       const joined = request.labels ? joinLabels(summary, loadGoroutines(request.labels)) : 0;
       const source = joined > 0 ? { ...request.source, source: `${request.source.source}, labels from debug=1` } : request.source;
       return buildGoroutinesView(summary, source);
-    }
-    case 'watchSnapshot': {
+    },
+    watchSnapshot: async (request) => {
       const watch = watchOf(request.watchId);
       const { heapBytes, ...snapshot } = await takeLeakSnapshot(request.baseUrl, request.fetch, Date.now, () => request.leakPass);
       watch.snapshots.push(snapshot);
@@ -59,14 +62,14 @@ async function handle(request: GoroutinesWorkerRequest): Promise<GoroutinesWorke
       }
       const report = findLeakSuspects(watch.snapshots, request.userModules);
       return { snapshot: snapshotView(snapshot), report };
-    }
-    case 'watchStart': {
+    },
+    watchStart: async (request) => {
       const store = new WatchStore(request.store.root, request.store.maxWatches);
       const meta = await store.create(request.meta, appending());
       watchOf(request.watchId).stored = { store, id: meta.id, nextIndex: 0 };
       return meta;
-    }
-    case 'watchResume': {
+    },
+    watchResume: async (request) => {
       const store = new WatchStore(request.store.root, request.store.maxWatches);
       if (!request.append) {
         const loaded = await store.load(request.storedId);
@@ -85,24 +88,22 @@ async function handle(request: GoroutinesWorkerRequest): Promise<GoroutinesWorke
         watches.delete(request.watchId);
         throw err;
       }
-    }
-    case 'watchList': {
+    },
+    watchList: async (request) => {
       const listing = await new WatchStore(request.store.root, request.store.maxWatches).list();
       return { ...listing, running: [...appending()] };
-    }
-    case 'watchDelete':
+    },
+    watchDelete: async (request) => {
+
       if (appending().has(request.storedId)) throw new Error('this leak watch is taking snapshots; stop it before deleting it');
       await new WatchStore(request.store.root, request.store.maxWatches).delete(request.storedId);
       return null;
-    case 'watchClose':
+    },
+    watchClose: async (request) => {
+
       watches.delete(request.watchId);
       return null;
-  }
-}
-
-parentPort?.on('message', (request: GoroutinesWorkerRequest) => {
-  void handle(request).then(
-    (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies GoroutinesWorkerReply),
-    (err: unknown) => parentPort?.postMessage({ id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies GoroutinesWorkerReply),
-  );
+    },
+  },
+  events: {},
 });

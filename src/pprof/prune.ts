@@ -53,3 +53,23 @@ export function flameSubtree(root: FlameNode, id: number, minFraction: number): 
   const node = findFlameNode(root, id);
   return node && pruneFlameTree(node, minFraction);
 }
+
+/**
+ * Boxes narrower than this share of the zoomed frame are folded into their parent before a tree is sent
+ * to a page that has not said how wide its graph is: under a pixel at up to 2,500 px of graph width.
+ */
+export const PRUNE_FRACTION = 1 / 2500;
+
+/** Graph widths pruneFraction believes: narrower is still pruned for 400 px, wider for 4,000 px. */
+const GRAPH_WIDTH_RANGE = [400, 4000] as const;
+
+/**
+ * The share of the zoomed frame under which boxes are folded into their parent, for a graph this many
+ * CSS pixels wide: one pixel. The graph draws nothing narrower than a pixel (FlameView's minFrameSize), so
+ * the page gets what it draws and no more; a zoom fetches the folded part (expandNode), a wider graph
+ * asks again (setGraphWidth).
+ */
+export function pruneFraction(graphWidth: number | undefined): number {
+  if (graphWidth === undefined || !Number.isFinite(graphWidth)) return PRUNE_FRACTION;
+  return 1 / Math.min(GRAPH_WIDTH_RANGE[1], Math.max(GRAPH_WIDTH_RANGE[0], graphWidth));
+}

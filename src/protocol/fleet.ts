@@ -2,10 +2,10 @@
  * The extension host ⇄ the fleet page, over the shared request/reply mechanism (rpc.ts): what each side
  * answers, with the shapes the host checks everything the page sends against (a webview is a browser
  * page). Every string in a view came from a metrics server: the page shows it as text. No vscode, Node or
- * DOM use: both bundles import it.
+ * DOM use: both bundles import it. The transports are every page's (webview.ts).
  */
 import type { FleetPattern, SuspectKind } from '../fleet/suspects';
-import { request, type SideSpec, type Transport } from './rpc';
+import { request, type SideSpec } from './rpc';
 import { literal, none, obj, str, trusted } from './shape';
 
 export interface TrendView {
@@ -87,16 +87,4 @@ export const fleetPage = {
 /** The page's side of a webview's postMessage, for a transport. */
 export interface PagePort {
   postMessage(message: unknown): void;
-}
-
-/** The transport of the page: VS Code's postMessage out, window messages in. */
-export function pageTransport(port: PagePort, target: Pick<Window, 'addEventListener' | 'removeEventListener'>): Transport {
-  return {
-    post: (message) => port.postMessage(message),
-    listen(receive) {
-      const onMessage = (event: Event) => receive((event as MessageEvent<unknown>).data);
-      target.addEventListener('message', onMessage);
-      return () => target.removeEventListener('message', onMessage);
-    },
-  };
 }

@@ -55,6 +55,18 @@ export type EventHandlers<S extends SideSpec> = {
   [M in EventMethod<S>]: (params: EventParamsOf<S, M>) => void;
 };
 
+/**
+ * Handlers that wait for `ready` (a session still being made: a profile decoding) before answering; a
+ * failure to get ready is each request's failure.
+ */
+export function handlersAfter<S extends SideSpec>(spec: S, ready: Promise<RequestHandlers<S>>): RequestHandlers<S> {
+  const handlers: Record<string, (params: unknown) => Promise<unknown>> = {};
+  for (const method of Object.keys(spec.requests)) {
+    handlers[method] = async (params) => ((await ready) as Record<string, (p: unknown) => unknown>)[method]?.(params);
+  }
+  return handlers as RequestHandlers<S>;
+}
+
 /** The messages on the wire. Plain data: postMessage clones them, or they are sent as JSON. */
 export type RpcMessage =
   | { kind: 'request'; id: number; method: string; params: unknown }
@@ -361,6 +373,7 @@ export function errorRegistry(classes: readonly ErrorClass[]): Map<string, Error
   for (const cls of classes) {
     const name = new (cls as unknown as new () => Error)().name;
     if (name === 'Error') throw new Error('an error class crossing a channel needs a name of its own');
+    if (registry.has(name) && registry.get(name) !== cls) throw new Error(`two error classes are named ${name}: a channel could not tell them apart`);
     registry.set(name, cls);
   }
   return registry;

@@ -64,14 +64,17 @@ describe('the fleet page in Chromium', () => {
       errors.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
-    // The host's side: answers the page's ready request with the view; records what the page sends.
+    // The host's side (on the pages' wire, src/protocol/webview.ts: payloads as JSON text): answers the page's
+    // ready request with the view; records what the page sends.
     await page.addInitScript((fleet: FleetView) => {
+      type Wire = { kind: string; id?: number; method: string; json: string };
       const w = window as unknown as { posted: Array<{ kind: string; id?: number; method: string; params: unknown }>; acquireVsCodeApi: () => unknown };
       w.posted = [];
       w.acquireVsCodeApi = () => ({
-        postMessage(message: { kind: string; id?: number; method: string; params: unknown }) {
-          w.posted.push(message);
-          if (message.kind === 'request' && message.method === 'ready') setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, result: fleet }, '*'), 0);
+        postMessage(message: Wire) {
+          const { json, ...rest } = message;
+          w.posted.push({ ...rest, params: JSON.parse(json) as unknown });
+          if (message.kind === 'request' && message.method === 'ready') setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, json: JSON.stringify(fleet) }, '*'), 0);
         },
         getState: () => undefined,
         setState: () => undefined,
@@ -110,7 +113,7 @@ describe('the fleet page in Chromium', () => {
 
   it('a status from the host shows as text; a malformed message is dropped', async () => {
     await page.evaluate(() => {
-      window.postMessage({ kind: 'event', method: 'status', params: { kind: 'error', text: 'Prometheus <b>down</b>' } }, '*');
+      window.postMessage({ kind: 'event', method: 'status', json: JSON.stringify({ kind: 'error', text: 'Prometheus <b>down</b>' }) }, '*');
       window.postMessage({ kind: 'nonsense' }, '*');
     });
     await page.locator('.fleet-status.error', { hasText: 'Prometheus <b>down</b>' }).waitFor({ timeout: 5000 });

@@ -61,10 +61,10 @@ describe('the Goroutines page in Chromium', () => {
       void d.dismiss();
     });
     await page.addInitScript((json: string) => {
-      let nextId = 1000;
       (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
-        postMessage(envelope: { id: number; body: { type: string } }) {
-          if (envelope.body.type === 'goroutinesReady') window.postMessage({ id: nextId++, replyTo: envelope.id, json: JSON.stringify({ type: 'goroutines', view: JSON.parse(json) }) }, '*');
+        // The host's answer on the pages' wire (src/protocol/webview.ts): ready gets the view.
+        postMessage(message: { kind: string; id: number; method: string }) {
+          if (message.kind === 'request' && message.method === 'ready') window.postMessage({ kind: 'reply', id: message.id, json }, '*');
         },
         getState: () => undefined,
         setState: () => undefined,

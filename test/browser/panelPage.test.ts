@@ -16,10 +16,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelHtml, WEBVIEW_BUNDLE } from '../../src/extension/panel/html';
-import { ProfileSession } from '../../src/extension/panel/session';
 import { decodeProfile } from '../../src/pprof/decode';
-import { dispatchRequest, MessageType } from '../../src/protocol/panel';
-import { ReportEngine } from '../../webview-ui/reportEngine';
+import { packProfile } from '../../src/pprof/packed';
+import { ProfileStore } from '../../src/pprof/profileStore';
+import { ProfileSession, storeEngine } from '../../src/pprof/session';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'];
@@ -36,12 +36,12 @@ describe('the flame-graph page as the extension serves it', () => {
   let chunkDelayMs = 0;
 
   before(async () => {
-    const engine = new ReportEngine();
-    const summary = engine.add(decodeProfile(readFileSync(path.resolve('test/fixtures/pprof/heap-1.pb.gz'))));
-    const session = new ProfileSession({ title: 'heap-1.pb.gz', engine, summary });
-    const reply = await dispatchRequest(session.handlers, { type: MessageType.Ready, graphWidth: 800 });
-    assert.equal(reply.type, MessageType.Init);
-    init = JSON.stringify(reply);
+    const store = new ProfileStore();
+    const summary = store.add(packProfile(decodeProfile(readFileSync(path.resolve('test/fixtures/pprof/heap-1.pb.gz')))));
+    const session = new ProfileSession({ title: 'heap-1.pb.gz', engine: storeEngine(store), profile: { summary, release: () => {} } });
+    const view = await session.handlers.ready({ graphWidth: 800 });
+    assert.ok(view.total > 0);
+    init = JSON.stringify(view);
 
     // Served over http, as VS Code serves a webview (file: URLs get no resource timing): the page, and dist/.
     const dist = path.resolve('dist');
@@ -93,9 +93,11 @@ describe('the flame-graph page as the extension serves it', () => {
       w.violations = [];
       document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
       w.acquireVsCodeApi = () => ({
-        postMessage(envelope: { id: number; body?: { type?: string } }) {
-          // The flame page's Ready gets the view; the goroutines pages' requests stay unanswered here.
-          if (envelope.body?.type === 'ready') setTimeout(() => window.postMessage({ id: 1, replyTo: envelope.id, json }, '*'), 50);
+        postMessage(message: { kind: string; id: number; method?: string }) {
+          // The flame page's ready gets the view (src/protocol/webview.ts's wire); the goroutines pages' stays unanswered here.
+          if (message.kind === 'request' && message.method === 'ready' && location.pathname.endsWith('flame.html')) {
+            setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, json }, '*'), 50);
+          }
         },
         getState: () => undefined,
         setState: () => undefined,

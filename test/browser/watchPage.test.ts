@@ -76,18 +76,20 @@ describe('the leak-watch page in Chromium', () => {
       errors.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
-    // The host's side: answers GoroutinesReady with the stored watch and refuses ContinueWatch, as a host whose
-    // stored watch was deleted meanwhile would; records every request the page sends.
+    // The host's side (src/protocol/watchPage.ts on webview.ts's wire): answers ready with the stored watch and
+    // refuses continue, as a host whose stored watch was deleted meanwhile would; records every request the page sends.
     await page.addInitScript((view: WatchView) => {
-      const w = window as unknown as { posted: Array<{ id: number; body: { type: string } }>; reply: (replyTo: number, body: unknown) => void; acquireVsCodeApi: () => unknown };
+      type Posted = { kind: string; id: number; method: string; json: string };
+      const w = window as unknown as { posted: Posted[]; acquireVsCodeApi: () => unknown };
       w.posted = [];
-      let nextId = 1000;
-      w.reply = (replyTo, body) => window.postMessage({ id: nextId++, replyTo, json: JSON.stringify(body) }, '*');
       w.acquireVsCodeApi = () => ({
-        postMessage(envelope: { id: number; body: { type: string } }) {
-          w.posted.push(envelope);
-          if (envelope.body.type === 'goroutinesReady') w.reply(envelope.id, { type: 'watch', watch: view });
-          if (envelope.body.type === 'continueWatch') setTimeout(() => w.reply(envelope.id, { type: 'error', message: 'the stored leak watch is gone' }), 50);
+        postMessage(message: Posted) {
+          w.posted.push(message);
+          if (message.method === 'ready') window.postMessage({ kind: 'reply', id: message.id, json: JSON.stringify(view) }, '*');
+          if (message.method === 'continue') {
+            const error = { name: 'Error', message: 'the stored leak watch is gone' };
+            setTimeout(() => window.postMessage({ kind: 'error', id: message.id, json: JSON.stringify(error) }, '*'), 50);
+          }
         },
         getState: () => undefined,
         setState: () => undefined,
@@ -124,17 +126,17 @@ describe('the leak-watch page in Chromium', () => {
     assert.deepEqual(errors, []);
   });
 
-  it('Continue watching sends ContinueWatch; a refusal shows as the page message and the button works again', async () => {
+  it('Continue watching sends continue; a refusal shows as the page message and the button works again', async () => {
     await page.locator('vscode-button', { hasText: 'Continue watching' }).click();
     await page.locator('.message.error', { hasText: 'the stored leak watch is gone' }).waitFor({ timeout: 5_000 });
-    const posted = await page.evaluate(() => (window as unknown as { posted: Array<{ body: { type: string } }> }).posted.map((p) => p.body));
-    assert.deepEqual(posted, [{ type: 'goroutinesReady' }, { type: 'continueWatch' }], 'the request carries no field for the host to misread');
+    const posted = await page.evaluate(() => (window as unknown as { posted: Array<{ method: string; json: string }> }).posted.map((p) => [p.method, p.json]));
+    assert.deepEqual(posted, [['ready', '{}'], ['continue', '{}']], 'the requests carry no field for the host to misread');
     assert.equal(await page.locator('vscode-button', { hasText: 'Continue watching' }).getAttribute('disabled'), null);
   });
 
   it('a running watch offers Stop, not Continue', async () => {
     await page.evaluate((view: WatchView) => {
-      window.postMessage({ id: 5000, json: JSON.stringify({ type: 'watch', watch: { ...view, running: true, canContinue: false } }) }, '*');
+      window.postMessage({ kind: 'event', method: 'watch', json: JSON.stringify({ ...view, running: true, canContinue: false }) }, '*');
     }, stored);
     await page.locator('.facts', { hasText: 'watching' }).waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('vscode-button', { hasText: 'Stop watching' }).isVisible(), true);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { GoroutinesWorker } from '../../src/goroutines/analyzeInWorker';
-import type { GoroutinesWorkerResults } from '../../src/goroutines/workerProtocol';
+import type { GoroutinesWorkerResults } from '../../src/protocol/goroutinesWorker';
 import { GoroutineLeakPolicy } from '../../src/leaks/leakDetection';
 import { buildLeakyService, freePort, startLeakyService, type LeakyService } from './leakyService';
 

@@ -5,7 +5,8 @@
  * string came from a metrics server and goes in as text.
  */
 import { formatValue } from '../../src/pprof/units';
-import { fleetHost, fleetPage, PAGE_RANGES, pageTransport, type FleetInstanceView, type FleetStatus, type FleetView, type PagePort } from '../../src/protocol/fleet';
+import { fleetHost, fleetPage, PAGE_RANGES, type FleetInstanceView, type FleetStatus, type FleetView, type PagePort } from '../../src/protocol/fleet';
+import { pageTransport } from '../../src/protocol/webview';
 import { RpcEndpoint } from '../../src/protocol/rpc';
 import { lineChart } from '../goroutines/chart';
 import { el, linkButton, plural } from '../goroutines/dom';
@@ -40,7 +41,7 @@ export class FleetApp {
       peer: 'the extension host',
       local: fleetPage,
       remote: fleetHost,
-      transport: pageTransport(port, window),
+      transport: pageTransport((m) => port.postMessage(m), window),
       requests: {},
       events: { show: (view) => this.show(view), status: (status) => this.showStatus(status) },
       onMalformed: (problem) => console.warn(problem),

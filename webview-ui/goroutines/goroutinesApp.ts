@@ -3,22 +3,21 @@
  * and the groups — the ones the Go runtime proved leaked first, then by count — with their wait range,
  * creator, labels, stack with "Open source" links, static findings on their frames (and, for a proven
  * leak, whether a rule explains it) and goroutine ids. Talks to its host only through the
- * protocol (src/protocol/panel.ts); every string from the dump is inserted as text.
+ * channel (src/protocol/goroutinesPage.ts); every string from the dump is inserted as text.
  */
 import { filterGroups, leakVerdict, type GroupFilter } from '../../src/goroutines/view';
 import type { StackFrame } from '../../src/goroutines/model';
-import { MessageType, type GoroutinesView, type GroupView, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
+import type { GoroutinesView, GroupView } from '../../src/protocol/goroutinesPage';
+import type { GoroutinesRpc } from './index';
 import { checkbox, dropdown, textField } from '../toolkit';
 import { el, linkButton, plural, shortLocation, waitRange } from './dom';
 
-import { PageApp, type GoroutinesRpc } from './pageApp';
-
-export type { GoroutinesRpc } from './pageApp';
+import { PageApp } from './pageApp';
 
 /** Groups drawn at once; the rest wait for a narrower filter (a dump can hold thousands). */
 const MAX_SHOWN = 300;
 
-export class GoroutinesApp extends PageApp {
+export class GoroutinesApp extends PageApp<GoroutinesView> {
   private view: GoroutinesView | undefined;
   private readonly filter: GroupFilter = { state: '', text: '', hideStandard: false };
   private readonly header = el('header', 'g-header');
@@ -30,7 +29,7 @@ export class GoroutinesApp extends PageApp {
   private readonly list = el('div', 'groups');
 
   constructor(root: HTMLElement, rpc: GoroutinesRpc) {
-    super(rpc);
+    super({ ready: () => rpc.request('ready', {}), openSource: (params) => rpc.request('openSource', params) });
     root.replaceChildren();
     root.classList.add('goroutines-app');
     const toolbar = el('div', 'toolbar');
@@ -51,13 +50,8 @@ export class GoroutinesApp extends PageApp {
   }
 
 
-  /** A message from the host: the view, first or with its findings. */
-  override handleEvent(message: ToGoroutinesPageMessage): void {
-    if (message.type === MessageType.Goroutines) this.show(message.view);
-    else if (message.type === MessageType.Error) this.showMessage(message.message, 'error');
-  }
-
-  private show(view: GoroutinesView): void {
+  /** The view, first or with its findings. */
+  override show(view: GoroutinesView): void {
     const first = this.view === undefined;
     this.view = view;
     const title = el('h1', undefined, view.title);

@@ -1,33 +1,38 @@
 /**
- * What the Goroutines and leak-watch pages share: the request that fetches the first view, a line
- * for notes and errors, and "Open source" through the host.
+ * What the Goroutines and leak-watch pages share: the request that fetches the first view, a line for
+ * notes and errors, and "Open source" through the host. Each page has its own channel
+ * (src/protocol/goroutinesPage.ts, watchPage.ts); both hosts answer `ready` and `openSource`.
  */
-import { MessageType, type FromGoroutinesPageMessage, type MessageHandler, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
+import type { Done } from '../../src/protocol/webview';
 import { el } from './dom';
 
-export type GoroutinesRpc = MessageHandler<FromGoroutinesPageMessage, ToGoroutinesPageMessage>;
+/** The two requests every such page makes, bound to its channel. */
+export interface PageRequests<View> {
+  ready(): Promise<View>;
+  openSource(params: { function: string; file: string; line: number }): Promise<Done>;
+}
 
-export abstract class PageApp {
+export abstract class PageApp<View> {
   protected readonly message = el('div', 'message');
 
-  constructor(protected readonly rpc: GoroutinesRpc) {}
+  constructor(private readonly requests: PageRequests<View>) {}
 
-  /** Asks the host for the page's view (the dump may still be parsing: a long timeout). */
+  /** Asks the host for the page's view. */
   async start(): Promise<void> {
     try {
-      this.handleEvent(await this.rpc.sendRequest({ type: MessageType.GoroutinesReady }, 120_000));
+      this.show(await this.requests.ready());
     } catch (err) {
       this.showError(err);
     }
   }
 
-  /** A message from the host: the page's view, or an error. */
-  abstract handleEvent(message: ToGoroutinesPageMessage): void;
+  /** Draws the page's view (the first, or a newer one the host pushed). */
+  abstract show(view: View): void;
 
   protected async openSource(fn: string, file: string, line: number): Promise<void> {
     try {
-      const done = await this.rpc.sendRequest({ type: MessageType.OpenSource, function: fn, file, line });
-      if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
+      const done = await this.requests.openSource({ function: fn, file, line });
+      if (done.note) this.showMessage(done.note, 'info');
     } catch (err) {
       this.showError(err);
     }

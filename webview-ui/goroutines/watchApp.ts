@@ -6,13 +6,14 @@
  */
 import type { Suspect } from '../../src/leaks/suspects';
 import { formatValue } from '../../src/pprof/units';
-import { MessageType, type WatchView, type ToGoroutinesPageMessage } from '../../src/protocol/panel';
+import type { WatchView } from '../../src/protocol/watchPage';
+import type { WatchRpc } from './index';
 import { button } from '../toolkit';
 import { lineChart } from './chart';
 import { el, linkButton, shortLocation } from './dom';
-import { PageApp, type GoroutinesRpc } from './pageApp';
+import { PageApp } from './pageApp';
 
-export class WatchApp extends PageApp {
+export class WatchApp extends PageApp<WatchView> {
   private readonly header = el('header', 'g-header');
   private readonly stopButton = button('Stop watching', { title: 'Stop taking snapshots; the ones taken stay' });
   private readonly continueButton = button('Continue watching', { title: 'Take more snapshots into this stored watch', appearance: 'primary' });
@@ -20,8 +21,11 @@ export class WatchApp extends PageApp {
   private readonly suspects = el('section', 'suspects');
   private readonly snapshots = el('section', 'snapshots');
 
-  constructor(root: HTMLElement, rpc: GoroutinesRpc) {
-    super(rpc);
+  constructor(
+    root: HTMLElement,
+    private readonly rpc: WatchRpc,
+  ) {
+    super({ ready: () => rpc.request('ready', {}), openSource: (params) => rpc.request('openSource', params) });
     root.replaceChildren();
     root.classList.add('goroutines-app', 'watch-app');
     const toolbar = el('div', 'toolbar');
@@ -32,16 +36,11 @@ export class WatchApp extends PageApp {
     this.continueButton.addEventListener('click', () => void this.continueWatch());
   }
 
-  override handleEvent(message: ToGoroutinesPageMessage): void {
-    if (message.type === MessageType.Watch) this.show(message.watch);
-    else if (message.type === MessageType.Error) this.showMessage(message.message, 'error');
-  }
-
   private async stop(): Promise<void> {
     this.stopButton.disabled = true;
     try {
-      const done = await this.rpc.sendRequest({ type: MessageType.StopWatch });
-      if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
+      const done = await this.rpc.request('stop', {});
+      if (done.note) this.showMessage(done.note, 'info');
     } catch (err) {
       this.showError(err);
     }
@@ -51,16 +50,16 @@ export class WatchApp extends PageApp {
   private async continueWatch(): Promise<void> {
     this.continueButton.disabled = true;
     try {
-      const done = await this.rpc.sendRequest({ type: MessageType.ContinueWatch }, 120_000);
+      const done = await this.rpc.request('continue', {}, { timeoutMs: 120_000 });
       this.continueButton.disabled = false;
-      if (done.type === MessageType.Done && done.note) this.showMessage(done.note, 'info');
+      if (done.note) this.showMessage(done.note, 'info');
     } catch (err) {
       this.continueButton.disabled = false;
       this.showError(err);
     }
   }
 
-  private show(watch: WatchView): void {
+  override show(watch: WatchView): void {
     const status = watch.running ? `watching · snapshot every ${watch.intervalSeconds} s` : 'stopped';
     const notes = el('ul', 'notes');
     for (const note of watch.notes) notes.append(el('li', undefined, note));

@@ -1,11 +1,10 @@
 /**
  * Inline costs wired into the extension: every capture is read into per-line costs for the open Go
- * editors; "Goroscope: Toggle Inline Costs" and "Goroscope: Clear Inline Costs" control them. Also owns
- * the pprof worker the editor-side features (inline costs, "Profile this handler") read profiles in.
+ * editors (in the window's pprof worker, the capture shared with the panel that opens it);
+ * "Goroscope: Toggle Inline Costs" and "Goroscope: Clear Inline Costs" control them.
  */
 import * as vscode from 'vscode';
-import { ProfileWorker } from '../../pprof/decodeInWorker';
-import { profileSizeLimit } from '../services/settings';
+import type { ProfileWorker } from '../../pprof/decodeInWorker';
 import type { ServicesFeature } from '../services/feature';
 import { snapshotLabel } from '../services/snapshotLabels';
 import { InlineCosts } from './inlineCosts';
@@ -15,22 +14,17 @@ export const CLEAR_INLINE_COSTS_COMMAND = 'goroscope.clearInlineCosts';
 
 export interface InlineCostsFeature {
   costs: InlineCosts;
-  /** The editor features' pprof worker, started on first use. */
-  worker(): ProfileWorker;
 }
 
-export function registerInlineCosts(context: vscode.ExtensionContext, output: vscode.OutputChannel, services: ServicesFeature): InlineCostsFeature {
+export function registerInlineCosts(context: vscode.ExtensionContext, output: vscode.OutputChannel, services: ServicesFeature, worker: ProfileWorker): InlineCostsFeature {
   const log = (line: string) => output.appendLine(`[costs] ${line}`);
-  let worker: ProfileWorker | undefined;
-  const getWorker = () => (worker ??= new ProfileWorker(context.asAbsolutePath('dist/pprofWorker.js'), profileSizeLimit));
-  const costs = new InlineCosts(getWorker, log);
+  const costs = new InlineCosts(worker, log);
   context.subscriptions.push(
     costs,
-    { dispose: () => worker?.dispose() },
     services.onDidCapture((snapshot) => {
       const bytes = async () => (await services.store()).read(snapshot.id);
       void costs
-        .show(bytes, `${snapshot.serviceName} · ${snapshotLabel(snapshot)}`, snapshot.sampleIndexHint)
+        .show({ key: snapshot.id, bytes }, `${snapshot.serviceName} · ${snapshotLabel(snapshot)}`, snapshot.sampleIndexHint)
         .catch((err: unknown) => log(`${snapshot.id}: ${err instanceof Error ? err.message : String(err)}`));
     }),
     vscode.commands.registerCommand(TOGGLE_INLINE_COSTS_COMMAND, () => {
@@ -40,5 +34,5 @@ export function registerInlineCosts(context: vscode.ExtensionContext, output: vs
     }),
     vscode.commands.registerCommand(CLEAR_INLINE_COSTS_COMMAND, () => costs.clear()),
   );
-  return { costs, worker: getWorker };
+  return { costs };
 }

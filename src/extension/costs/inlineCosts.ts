@@ -49,7 +49,7 @@ export class InlineCosts implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly worker: () => ProfileWorker,
+    private readonly worker: ProfileWorker,
     private readonly log: (line: string) => void,
   ) {
     this.disposables.push(
@@ -67,15 +67,15 @@ export class InlineCosts implements vscode.Disposable {
    * Reads a profile's per-line costs (in the worker) and shows them. Resolves to the lines shown. The
    * newest call wins, counted from when it was made (not from when its bytes arrived).
    */
-  async show(bytes: Uint8Array | (() => Promise<Uint8Array>), title: string, sampleType?: string): Promise<number> {
+  async show(profile: { key: string; bytes: () => Uint8Array | Promise<Uint8Array> }, title: string, sampleType?: string): Promise<number> {
     const generation = ++this.generation;
-    const worker = this.worker();
-    const summary = await worker.open(typeof bytes === 'function' ? await bytes() : bytes);
+    // Shared by key: the panel that opens the same capture reads it from the same decode.
+    const opened = await this.worker.acquire(profile.key, profile.bytes);
     let result;
     try {
-      result = await worker.lineCosts({ profileId: summary.profileId, ...(sampleType ? { sampleIndex: sampleType } : {}) });
+      result = await this.worker.lineCosts({ profileId: opened.summary.profileId, ...(sampleType ? { sampleIndex: sampleType } : {}) });
     } finally {
-      void worker.close(summary.profileId).catch(() => {});
+      opened.release();
     }
     const mapper = await sourcePathMapper();
     // Only the newest capture's costs are shown; an older one finishing late is dropped.

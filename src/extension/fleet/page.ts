@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { fleetHost, fleetPage, type FleetStatus, type FleetView } from '../../protocol/fleet';
-import { RpcEndpoint, type EventHandlers, type RequestHandlers, type Transport } from '../../protocol/rpc';
+import { RpcEndpoint, type EventHandlers, type RequestHandlers } from '../../protocol/rpc';
+import { hostTransport } from '../../protocol/webview';
 import { panelHtml } from '../panel/html';
 import { webviewAssets } from '../panel/webviewAssets';
 
@@ -28,18 +29,11 @@ export class FleetPage implements vscode.Disposable {
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const webview = this.panel.webview;
     webview.html = panelHtml({ cspSource: webview.cspSource, ...webviewAssets(webview, dist), title, view: 'fleet' });
-    const transport: Transport = {
-      post: (message) => void webview.postMessage(message),
-      listen(receive) {
-        const subscription = webview.onDidReceiveMessage(receive);
-        return () => subscription.dispose();
-      },
-    };
     this.rpc = new RpcEndpoint({
       peer: 'the fleet page',
       local: fleetHost,
       remote: fleetPage,
-      transport,
+      transport: hostTransport(webview),
       requests: { ready: handlers.ready },
       events: { refresh: handlers.refresh, setRange: handlers.setRange, attach: handlers.attach },
       onMalformed: log,

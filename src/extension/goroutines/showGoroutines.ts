@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
 import { linkFindings } from '../../goroutines/view';
 import type { GoroutinesView } from '../../protocol/goroutinesView';
-import { MessageType } from '../../protocol/panel';
+import { goroutinesHost, goroutinesPage } from '../../protocol/goroutinesPage';
 import { openFrameSource, sourcePathMapper } from '../panel/openSource';
 import type { ServerRequests } from '../serverRequests';
 import { collectFindings } from './findings';
@@ -54,16 +54,14 @@ export async function showGoroutines(env: GoroutinesEnv, input: DumpInput): Prom
     'goroutines',
     input.title,
     {
-      [MessageType.GoroutinesReady]: async () => ({ type: MessageType.Goroutines, view: current }),
-      [MessageType.OpenSource]: async (m) => {
-        const note = await openFrameSource(m.function, m.file, m.line);
-        return note === undefined ? { type: MessageType.Done } : { type: MessageType.Done, note };
-      },
-      [MessageType.StopWatch]: async () => {
-        throw new Error('this page shows no watch');
-      },
-      [MessageType.ContinueWatch]: async () => {
-        throw new Error('this page shows no watch');
+      host: goroutinesHost,
+      page: goroutinesPage,
+      requests: {
+        ready: async () => current,
+        openSource: async (m) => {
+          const note = await openFrameSource(m.function, m.file, m.line);
+          return note === undefined ? {} : { note };
+        },
       },
     },
     env.log,
@@ -87,7 +85,7 @@ export async function showGoroutines(env: GoroutinesEnv, input: DumpInput): Prom
   );
   void withFindings.then((next) => {
     current = next;
-    page.send({ type: MessageType.Goroutines, view: current });
+    page.notify('view', current);
   });
   return { view, withFindings };
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
-import type { GoroutinesWorkerResults, WatchStoreLocation } from '../../goroutines/workerProtocol';
+import type { GoroutinesWorkerResults, WatchStoreLocation } from '../../protocol/goroutinesWorker';
 import type { LeakWatchSource } from '../services/servicesTree';
 
 export type StoredWatchListing = GoroutinesWorkerResults['watchList'];

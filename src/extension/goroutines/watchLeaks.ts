@@ -9,10 +9,10 @@
  * stops answering loses nothing already taken; the page says so and the watch goes on.
  */
 import * as vscode from 'vscode';
-import type { GoroutinesWorkerResults } from '../../goroutines/workerProtocol';
+import type { GoroutinesWorkerResults } from '../../protocol/goroutinesWorker';
 import type { FetchOptions } from '../../pprof/fetch';
 import type { WatchView } from '../../protocol/goroutinesView';
-import { MessageType } from '../../protocol/panel';
+import { watchHost, watchPage } from '../../protocol/watchPage';
 import { openFrameSource, workspaceModules } from '../panel/openSource';
 import { GoroutinesPage } from './page';
 import type { GoroutinesEnv } from './showGoroutines';
@@ -49,7 +49,7 @@ export interface WatchOptions {
 let nextWatchId = 1;
 
 /** Watches taking snapshots in this window, by stored id: opening one again shows its live page. */
-const live = new Map<string, { page: GoroutinesPage; current: () => WatchView }>();
+const live = new Map<string, { page: WatchPage; current: () => WatchView }>();
 
 export function intervalSetting(): number {
   const value = vscode.workspace.getConfiguration('goroscope.leaks').get<number>('watchIntervalSeconds');
@@ -90,7 +90,7 @@ export function watchLeaks(env: LeakWatchEnv, target: WatchTarget, options: Watc
     if (storedId !== undefined && live.get(storedId)?.page === page) live.delete(storedId);
     void env.worker.watchClose(watchId).catch(() => undefined);
   });
-  const push = (): void => page.send({ type: MessageType.Watch, watch: { ...view } });
+  const push = (): void => page.notify('watch', { ...view });
   const current = (): WatchView => ({ ...view });
 
   /** Loads the stored watch to continue, or starts storing this one; storage trouble never stops the watch. */
@@ -198,33 +198,39 @@ export function watchLeaks(env: LeakWatchEnv, target: WatchTarget, options: Watc
  * The watch page: suspects, trends and series of `view`. Stop calls `stop`; Continue (offered once a
  * stored watch is not running) goes on with the stored watch in a new page and closes this one.
  */
-function openWatchPage(env: LeakWatchEnv, view: WatchView, stop: () => void, storedId: () => string | undefined): GoroutinesPage {
-  const page: GoroutinesPage = new GoroutinesPage(
+function openWatchPage(env: LeakWatchEnv, view: WatchView, stop: () => void, storedId: () => string | undefined): WatchPage {
+  const page: WatchPage = new GoroutinesPage(
     env.extensionUri,
     'watch',
     view.title,
     {
-      [MessageType.GoroutinesReady]: async () => ({ type: MessageType.Watch, watch: view }),
-      [MessageType.OpenSource]: async (m) => {
-        const note = await openFrameSource(m.function, m.file, m.line);
-        return note === undefined ? { type: MessageType.Done } : { type: MessageType.Done, note };
-      },
-      [MessageType.StopWatch]: async () => {
-        stop();
-        return { type: MessageType.Done, note: 'Stopped; the snapshots taken so far stay.' };
-      },
-      [MessageType.ContinueWatch]: async () => {
-        const id = storedId();
-        if (view.running || !view.canContinue || id === undefined) throw new Error('this watch cannot be continued from here');
-        if ((await env.continueStored(id)) === undefined) return { type: MessageType.Done, note: 'Not continued.' };
-        page.dispose();
-        return { type: MessageType.Done };
+      host: watchHost,
+      page: watchPage,
+      requests: {
+        ready: async () => view,
+        openSource: async (m) => {
+          const note = await openFrameSource(m.function, m.file, m.line);
+          return note === undefined ? {} : { note };
+        },
+        stop: async () => {
+          stop();
+          return { note: 'Stopped; the snapshots taken so far stay.' };
+        },
+        continue: async () => {
+          const id = storedId();
+          if (view.running || !view.canContinue || id === undefined) throw new Error('this watch cannot be continued from here');
+          if ((await env.continueStored(id)) === undefined) return { note: 'Not continued.' };
+          page.dispose();
+          return {};
+        },
       },
     },
     env.log,
   );
   return page;
 }
+
+type WatchPage = GoroutinesPage<typeof watchHost, typeof watchPage>;
 
 function applyLoaded(view: WatchView, loaded: GoroutinesWorkerResults['watchResume'], what: string): void {
   view.snapshots = loaded.snapshots;

@@ -114,30 +114,33 @@ export async function profileHandlerCommand(deps: ProfileHandlerDeps, arg: unkno
 async function report(deps: ProfileHandlerDeps, arg: ProfileHandlerArgs, run: HandlerCapture): Promise<HandlerProfile> {
   const worker = deps.worker();
   const focus = focusPattern(arg.symbol);
-  const cpu = await worker.open(run.cpuBytes);
+  // Shared by snapshot id: inline costs and the panel read the same decode of each capture.
+  const cpu = await worker.acquire(run.cpuSnapshot.id, () => run.cpuBytes);
   let cpuShare: number;
   let allTotal: number;
   let hottest: TopRow[];
   let label: { key: string; value: string } | undefined;
   try {
-    const all = await worker.top({ profileId: cpu.profileId });
-    const focused = await worker.top({ profileId: cpu.profileId, filter: { focus } });
+    const profileId = cpu.summary.profileId;
+    const all = await worker.top({ profileId });
+    const focused = await worker.top({ profileId, filter: { focus } });
     allTotal = all.total;
     cpuShare = all.total > 0 ? focused.total / all.total : 0;
     hottest = hottestCallees(focused.rows);
-    label = routeLabel(await worker.labels(cpu.profileId), arg.route, arg.method);
+    label = routeLabel(await worker.labels(profileId), arg.route, arg.method);
   } finally {
-    void worker.close(cpu.profileId).catch(() => {});
+    cpu.release();
   }
 
   let allocBytesPerSecond: number | undefined;
-  if (run.allocsBytes) {
-    const allocs = await worker.open(run.allocsBytes);
+  if (run.allocsBytes && run.allocsSnapshot) {
+    const allocsBytes = run.allocsBytes;
+    const allocs = await worker.acquire(run.allocsSnapshot.id, () => allocsBytes);
     try {
-      const focused = await worker.top({ profileId: allocs.profileId, sampleIndex: 'alloc_space', filter: { focus } });
+      const focused = await worker.top({ profileId: allocs.summary.profileId, sampleIndex: 'alloc_space', filter: { focus } });
       allocBytesPerSecond = focused.total / run.seconds;
     } finally {
-      void worker.close(allocs.profileId).catch(() => {});
+      allocs.release();
     }
   }
 
@@ -189,6 +192,7 @@ async function open(deps: ProfileHandlerDeps, run: HandlerCapture, view: Handler
     title: view.title,
     bytes: run.cpuBytes,
     snapshotId: `${run.cpuSnapshot.id}#${view.focus ?? view.tagFocus ?? 'all'}`,
+    profileKey: run.cpuSnapshot.id,
   };
   if (view.focus) source.focus = view.focus;
   if (view.tagFocus) source.tagFocus = view.tagFocus;

@@ -1,22 +1,24 @@
 /**
  * The flame-graph panel's entry points for the rest of the extension: `showProfile` (used by the
  * capture and snapshot commands), the read-only custom editor for saved profiles, and the
- * "Open Profile…" command.
+ * "Open Profile…" command. Every panel reads its profile in the window's one pprof worker, shared by
+ * key with inline costs and "Profile this handler": a capture is decoded once.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ProfileWorker } from '../../pprof/decodeInWorker';
-import { profileSizeLimit } from '../services/settings';
-import type { BaseSource, ProfileEngine } from './session';
+import type { ProfileWorker } from '../../pprof/decodeInWorker';
+import type { BaseSource } from '../../pprof/session';
 import { openFrameSource } from './openSource';
 import { ProfileView } from './profileView';
-import { workerEngine } from './workerEngine';
 
 /** What the attach helper hands over to show a profile. */
 export interface ProfileSource {
   title: string;
   bytes: Uint8Array;
+  /** Names the panel: showing the same again reveals it. */
   snapshotId?: string;
+  /** Names the profile in the worker, shared with whoever else reads the same bytes (a snapshot's id). */
+  profileKey?: string;
   sampleType?: string;
   focus?: string;
   tagFocus?: string;
@@ -27,21 +29,17 @@ export const PROFILE_EDITOR_VIEW_TYPE = 'goroscope.profile';
 export const OPEN_PROFILE_COMMAND = 'goroscope.openProfile';
 
 let worker: ProfileWorker | undefined;
-let engine: ProfileEngine | undefined;
 let log: (line: string) => void = () => {};
 const panels = new Map<string, vscode.WebviewPanel>();
 
-/** One worker for every panel: profiles live there, the extension host gets pruned trees. */
-function sharedEngine(): ProfileEngine {
-  if (!engine) {
-    worker = new ProfileWorker(undefined, profileSizeLimit);
-    engine = workerEngine(worker);
-  }
-  return engine;
+function sharedWorker(): ProfileWorker {
+  if (!worker) throw new Error('the flame-graph panel is not registered');
+  return worker;
 }
 
-/** Registers the custom editor and the panel's commands; call once from activate(). */
-export function registerProfilePanel(context: vscode.ExtensionContext, output?: vscode.OutputChannel): void {
+/** Registers the custom editor and the panel's commands; call once from activate() with the window's pprof worker. */
+export function registerProfilePanel(context: vscode.ExtensionContext, profileWorker: ProfileWorker, output?: vscode.OutputChannel): void {
+  worker = profileWorker;
   if (output) log = (line) => output.appendLine(`[panel] ${line}`);
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(PROFILE_EDITOR_VIEW_TYPE, new ProfileEditorProvider(context), {
@@ -49,13 +47,7 @@ export function registerProfilePanel(context: vscode.ExtensionContext, output?: 
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.commands.registerCommand(OPEN_PROFILE_COMMAND, (arg?: unknown) => openProfileCommand(arg)),
-    {
-      dispose: () => {
-        worker?.dispose();
-        worker = undefined;
-        engine = undefined;
-      },
-    },
+    { dispose: () => (worker = undefined) },
   );
 }
 
@@ -74,7 +66,7 @@ export async function showProfile(context: vscode.ExtensionContext, source: Prof
   });
   panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
   panels.set(key, panel);
-  const eng = sharedEngine();
+  const eng = sharedWorker();
   const filter: { focus?: string; tagFocus?: string } = {};
   if (source.focus) filter.focus = source.focus;
   if (source.tagFocus) filter.tagFocus = source.tagFocus;
@@ -85,13 +77,13 @@ export async function showProfile(context: vscode.ExtensionContext, source: Prof
     eng,
     {
       title: source.title,
-      bytes: source.bytes,
+      open: () => eng.acquire(source.profileKey ?? `panel:${key}`, () => source.bytes),
       filter,
       ...(source.sampleType !== undefined ? { sampleType: source.sampleType } : {}),
       ...(listBaseCandidates
         ? {
             listBases: async (): Promise<BaseSource[]> =>
-              (await listBaseCandidates()).map((c) => ({ id: c.id, title: c.title, open: async () => eng.open(await c.bytes()) })),
+              (await listBaseCandidates()).map((c) => ({ id: c.id, title: c.title, open: () => eng.acquire(c.id, c.bytes) })),
           }
         : {}),
       openSource: openFrameSource,
@@ -137,14 +129,14 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
   }
 
   resolveCustomEditor(document: ProfileDocument, panel: vscode.WebviewPanel): void {
-    const eng = sharedEngine();
+    const eng = sharedWorker();
     const view = new ProfileView(
       panel.webview,
       this.context.extensionUri,
       eng,
       {
         title: path.basename(document.uri.path),
-        bytes: document.bytes,
+        open: () => eng.acquire(document.uri.toString(), () => document.bytes),
         listBases: () => siblingProfiles(document.uri, eng),
         openSource: openFrameSource,
         save: () => saveBytes(document.bytes, path.basename(document.uri.path).replace(PROFILE_FILE, '')),
@@ -156,7 +148,7 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
 }
 
 /** Compare candidates for a profile file: the other profiles in its folder. */
-async function siblingProfiles(uri: vscode.Uri, eng: ProfileEngine): Promise<BaseSource[]> {
+async function siblingProfiles(uri: vscode.Uri, eng: ProfileWorker): Promise<BaseSource[]> {
   const dir = vscode.Uri.joinPath(uri, '..');
   let entries: Array<[string, vscode.FileType]>;
   try {
@@ -169,7 +161,7 @@ async function siblingProfiles(uri: vscode.Uri, eng: ProfileEngine): Promise<Bas
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name]) => {
       const file = vscode.Uri.joinPath(dir, name);
-      return { id: file.toString(), title: name, open: async () => eng.open(await vscode.workspace.fs.readFile(file)) };
+      return { id: file.toString(), title: name, open: () => eng.acquire(file.toString(), async () => vscode.workspace.fs.readFile(file)) };
     });
 }
 

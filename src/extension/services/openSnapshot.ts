@@ -25,6 +25,7 @@ export async function openSnapshot(feature: ServicesFeature, snapshot: Snapshot)
       title: snapshotTitle(snapshot),
       bytes,
       snapshotId: snapshot.id,
+      profileKey: snapshot.id,
       listBaseCandidates: async () =>
         store
           .list()

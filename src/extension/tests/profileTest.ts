@@ -21,7 +21,7 @@ import { costText, failureMessage, lensSummary, outcomeText, perOp, type Profile
 import type { InlineCosts } from '../costs/inlineCosts';
 import type { TestRun, TestRuns } from './runs';
 import { goTestSettingsFor } from './settings';
-import { openTestProfile, viewLabel, type TestProfileView } from './testProfiles';
+import { openTestProfile, testProfileKey, viewLabel, type TestProfileView } from './testProfiles';
 
 /** What the lens passes: the file and the test's path of names as written. */
 export interface ProfileTestArgs {
@@ -212,7 +212,7 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
   const source = opened?.view === 'allocs' ? record.mem : record.cpu;
   if (source) {
     const sampleType = opened?.view === 'allocs' ? 'alloc_space' : undefined;
-    void deps.costs.show(source, `${testName} · ${viewLabel(opened?.view ?? 'cpu')}`, sampleType).catch((err: unknown) => deps.log(`inline costs of ${testName}: ${String(err)}`));
+    void deps.costs.show({ key: testProfileKey(record, opened?.view ?? 'cpu'), bytes: () => source }, `${testName} · ${viewLabel(opened?.view ?? 'cpu')}`, sampleType).catch((err: unknown) => deps.log(`inline costs of ${testName}: ${String(err)}`));
   }
   const tooShort = record.cpu && !record.cpuSampled ? ' It ran too briefly for a CPU sample (the profiler takes 100 a second): showing its allocations.' : '';
   result.message = `${testName} ${summary}.${hottest ? ` Hottest: ${hottest}.` : ''}${tooShort}`;

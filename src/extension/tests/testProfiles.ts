@@ -28,6 +28,11 @@ export function viewsOf(run: TestRun): TestProfileView[] {
 }
 
 /** Opens (or reveals) one view of a run; resolves to the panel's title, undefined when the run lacks it. */
+/** Names a run's profile in the window's pprof worker: the panel and inline costs read one decode of it. */
+export function testProfileKey(run: Pick<TestRun, 'id'>, view: TestProfileView): string {
+  return `test-run:${run.id}:${view}`;
+}
+
 export async function openTestProfile(context: vscode.ExtensionContext, runs: TestRuns, run: TestRun, view: TestProfileView): Promise<string | undefined> {
   const bytes = view === 'cpu' ? run.cpu : run.mem;
   if (!bytes) return undefined;
@@ -36,7 +41,8 @@ export async function openTestProfile(context: vscode.ExtensionContext, runs: Te
   await showProfile(context, {
     title,
     bytes,
-    snapshotId: `test-run:${run.id}:${view}`,
+    snapshotId: testProfileKey(run, view),
+    profileKey: testProfileKey(run, view),
     ...(spec.sampleType ? { sampleType: spec.sampleType } : {}),
     listBaseCandidates: async () =>
       runs

@@ -1,39 +1,50 @@
 /**
- * What the flame-graph page asks and how it is answered, for one profile: the request handlers
- * of the panel protocol over a ProfileEngine. Pure (no vscode import): the extension runs it over
- * the pprof worker, report.html's page over the same core in the browser.
+ * One profile as a flame-graph page sees it: the handlers of the page's requests (src/protocol/flamePage.ts)
+ * over a ProfileEngine — the pprof worker in the extension, the profile store in report.html's page (both
+ * the same ProfileStore). Keeps what the page has chosen (sample type, filter, inversion, base) and the
+ * current tree's id for zooms and searches. Pure: no vscode import.
  */
-import type { ViewFilter } from '../../pprof/model';
-import type { ProfileSummary, SubtreeResult, TopResultMessage, TreeResult, ViewRequest } from '../../pprof/workerProtocol';
-import {
-  MessageType,
-  pruneFraction,
-  type BaseCandidate,
-  type ProfileView,
-  type RequestHandlers,
-} from '../../protocol/panel';
-import { searchPattern } from '../../protocol/search';
+import type { FlameHostHandlers, BaseCandidate, ProfileView } from '../protocol/flamePage';
+import type { ViewFilter } from './model';
+import type { ProfileStore, ProfileSummary, SubtreeResult, TopResult, TreeResult, ViewRequest } from './profileStore';
+import { pruneFraction } from './prune';
+import { searchPattern } from './search';
 
-/** The pprof core as the session uses it: the worker's operations (workerProtocol.ts). */
+/** The profile store's views, asynchronous (the worker's answer, or the store in the page). */
 export interface ProfileEngine {
-  open(bytes: Uint8Array): Promise<ProfileSummary>;
   tree(request: ViewRequest & { minFraction: number }): Promise<TreeResult>;
   subtree(treeId: number, nodeId: number, minFraction: number): Promise<SubtreeResult>;
-  top(request: ViewRequest): Promise<TopResultMessage>;
+  top(request: ViewRequest): Promise<TopResult>;
   /** Sum of the tree's nodes whose function matches (nested matches once), and the tree's total. */
-  search(treeId: number, request: ViewRequest, pattern: string): Promise<{ matched: number; total: number }>;
-  close(profileId: number): Promise<void>;
+  search(treeId: number, pattern: string): Promise<{ matched: number; total: number }>;
 }
 
-/** A profile the session can diff against, opened in the session's engine on demand. */
+/** A ProfileStore in this thread as a ProfileEngine (report.html's page). */
+export function storeEngine(store: ProfileStore): ProfileEngine {
+  const later = <T>(run: () => T): Promise<T> => Promise.resolve().then(run);
+  return {
+    tree: (request) => later(() => store.tree(request)),
+    subtree: (treeId, nodeId, minFraction) => later(() => store.subtree(treeId, nodeId, minFraction)),
+    top: (request) => later(() => store.top(request)),
+    search: (treeId, pattern) => later(() => store.search(treeId, pattern)),
+  };
+}
+
+/** A profile open in the engine, held by whoever shows it until release (the worker's acquire). */
+export interface OpenedProfile {
+  summary: ProfileSummary;
+  release(): void;
+}
+
+/** A profile the session can diff against, opened on demand. */
 export interface BaseSource extends BaseCandidate {
-  open(): Promise<ProfileSummary>;
+  open(): Promise<OpenedProfile>;
 }
 
 export interface SessionOptions {
   title: string;
   engine: ProfileEngine;
-  summary: ProfileSummary;
+  profile: OpenedProfile;
   /** Initial sample type by name (`alloc_space`) and filters, e.g. from the capture command. */
   sampleType?: string;
   filter?: ViewFilter;
@@ -57,73 +68,73 @@ export class ProfileSession {
   private treeId = -1;
   /** Trees go to the page pruned for this graph width (pruneFraction); undefined until the page says. */
   private graphWidth: number | undefined;
-  private readonly openedBases = new Map<string, number>();
+  private readonly openedBases = new Map<string, OpenedProfile>();
   private bases: BaseSource[] = [];
 
   constructor(private readonly options: SessionOptions) {
-    const { summary } = options;
+    const { summary } = options.profile;
     const named = options.sampleType === undefined ? -1 : summary.sampleTypes.findIndex((t) => t.type === options.sampleType);
     this.sampleIndex = named >= 0 ? named : summary.defaultSampleIndex;
     this.filter = { ...(options.filter ?? {}) };
   }
 
-  readonly handlers: RequestHandlers = {
-    [MessageType.Ready]: async (m) => {
+  readonly handlers: FlameHostHandlers = {
+    ready: async (m) => {
       this.graphWidth = m.graphWidth;
-      return { type: MessageType.Init, view: await this.buildView() };
+      return this.buildView();
     },
-    [MessageType.SetSampleType]: async (m) => {
-      if (m.sampleIndex >= this.options.summary.sampleTypes.length) throw new Error(`sample type ${m.sampleIndex} does not exist`);
+    setSampleType: async (m) => {
+      if (m.sampleIndex >= this.options.profile.summary.sampleTypes.length) throw new Error(`sample type ${m.sampleIndex} does not exist`);
       return this.change(() => (this.sampleIndex = m.sampleIndex));
     },
-    [MessageType.SetFilter]: (m) => this.change(() => (this.filter = dropEmpty(m.filter))),
-    [MessageType.SetInverted]: (m) => this.change(() => (this.inverted = m.inverted)),
-    [MessageType.SetGraphWidth]: (m) => this.change(() => (this.graphWidth = m.graphWidth)),
-    [MessageType.Compare]: async (m) => {
+    setFilter: (m) => this.change(() => (this.filter = dropEmpty(m.filter))),
+    setInverted: (m) => this.change(() => (this.inverted = m.inverted)),
+    setGraphWidth: (m) => this.change(() => (this.graphWidth = m.graphWidth)),
+    compare: async (m) => {
       if (m.baseId === undefined) return this.change(() => (this.base = undefined));
       const base = await this.openBase(m.baseId);
       return this.change(() => (this.base = base));
     },
-    [MessageType.ExpandNode]: async (m) => {
+    expandNode: async (m) => {
       if (m.viewId !== this.viewId) throw new Error('the view changed; zoom again');
       const { root } = await this.options.engine.subtree(this.treeId, m.nodeId, pruneFraction(this.graphWidth));
-      return { type: MessageType.Subtree, viewId: m.viewId, node: root };
+      return { viewId: m.viewId, node: root };
     },
-    [MessageType.Search]: async (m) => {
+    search: async (m) => {
       const pattern = searchPattern(m.term);
-      if (pattern === '') return { type: MessageType.SearchResult, term: m.term, matched: 0, total: 0 };
-      const { matched, total } = await this.options.engine.search(this.treeId, this.viewRequest(), pattern);
-      return { type: MessageType.SearchResult, term: m.term, matched, total };
+      if (pattern === '') return { term: m.term, matched: 0, total: 0 };
+      const { matched, total } = await this.options.engine.search(this.treeId, pattern);
+      return { term: m.term, matched, total };
     },
-    [MessageType.ListBases]: async () => {
+    listBases: async () => {
       this.bases = this.options.listBases ? await this.options.listBases() : [];
-      return { type: MessageType.BaseList, bases: this.bases.map(({ id, title }) => ({ id, title })) };
+      return this.bases.map(({ id, title }) => ({ id, title }));
     },
-    [MessageType.OpenSource]: async (m) => {
+    openSource: async (m) => {
       if (!this.options.openSource) throw new Error('opening source files is not available here');
       const note = await this.options.openSource(m.function, m.file, m.line);
-      return note === undefined ? { type: MessageType.Done } : { type: MessageType.Done, note };
+      return note === undefined ? {} : { note };
     },
-    [MessageType.SaveSnapshot]: async () => {
+    saveSnapshot: async () => {
       if (!this.options.save) throw new Error('saving is not available here');
       const note = await this.options.save();
-      return note === undefined ? { type: MessageType.Done } : { type: MessageType.Done, note };
+      return note === undefined ? {} : { note };
     },
   };
 
-  /** Frees the profiles this session opened in the engine (bases included). */
-  async dispose(): Promise<void> {
-    const ids = [this.options.summary.profileId, ...this.openedBases.values()];
+  /** Lets go of the profiles this session holds (bases included). */
+  dispose(): void {
+    this.options.profile.release();
+    for (const base of this.openedBases.values()) base.release();
     this.openedBases.clear();
-    await Promise.allSettled(ids.map((id) => this.options.engine.close(id)));
   }
 
   /** Applies a change and builds the view; on failure (a bad regexp) the previous settings stay. */
-  private async change(apply: () => unknown): Promise<{ type: MessageType.View; view: ProfileView }> {
+  private async change(apply: () => unknown): Promise<ProfileView> {
     const saved = { sampleIndex: this.sampleIndex, filter: this.filter, inverted: this.inverted, base: this.base, graphWidth: this.graphWidth };
     apply();
     try {
-      return { type: MessageType.View, view: await this.buildView() };
+      return await this.buildView();
     } catch (err) {
       Object.assign(this, saved);
       throw err;
@@ -132,7 +143,7 @@ export class ProfileSession {
 
   private viewRequest(): ViewRequest {
     const request: ViewRequest = {
-      profileId: this.options.summary.profileId,
+      profileId: this.options.profile.summary.profileId,
       sampleIndex: this.sampleIndex,
       filter: this.filter,
       inverted: this.inverted,
@@ -142,7 +153,8 @@ export class ProfileSession {
   }
 
   private async buildView(): Promise<ProfileView> {
-    const { engine, summary } = this.options;
+    const { engine } = this.options;
+    const { summary } = this.options.profile;
     const request = this.viewRequest();
     const [tree, top] = await Promise.all([engine.tree({ ...request, minFraction: pruneFraction(this.graphWidth) }), engine.top(request)]);
     this.treeId = tree.treeId;
@@ -174,18 +186,17 @@ export class ProfileSession {
     if (this.bases.length === 0 && this.options.listBases) this.bases = await this.options.listBases();
     const source = this.bases.find((b) => b.id === id);
     if (!source) throw new Error('that profile is no longer available to compare with');
-    let profileId = this.openedBases.get(id);
-    if (profileId === undefined) {
-      const summary = await source.open();
-      const type = this.options.summary.sampleTypes[this.sampleIndex];
-      if (type && !summary.sampleTypes.some((t) => t.type === type.type && t.unit === type.unit)) {
-        await this.options.engine.close(summary.profileId);
+    let opened = this.openedBases.get(id);
+    if (opened === undefined) {
+      opened = await source.open();
+      const type = this.options.profile.summary.sampleTypes[this.sampleIndex];
+      if (type && !opened.summary.sampleTypes.some((t) => t.type === type.type && t.unit === type.unit)) {
+        opened.release();
         throw new Error(`${source.title} has no ${type.type} samples to compare with`);
       }
-      profileId = summary.profileId;
-      this.openedBases.set(id, profileId);
+      this.openedBases.set(id, opened);
     }
-    return { id, title: source.title, profileId };
+    return { id, title: source.title, profileId: opened.summary.profileId };
   }
 }
 

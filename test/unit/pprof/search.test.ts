@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileSearch, searchPattern } from '../../../src/protocol/search';
+import { compileSearch, searchPattern } from '../../../src/pprof/search';
 
 describe('search terms', () => {
   it('are Go regexps matched case-insensitively', () => {

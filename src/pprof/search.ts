@@ -3,7 +3,7 @@
  * what matches, the host sums it. A module of its own so the page loads the regexp engine (re2js, a
  * linear-time RE2) only when someone searches, not before the graph's first paint.
  */
-import { compileGoRegexp, type GoRegexp } from '../pprof/goRegexp';
+import { compileGoRegexp, type GoRegexp } from './goRegexp';
 
 /**
  * A Go regular expression, as pprof takes them, matched case-insensitively; text that is not a valid
