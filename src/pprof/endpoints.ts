@@ -3,6 +3,7 @@
  * of one profile with its query parameters, checked against what Go's handler accepts (net/http/pprof's
  * pprof.go: `seconds` is a delta only for some profiles and excludes `debug`; `gc` only affects heap).
  */
+import { CAPTURE_KINDS, captureKind, type ProfileKind } from '../services/captureKinds';
 import { decodeEntities } from './fetch';
 
 /** One row of the index page's table: the profile's name, its current count, and the link as written. */
@@ -14,25 +15,32 @@ export interface ProfileEntry {
 }
 
 /**
- * The profiles Go's runtime registers, plus `cpu` for `profile`. Custom profiles are any other name.
- * `goroutineleak` (Go 1.27; Go 1.26 with GOEXPERIMENT=goroutineleakprofile) runs a GC pass that proves
- * which goroutines leaked before it answers: the pass costs GC time, so it is fetched sparingly.
+ * The profiles Go's runtime registers (the capture-kinds table), plus `cpu` for `profile`. Custom profiles
+ * are any other name. `goroutineleak` (Go 1.27; Go 1.26 with GOEXPERIMENT=goroutineleakprofile) runs a GC
+ * pass that proves which goroutines leaked before it answers: the pass costs GC time, so it is fetched
+ * sparingly.
  */
-export type ProfileKind = 'cpu' | 'heap' | 'allocs' | 'goroutine' | 'goroutineleak' | 'block' | 'mutex' | 'threadcreate';
+export type { ProfileKind } from '../services/captureKinds';
 
-export const PROFILE_KINDS: readonly ProfileKind[] = ['cpu', 'heap', 'allocs', 'goroutine', 'goroutineleak', 'block', 'mutex', 'threadcreate'];
+export const PROFILE_KINDS: readonly ProfileKind[] = CAPTURE_KINDS.map((k) => k.kind);
 
-/** Profiles whose handler accepts `seconds=N` and returns the difference over N seconds (Go ≥ 1.16; goroutineleak since it exists). */
-export const DELTA_KINDS: ReadonlySet<string> = new Set(['allocs', 'block', 'goroutine', 'goroutineleak', 'heap', 'mutex', 'threadcreate']);
+/** Endpoints whose handler accepts `seconds=N` and returns the difference over N seconds (Go ≥ 1.16; goroutineleak since it exists). */
+export const DELTA_KINDS: ReadonlySet<string> = new Set(CAPTURE_KINDS.filter((k) => k.seconds === 'delta').map((k) => k.endpoint));
 
-/** Profiles whose handler prints stacks like a crash dump with `debug=2`. */
-export const DUMP_KINDS: ReadonlySet<string> = new Set(['goroutine', 'goroutineleak']);
+/** Endpoints whose handler prints stacks like a crash dump with `debug=2`. */
+export const DUMP_KINDS: ReadonlySet<string> = new Set(CAPTURE_KINDS.filter((k) => k.dump).map((k) => k.endpoint));
+
+/** Endpoints whose `seconds=N` is how long to sample (the CPU profile), DEFAULT_CPU_SECONDS when not given. */
+const DURATION_ENDPOINTS: ReadonlySet<string> = new Set(CAPTURE_KINDS.filter((k) => k.seconds === 'duration').map((k) => k.endpoint));
+
+/** Endpoints whose handler runs a garbage collection first with `gc=1`. */
+const GC_ENDPOINTS: ReadonlySet<string> = new Set(CAPTURE_KINDS.filter((k) => k.gc).map((k) => k.endpoint));
 
 /** Endpoints under /debug/pprof/ that are not pprof profiles: they are listed on the index page too. */
 export const NON_PROFILE_ENDPOINTS: ReadonlySet<string> = new Set(['cmdline', 'trace', 'symbol']);
 
 /** Endpoint names the runtime serves (used to tell a full profile URL from a base URL). */
-const KNOWN_ENDPOINTS: ReadonlySet<string> = new Set(['profile', 'heap', 'allocs', 'goroutine', 'goroutineleak', 'block', 'mutex', 'threadcreate', 'cmdline', 'trace', 'symbol']);
+const KNOWN_ENDPOINTS: ReadonlySet<string> = new Set([...CAPTURE_KINDS.map((k) => k.endpoint), ...NON_PROFILE_ENDPOINTS]);
 
 export const DEFAULT_CPU_SECONDS = 30;
 
@@ -120,12 +128,12 @@ export interface ProfileUrlOptions {
 
 /** The endpoint name for a kind: `cpu` is served as `profile`; custom profiles keep their name. */
 export function endpointFor(kind: string): string {
-  return kind === 'cpu' ? 'profile' : kind;
+  return captureKind(kind)?.endpoint ?? kind;
 }
 
 /** The kind for an endpoint name: `profile` is `cpu`. */
 export function kindFor(endpoint: string): string {
-  return endpoint === 'profile' ? 'cpu' : endpoint;
+  return CAPTURE_KINDS.find((k) => k.endpoint === endpoint)?.kind ?? endpoint;
 }
 
 /**
@@ -145,20 +153,20 @@ export function profileUrl(base: string, kind: string, opts: ProfileUrlOptions =
     if (!Number.isInteger(opts.seconds) || opts.seconds <= 0) {
       throw new EndpointError(`seconds must be a positive whole number, not ${opts.seconds}`);
     }
-    if (endpoint !== 'profile' && !DELTA_KINDS.has(endpoint)) {
+    if (!DURATION_ENDPOINTS.has(endpoint) && !DELTA_KINDS.has(endpoint)) {
       throw new EndpointError(`${kind} does not support a delta capture (seconds); these do: ${[...DELTA_KINDS].join(', ')}`);
     }
     query.set('seconds', String(opts.seconds));
-  } else if (endpoint === 'profile' && !query.has('seconds')) {
+  } else if (DURATION_ENDPOINTS.has(endpoint) && !query.has('seconds')) {
     query.set('seconds', String(DEFAULT_CPU_SECONDS));
   }
   if (opts.gc) {
-    if (endpoint !== 'heap') throw new EndpointError(`gc=1 only applies to the heap profile, not ${kind}`);
+    if (!GC_ENDPOINTS.has(endpoint)) throw new EndpointError(`gc=1 only applies to the heap profile, not ${kind}`);
     if (query.has('seconds')) throw new EndpointError('gc=1 has no effect on a delta heap capture (seconds)');
     query.set('gc', '1');
   }
   if (opts.debug !== undefined) {
-    if (opts.debug === 2 && !DUMP_KINDS.has(endpoint)) throw new EndpointError('debug=2 only applies to the goroutine and goroutineleak profiles');
+    if (opts.debug === 2 && !DUMP_KINDS.has(endpoint)) throw new EndpointError(`debug=2 only applies to the ${[...DUMP_KINDS].join(' and ')} profiles`);
     if (opts.debug !== 0 && query.has('seconds')) throw new EndpointError('seconds and debug cannot be combined (Go rejects it)');
     if (opts.debug === 0) query.delete('debug');
     else query.set('debug', String(opts.debug));

@@ -15,9 +15,11 @@ import { fetchProfile, fetchText } from '../../src/pprof/fetch';
 import { resolveSampleIndex } from '../../src/pprof/sampleTypes';
 import { topFunctions } from '../../src/pprof/top';
 import { capture } from '../../src/services/capture';
+import { CAPTURE_KINDS } from '../../src/services/captureKinds';
 import type { ServiceConfig } from '../../src/services/config';
 import { readRuntimeStats } from '../../src/services/runtimeStats';
 import { SnapshotStore } from '../../src/services/snapshotStore';
+import { runCliAsync } from '../cli/cliRunner';
 import { buildLeakyService, startLeakyService, type LeakyService } from './leakyService';
 
 const SESSIONS_CREATE = /sessions\.\(\*Store\)\.Create$/;
@@ -128,5 +130,35 @@ describe('live capture from examples/leaky-service', { timeout: 240_000 }, () =>
   test('errors from the real service: an unknown profile is a 404 with Go\'s reason', async () => {
     await assert.rejects(fetchProfile(`${service.url}nosuchprofile`), /answered 404 Not Found: Unknown profile/);
     await assert.rejects(capture(service, 'cmdline', { store }), /not a pprof profile/);
+  });
+
+  test('every kind of the capture-kinds table, as Go 1.27.3 serves it: offered, captured plain and as the table says seconds work, with its sample types', { timeout: 60_000 }, async () => {
+    const kindsDir = mkdtempSync(path.join(tmpdir(), 'goroscope-kinds-'));
+    try {
+      const kindsStore = await SnapshotStore.open(kindsDir, { maxSnapshots: 40 });
+      const offered = parseIndexPage(await fetchText(service.url)).map((e) => e.name);
+      for (const k of CAPTURE_KINDS) {
+        assert.ok(offered.includes(k.endpoint), `${k.endpoint} in ${offered}`);
+        // CPU for the table's `duration` (a second); the others as they are, then as a delta over a second.
+        const snapshots =
+          k.seconds === 'duration'
+            ? [await capture(service, k.kind, { store: kindsStore, seconds: 1 })]
+            : [await capture(service, k.kind, { store: kindsStore, gc: k.gc ?? false }), await capture(service, k.kind, { store: kindsStore, seconds: 1 })];
+        for (const snap of snapshots) {
+          assert.equal(new URL(snap.url).pathname, `/debug/pprof/${k.endpoint}`);
+          const profile = decodeProfile(await kindsStore.read(snap.id));
+          assert.deepEqual(profile.sampleTypes.map((t) => t.type), [...k.sampleTypes], snap.url);
+          // Go's delta profiles name no default sample type (allocs' alloc_space is lost): views apply the table's.
+          if (snap.seconds === undefined || k.seconds === 'duration') {
+            assert.equal(profile.sampleTypes[profile.defaultSampleIndex]?.type, k.defaultSampleType, snap.url);
+          }
+        }
+      }
+      const cli = await runCliAsync(['profile', service.url, '--type', 'allocs', '--seconds', '1', '--format', 'json']);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.equal((JSON.parse(cli.stdout) as { sampleType: { type: string } }).sampleType.type, 'alloc_space', 'the CLI shows a delta allocs capture as allocs');
+    } finally {
+      await fs.rm(kindsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { PackedProfile } from '../../pprof/packed';
 import { resolveSampleIndex } from '../../pprof/sampleTypes';
 import { topFunctions } from '../../pprof/top';
 import { formatPercent, formatValue } from '../../pprof/units';
+import { captureKind } from '../../services/captureKinds';
 import { chooseFormat, MAX_SIZE_FLAG, oneOf, parseArgs, sizeLimitOf } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 
@@ -35,7 +36,8 @@ a full profile URL (http://host:6060/debug/pprof/heap) or a base URL, with --typ
 profile to capture.
 
   --type KIND           ${PROFILE_KINDS.join('|')}; with a base URL, the profile to
-                        capture; with a heap or allocs profile, picks inuse_space or alloc_space
+                        capture; with a heap or allocs profile (file or capture), picks
+                        inuse_space or alloc_space
   --sample-index NAME   sample type to show (default: the profile's default, as pprof picks it)
   --seconds N           CPU capture length (default 30), or a delta capture for the others
   --top N               functions to list (default ${DEFAULT_TOP}; 0 lists all)
@@ -85,7 +87,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
       const isUrl = /^https?:\/\//i.test(source);
       const bytes = isUrl ? await fetchFromService(source, kind, seconds, limit.maxBytes) : readProfileFile(source, io.cwd, seconds);
       const profile = await decodePackedProfileStreamed(bytes, limit);
-      const sampleIndex = resolveSampleIndex(profile, last('sample-index') ?? (isUrl ? undefined : sampleTypeForKind(profile, kind, source)));
+      const sampleIndex = resolveSampleIndex(profile, last('sample-index') ?? sampleTypeForKind(profile, kind, source));
       if (format === 'folded') {
         io.stdout(foldedStacks(profile, sampleIndex, filter));
         return EXIT_OK;
@@ -140,25 +142,19 @@ function readProfileFile(file: string, cwd: string, seconds: number | undefined)
   return readFileSync(full);
 }
 
-/** With a file, --type heap/allocs chooses between live and allocated memory, and catches a wrong file. */
+/**
+ * --type picks the kind's sample type (heap: inuse_space, allocs: alloc_space, as the capture-kinds table
+ * says; a delta capture's profile names none) and catches a wrong file: one with none of the kind's
+ * sample types.
+ */
 function sampleTypeForKind(profile: PackedProfile, kind: string | undefined, source: string): string | undefined {
   if (kind === undefined) return undefined;
   const names = new Set(profile.sampleTypes.map((t) => t.type));
-  const expected: Record<string, string[]> = {
-    cpu: ['cpu', 'samples'],
-    heap: ['inuse_space', 'alloc_space'],
-    allocs: ['inuse_space', 'alloc_space'],
-    goroutine: ['goroutine'],
-    block: ['contentions', 'delay'],
-    mutex: ['contentions', 'delay'],
-    threadcreate: ['threadcreate'],
-  };
-  if (!(expected[kind] ?? []).some((n) => names.has(n))) {
+  const declared = captureKind(kind);
+  if (!declared?.sampleTypes.some((n) => names.has(n))) {
     throw new UsageError(`${source} is not a ${kind} profile (its sample types are ${[...names].join(', ')})`);
   }
-  if (kind === 'heap') return 'inuse_space';
-  if (kind === 'allocs') return 'alloc_space';
-  return undefined;
+  return names.has(declared.defaultSampleType) ? declared.defaultSampleType : undefined;
 }
 
 function formatTopText(json: ProfileJson, functionCount: number): string {

@@ -4,8 +4,10 @@
  */
 import * as vscode from 'vscode';
 import type { ProfileEntry } from '../../pprof/endpoints';
+import { CAPTURE_KINDS } from '../../services/captureKinds';
 import type { ServiceConfig } from '../../services/config';
 import type { ServiceOrigin } from './settings';
+import { ATTACHED_CONTEXT_KEY, offeredContextKey } from './treeContext';
 
 export interface AttachedService {
   config: ServiceConfig;
@@ -22,10 +24,6 @@ export interface RecentService {
 
 const RECENT_KEY = 'goroscope.recentServices';
 const RECENT_MAX = 10;
-/** Set while at least one service is attached: the palette shows the capture commands only then. */
-const CONTEXT_KEY = 'goroscope.attached';
-/** Set while an attached service offers the goroutineleak profile (Go 1.27; 1.26 with its GOEXPERIMENT). */
-const LEAK_PROFILE_KEY = 'goroscope.goroutineleakOffered';
 
 export class AttachedServices implements vscode.Disposable {
   private readonly services = new Map<string, AttachedService>();
@@ -80,9 +78,13 @@ export class AttachedServices implements vscode.Disposable {
   }
 
   private async changed(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', CONTEXT_KEY, this.services.size > 0);
-    const leakProfile = [...this.services.values()].some((s) => s.offered.some((p) => p.name === 'goroutineleak'));
-    await vscode.commands.executeCommand('setContext', LEAK_PROFILE_KEY, leakProfile);
+    await vscode.commands.executeCommand('setContext', ATTACHED_CONTEXT_KEY, this.services.size > 0);
+    // Profiles not every Go has (goroutineleak: Go 1.27, or 1.26 with its GOEXPERIMENT): offered in the palette while a service lists them.
+    for (const k of CAPTURE_KINDS) {
+      if (!k.onlyWhenOffered) continue;
+      const offered = [...this.services.values()].some((s) => s.offered.some((p) => p.name === k.endpoint));
+      await vscode.commands.executeCommand('setContext', offeredContextKey(k.kind), offered);
+    }
     this.changeEmitter.fire();
   }
 }

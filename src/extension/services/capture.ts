@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { DELTA_KINDS, kindFor, type ProfileEntry } from '../../pprof/endpoints';
 import { capture } from '../../services/capture';
-import { captureKind } from '../../services/captureKinds';
+import { captureKind, captureLabel } from '../../services/captureKinds';
 import type { Snapshot } from '../../services/snapshotStore';
 import type { AttachedService } from './attachedServices';
 import type { ServicesFeature } from './feature';
@@ -55,7 +55,7 @@ export async function captureCommand(feature: ServicesFeature, fixedKind: string
     if (seconds === undefined) return undefined;
     request.seconds = seconds;
   }
-  if (kind === 'cpu' && request.seconds === undefined) request.seconds = cpuSeconds();
+  if (samplesForDuration(kind) && request.seconds === undefined) request.seconds = cpuSeconds();
   if ((kind === 'heap' || kind === 'allocs') && request.sampleIndex === undefined && !isRequest(arg)) {
     const view = await pickHeapView(feature.globalState, kind, request.seconds === undefined);
     if (!view) return undefined;
@@ -74,7 +74,7 @@ export function deltaCaptureCommand(feature: ServicesFeature, arg?: unknown): Pr
 async function runCapture(feature: ServicesFeature, service: AttachedService, kind: string, request: CaptureRequest): Promise<Snapshot | undefined> {
   const store = await feature.store();
   const seconds = request.seconds;
-  const what = seconds === undefined ? kind : kind === 'cpu' ? `${seconds} s CPU` : `${kind} Δ ${seconds} s`;
+  const what = captureLabel(kind, seconds);
   try {
     const snapshot = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Goroscope: capturing ${what} profile from ${service.config.name}`, cancellable: true },
@@ -172,12 +172,18 @@ async function pickKind(service: AttachedService, delta: boolean): Promise<strin
 function kindItem(entry: ProfileEntry, delta: boolean): vscode.QuickPickItem & { profileKind: string } {
   const kind = kindFor(entry.name);
   const known = captureKind(kind)?.description;
-  const detail = kind === 'cpu' ? `${cpuSeconds()} s (goroscope.capture.cpuSeconds)` : `${entry.count.toLocaleString('en-US')} now`;
+  const duration = samplesForDuration(kind);
+  const detail = duration ? `${cpuSeconds()} s (goroscope.capture.cpuSeconds)` : `${entry.count.toLocaleString('en-US')} now`;
   return {
-    label: kind === 'cpu' ? '$(dashboard) cpu' : `$(flame) ${kind}`,
+    label: duration ? `$(dashboard) ${kind}` : `$(flame) ${kind}`,
     description: delta ? (known ?? 'custom profile') : `${known ?? 'custom profile'} · ${detail}`,
     profileKind: kind,
   };
+}
+
+/** The CPU profile: its `seconds` is how long to sample, not a delta window. */
+function samplesForDuration(kind: string): boolean {
+  return captureKind(kind)?.seconds === 'duration';
 }
 
 async function askSeconds(kind: string): Promise<number | undefined> {

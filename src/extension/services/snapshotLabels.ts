@@ -1,10 +1,10 @@
 /** How a snapshot is named in the Services view, quick picks and panel titles. No vscode import. */
+import { captureLabel } from '../../services/captureKinds';
 import type { Snapshot } from '../../services/snapshotStore';
 
 /** `heap`, `cpu 10 s`, `goroutine Δ 5 s` (a delta capture). */
 export function snapshotLabel(snapshot: Pick<Snapshot, 'kind' | 'seconds'>): string {
-  if (snapshot.seconds === undefined) return snapshot.kind;
-  return snapshot.kind === 'cpu' ? `cpu ${snapshot.seconds} s` : `${snapshot.kind} Δ ${snapshot.seconds} s`;
+  return captureLabel(snapshot.kind, snapshot.seconds);
 }
 
 /** Time of day for today's snapshots, date and time for older ones (in the local time zone). */
