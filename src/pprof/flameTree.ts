@@ -12,10 +12,11 @@
  */
 import { forEachStack, viewProfile, type StackView } from './filter';
 import type { GoRegexp } from './goRegexp';
-import type { FlameNode, Profile, SampleType, ViewFilter } from './model';
+import type { FlameNode, Profile, SampleType, TopRow, ViewFilter } from './model';
 import { GrowableFloat64, GrowableUint32, packProfile, type FunctionKey, type PackedProfile } from './packed';
 import { isVisible, magnitudeOf } from './prune';
 import { matchingSampleIndex } from './sampleTypes';
+import { sortTopRows, type TopResult } from './top';
 
 export interface FlameTreeOptions {
   /** Roots are the leaf functions; children are their callers. */
@@ -39,7 +40,8 @@ export function buildCallTree(profile: Profile | PackedProfile, sampleIndex: num
     const base = packProfile(options.base);
     baseView = viewProfile(base, matchingSampleIndex(base, sampleType), filter);
   }
-  return new CallTree(sampleType, collectStacks(view, baseView, options.inverted === true));
+  const inverted = options.inverted === true;
+  return new CallTree(sampleType, collectStacks(view, baseView, inverted), inverted);
 }
 
 /** Every kept sample's stack in walking order (root first, or leaf first when inverted), in one array. */
@@ -150,6 +152,7 @@ export class CallTree {
   constructor(
     readonly sampleType: SampleType,
     stacks: Stacks,
+    private readonly inverted: boolean,
   ) {
     this.stacks = stacks;
     const n = stacks.value.length;
@@ -213,6 +216,40 @@ export class CallTree {
       }
     }
     return matched;
+  }
+
+  /**
+   * pprof -top over the same stacks: the view's table without expanding the profile's stacks a second
+   * time (the panel asks for both). Equal to topFunctions with the same filter and base.
+   */
+  topFunctions(): TopResult {
+    const { functions, frameFunction, frames, start, value, mainCount } = this.stacks;
+    const flat = new Float64Array(functions.length);
+    const cum = new Float64Array(functions.length);
+    // A function counts once per stack in cum, however often it recurses.
+    const stamp = new Int32Array(functions.length).fill(-1);
+    const leafFirst = this.inverted;
+    let total = 0;
+    for (let s = 0; s < value.length; s++) {
+      const v = s < mainCount ? (value[s] as number) : -(value[s] as number);
+      const from = start[s] as number;
+      const to = start[s + 1] as number;
+      total += v;
+      const leaf = frameFunction[frames[leafFirst ? from : to - 1] as number] as number;
+      flat[leaf] = (flat[leaf] as number) + v;
+      for (let k = from; k < to; k++) {
+        const fn = frameFunction[frames[k] as number] as number;
+        if (stamp[fn] !== s) {
+          stamp[fn] = s;
+          cum[fn] = (cum[fn] as number) + v;
+        }
+      }
+    }
+    const rows: TopRow[] = [];
+    functions.forEach((fn, i) => {
+      if (flat[i] !== 0 || cum[i] !== 0) rows.push({ function: fn.name, file: fn.file, flat: flat[i] as number, cum: cum[i] as number });
+    });
+    return { total, rows: sortTopRows(rows) };
   }
 
   /**

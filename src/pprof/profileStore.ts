@@ -66,7 +66,8 @@ const MAX_TREES = 8;
 export class ProfileStore {
   private nextId = 1;
   private readonly profiles = new Map<number, PackedProfile>();
-  private readonly trees = new Map<number, { profileId: number; tree: CallTree }>();
+  /** Built trees by id, with the view they show (viewKey) so a top table of the same view reuses them. */
+  private readonly trees = new Map<number, { profileId: number; view: string; tree: CallTree }>();
 
   /** Keeps a decoded profile; its summary names it from now on. */
   add(profile: PackedProfile): ProfileSummary {
@@ -80,7 +81,7 @@ export class ProfileStore {
     const { profile, sampleIndex, base } = this.resolve(request);
     const tree = buildCallTree(profile, sampleIndex, request.filter, { inverted: request.inverted === true, ...(base ? { base } : {}) });
     const treeId = this.nextId++;
-    this.trees.set(treeId, { profileId: request.profileId, tree });
+    this.trees.set(treeId, { profileId: request.profileId, view: viewKey(request, sampleIndex), tree });
     for (const id of this.trees.keys()) {
       if (this.trees.size <= MAX_TREES) break;
       this.trees.delete(id);
@@ -98,7 +99,9 @@ export class ProfileStore {
 
   top(request: ViewRequest): TopResult {
     const { profile, sampleIndex, base } = this.resolve(request);
-    const { total, rows } = topFunctions(profile, sampleIndex, request.filter, base ? { base } : {});
+    // The panel asks for a view's tree and its top table together: the tree's stacks give the table.
+    const built = [...this.trees.values()].reverse().find((t) => t.view === viewKey(request, sampleIndex));
+    const { total, rows } = built ? built.tree.topFunctions() : topFunctions(profile, sampleIndex, request.filter, base ? { base } : {});
     return { sampleType: profile.sampleTypes[sampleIndex] as SampleType, sampleIndex, total, rows };
   }
 
@@ -161,6 +164,11 @@ function summarize(profileId: number, p: PackedProfile): ProfileSummary {
     sampleCount: p.sampleCount,
     comments: p.comments,
   };
+}
+
+/** What a top table and a tree of the same view share: profile, sample type, filter, base (not inversion). */
+function viewKey(request: ViewRequest, sampleIndex: number): string {
+  return JSON.stringify([request.profileId, sampleIndex, request.filter ?? {}, request.baseId ?? null]);
 }
 
 function clampFraction(f: number): number {

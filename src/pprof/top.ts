@@ -91,12 +91,17 @@ class FunctionAccumulator {
       const cum = this.cum[i] as number;
       if (flat !== 0 || cum !== 0) rows.push({ function: fn.name, file: fn.file, flat, cum });
     });
-    return rows.sort(
-      (a, b) =>
-        Math.abs(b.flat) - Math.abs(a.flat) ||
-        (a.function < b.function ? -1 : a.function > b.function ? 1 : 0) ||
-        Math.abs(b.cum) - Math.abs(a.cum) ||
-        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
-    );
+    return sortTopRows(rows);
   }
+}
+
+/** pprof -top's order: |flat| descending, then name, then |cum| descending, then file. */
+export function sortTopRows(rows: TopRow[]): TopRow[] {
+  return rows.sort(
+    (a, b) =>
+      Math.abs(b.flat) - Math.abs(a.flat) ||
+      (a.function < b.function ? -1 : a.function > b.function ? 1 : 0) ||
+      Math.abs(b.cum) - Math.abs(a.cum) ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
+  );
 }

@@ -5,7 +5,7 @@ import { buildCallTree, buildFlameTree } from '../../../src/pprof/flameTree';
 import type { FlameNode, Profile } from '../../../src/pprof/model';
 import { findFlameNode, flameSubtree, pruneFlameTree } from '../../../src/pprof/prune';
 import { topFunctions } from '../../../src/pprof/top';
-import { readFixture } from './fixtures';
+import { CAPTURED, readFixture } from './fixtures';
 
 function walk(node: FlameNode, visit: (n: FlameNode, parent?: FlameNode) => void, parent?: FlameNode): void {
   visit(node, parent);
@@ -161,5 +161,24 @@ describe('pruning to what can be seen', () => {
     assert.deepEqual(tree.flameNode(some.id, 0.01), pruneFlameTree(some, 0.01));
     assert.deepEqual(tree.pathTo(some.id), [0, full.children[0]?.id, some.id]);
     assert.equal(tree.flameNode(-1, 0), undefined);
+  });
+});
+
+describe("the tree's own top table", () => {
+  test('equals topFunctions for every captured profile, sample type, filter, inversion and base', () => {
+    const heap1 = decodePackedProfile(readFixture('heap-1'));
+    for (const name of CAPTURED) {
+      const p = decodePackedProfile(readFixture(name));
+      for (let t = 0; t < p.sampleTypes.length; t++) {
+        for (const filter of [{}, { focus: 'main|sessions' }, { hide: '^runtime\\.' }, { ignore: 'runtime' }]) {
+          for (const inverted of [false, true]) {
+            assert.deepEqual(buildCallTree(p, t, filter, { inverted }).topFunctions(), topFunctions(p, t, filter), `${name} ${t} ${JSON.stringify(filter)} ${inverted}`);
+          }
+          if (name.startsWith('heap')) {
+            assert.deepEqual(buildCallTree(p, t, filter, { base: heap1 }).topFunctions(), topFunctions(p, t, filter, { base: heap1 }), `${name} ${t} diff`);
+          }
+        }
+      }
+    }
   });
 });
