@@ -150,6 +150,9 @@ benchmark('openProfile.mjs');
 // 4b. Peak memory of the extension host while the panel opens that profile (bench/hostMemory.mjs).
 benchmark('hostMemory.mjs');
 
+// 4c. A profile of a million distinct functions: time and peak memory beside pprof's (bench/bigProfile.mjs).
+benchmark('bigProfile.mjs');
+
 // 5. Parse and cluster a 100,000-goroutine dump (bench/goroutines.mjs).
 benchmark('goroutines.mjs');
 

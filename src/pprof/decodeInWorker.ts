@@ -129,7 +129,8 @@ export class ProfileWorker {
     return this.channel.request('subtree', { treeId, nodeId, minFraction });
   }
 
-  top(view: ViewRequest): Promise<TopResult> {
+  /** The view's top table; with `limit`, its first rows only (pprof's order). */
+  top(view: ViewRequest & { limit?: number }): Promise<TopResult> {
     return this.channel.request('top', view);
   }
 

@@ -5,10 +5,10 @@
  * (gunzipping with the browser's DecompressionStream). protoStream.ts reads the protobuf.
  */
 import { ProfileError } from './errors';
-import type { Frame, SampleType } from './model';
-import { GrowableUint32, MemoryBudget, type FunctionKey, type PackedProfile } from './packed';
+import type { SampleType } from './model';
+import { GrowableFloat64, GrowableUint32, MemoryBudget, type FunctionKey, type PackedProfile } from './packed';
 import { DEFAULT_MAX_BYTES, ProfileTooLargeError, type SizeLimit } from './sizeLimit';
-import type { Location as PprofLocation } from 'pprof-format';
+import { firstIndexOfEachText, PairIndex } from './intern';
 import { ProfileProtoStream, type ProfileParts } from './protoStream';
 
 export function isGzip(bytes: Uint8Array): boolean {
@@ -40,7 +40,8 @@ const HEAD_BYTES = 256;
  * Every error is a ProfileError. `sizeHint`, the expected length when known, sizes the arrays up front.
  */
 export class ProfileDecoder {
-  private readonly stream: ProfileProtoStream;
+  /** Dropped once finished, with the arrays it sized for the whole profile (the result keeps what it filled). */
+  private stream: ProfileProtoStream;
   /** The first bytes, held until there are enough to tell text from protobuf. */
   private head: Uint8Array | null = new Uint8Array(0);
 
@@ -51,7 +52,9 @@ export class ProfileDecoder {
   constructor(sizeHint = 0, limit?: SizeLimit) {
     const maxBytes = limit?.maxBytes ?? DEFAULT_MAX_BYTES;
     const budget = new MemoryBudget(DECODED_PER_UNPACKED_BYTE * maxBytes + (1 << 20), () => new ProfileTooLargeError(maxBytes, 'decoded', limit?.limitName));
-    this.stream = new ProfileProtoStream(Math.min(sizeHint, maxBytes), budget);
+    // The arrays sized up front take about twice the hint: at most half the limit, so that a profile near
+    // the limit still has budget left to grow them.
+    this.stream = new ProfileProtoStream(Math.min(sizeHint, maxBytes / 2), budget);
   }
 
   /** Bytes received so far. */
@@ -84,7 +87,9 @@ export class ProfileDecoder {
       rejectText(head);
       this.read(() => this.stream.push(head));
     }
-    return this.read(() => assemble(this.stream.finish()));
+    const parts = this.read(() => this.stream.finish());
+    this.stream = new ProfileProtoStream(0);
+    return this.read(() => assemble(parts));
   }
 
   private read<T>(step: () => T): T {
@@ -138,36 +143,25 @@ function oneLine(text: string, max: number): string {
 type Numeric = number | bigint;
 
 /**
- * Replaces each location id in `ids` by the index of the location with that id (the last one, should two
- * share it). Ids are arbitrary uint64s; Go numbers them 1..n, so a dense table is the usual case.
+ * A lookup from an id to the index of the entry with that id (the last, should two share it), -1 for
+ * none. Ids are arbitrary uint64s; Go numbers them 1..n, so a dense table is the usual case.
  */
-function locationIdsToIndices(ids: Uint32Array, locationIds: Float64Array): void {
+function indexOfIds(ids: Float64Array): (id: number) => number {
   let maxId = 0;
-  for (let i = 0; i < locationIds.length; i++) maxId = Math.max(maxId, locationIds[i] as number);
-  const missing = (id: number): ProfileError => new ProfileError(`invalid profile: a sample refers to location ${id}, which the profile does not define`);
-  if (maxId < 4 * locationIds.length + 1024) {
+  for (let i = 0; i < ids.length; i++) maxId = Math.max(maxId, ids[i] as number);
+  if (maxId < 4 * ids.length + 1024) {
     const table = new Int32Array(maxId + 1).fill(-1);
-    for (let i = 0; i < locationIds.length; i++) table[locationIds[i] as number] = i;
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k] as number;
-      const i = id <= maxId ? (table[id] as number) : -1;
-      if (i < 0) throw missing(id);
-      ids[k] = i;
-    }
-    return;
+    for (let i = 0; i < ids.length; i++) table[ids[i] as number] = i;
+    return (id) => (id <= maxId ? (table[id] as number) : -1);
   }
   const index = new Map<number, number>();
-  locationIds.forEach((id, i) => index.set(id, i));
-  for (let k = 0; k < ids.length; k++) {
-    const i = index.get(ids[k] as number);
-    if (i === undefined) throw missing(ids[k] as number);
-    ids[k] = i;
-  }
+  ids.forEach((id, i) => index.set(id, i));
+  return (id) => index.get(id) ?? -1;
 }
 
 /** Resolves the stream's ids and string indices into the packed form; checks what protobuf cannot. */
 export function assemble(parts: ProfileParts): PackedProfile {
-  const { strings: stringTable, sampleTypes, mappings, locations, functions, sampleCount, valuesPerSample, unevenValues } = parts;
+  const { strings: stringTable, sampleTypes, mappings, sampleCount, valuesPerSample, unevenValues } = parts;
   if (stringTable.length === 0 || stringTable[0] !== '') {
     throw new ProfileError('not a pprof profile: the bytes are not valid profile.proto (its string table must start with "")');
   }
@@ -185,33 +179,43 @@ export function assemble(parts: ProfileParts): PackedProfile {
     throw new ProfileError(`invalid profile: samples carry ${valuesPerSample} values for ${nTypes} sample types`);
   }
 
-  // Functions: pprof's default granularity groups frames by function name and file.
+  // Functions: pprof's default granularity groups frames by function name and file. The same text can
+  // sit at two string indices: names and files are compared by the first index of their text.
   const functionKeys: FunctionKey[] = [];
-  const functionKeyIndex = new Map<string, number>();
-  const internFunction = (name: string, file: string): number => {
-    const key = `${name}\0${file}`;
-    let i = functionKeyIndex.get(key);
+  const firstOfText = firstIndexOfEachText(stringTable, parts.stringHash);
+  const byNameAndFile = new PairIndex(stringTable.length, parts.functionId.length);
+  const syntheticIndex = new Map<string, number>();
+  const internFunction = (name: number, file: number): number => {
+    str(name); // checks the indices
+    str(file);
+    const before = byNameAndFile.size;
+    const i = byNameAndFile.intern(firstOfText[name] as number, firstOfText[file] as number);
+    if (i === before) functionKeys.push({ name: stringTable[name] as string, file: stringTable[file] as string });
+    return i;
+  };
+  const functionKeyOf = new Int32Array(parts.functionId.length);
+  for (let f = 0; f < functionKeyOf.length; f++) functionKeyOf[f] = internFunction(parts.functionName[f] as number, parts.functionFile[f] as number);
+  /** A location without function information is named by its address, as pprof does. */
+  const addressFunction = (address: number): number => {
+    const name = `0x${address.toString(16)}`;
+    let i = syntheticIndex.get(name);
     if (i === undefined) {
-      i = functionKeys.push({ name, file }) - 1;
-      functionKeyIndex.set(key, i);
+      i = functionKeys.push({ name, file: '' }) - 1;
+      syntheticIndex.set(name, i);
     }
     return i;
   };
-  const functionById = new Map<number, number>();
-  for (const fn of functions) functionById.set(Number(fn.id), internFunction(str(fn.name), str(fn.filename)));
+  const functionById = indexOfIds(parts.functionId);
 
-  const frames: Frame[] = [];
   const frameFunction = new GrowableUint32(1024);
-  // A frame is a function at a line: one number as the key (no string per lookup) while it fits.
-  const frameIndex = new Map<number | string, number>();
+  const frameLine = new GrowableFloat64(1024);
+  const frameIndex = new PairIndex(parts.functionId.length + 16, parts.lineFunction.length + 16);
   const internFrame = (fn: number, line: number): number => {
-    const key = fn < 0x200000 && line >= 0 && line < 0x100000000 ? fn * 0x100000000 + line : `${fn}:${line}`;
-    let i = frameIndex.get(key);
-    if (i === undefined) {
-      const f = functionKeys[fn] as FunctionKey;
-      i = frames.push({ name: f.name, file: f.file, line }) - 1;
+    const before = frameIndex.size;
+    const i = frameIndex.intern(fn, line);
+    if (i === before) {
       frameFunction.push(fn);
-      frameIndex.set(key, i);
+      frameLine.push(line);
     }
     return i;
   };
@@ -219,27 +223,31 @@ export function assemble(parts: ProfileParts): PackedProfile {
   const mappingFile = new Map<number, string>();
   for (const m of mappings) mappingFile.set(Number(m.id), str(m.filename));
 
-  const nLoc = locations.length;
+  const { locationId, locationMapping, locationAddress, locationLineStart, lineFunction, lineNumber } = parts;
+  const nLoc = locationId.length;
   const locationFrameStart = new Uint32Array(nLoc + 1);
-  const locationFrames = new GrowableUint32(nLoc * 2 + 16);
-  const locationMappingFile = new Array<string>(nLoc);
-  const locationIds = new Float64Array(nLoc);
+  const locationFrames = new GrowableUint32(lineFunction.length + 16);
+  // Filled by push: `new Array(n)` past 100,000 elements is a dictionary, slow to fill by index.
+  const locationMappingFile: string[] = [];
   for (let i = 0; i < nLoc; i++) {
-    const loc = locations[i] as PprofLocation;
-    locationIds[i] = Number(loc.id);
-    locationMappingFile[i] = mappingFile.get(Number(loc.mappingId)) ?? '';
-    if (loc.line.length === 0) {
-      locationFrames.push(internFrame(internFunction(`0x${Number(loc.address).toString(16)}`, ''), 0));
-    }
-    for (const line of loc.line) {
-      const fn = functionById.get(Number(line.functionId));
-      const frameFn = fn ?? internFunction(`0x${Number(loc.address).toString(16)}`, '');
-      locationFrames.push(internFrame(frameFn, Number(line.line)));
+    locationMappingFile.push(mappingFile.get(locationMapping[i] as number) ?? '');
+    const from = locationLineStart[i] as number;
+    const to = locationLineStart[i + 1] as number;
+    if (from === to) locationFrames.push(internFrame(addressFunction(locationAddress[i] as number), 0));
+    for (let l = from; l < to; l++) {
+      const f = functionById(lineFunction[l] as number);
+      const fn = f >= 0 ? (functionKeyOf[f] as number) : addressFunction(locationAddress[i] as number);
+      locationFrames.push(internFrame(fn, lineNumber[l] as number));
     }
     locationFrameStart[i + 1] = locationFrames.length;
   }
   const stackLocations = parts.stackIds;
-  locationIdsToIndices(stackLocations, locationIds);
+  const locationById = indexOfIds(locationId);
+  for (let k = 0; k < stackLocations.length; k++) {
+    const i = locationById(stackLocations[k] as number);
+    if (i < 0) throw new ProfileError(`invalid profile: a sample refers to location ${stackLocations[k]}, which the profile does not define`);
+    stackLocations[k] = i;
+  }
 
   const keys = parts.labelKey;
   const strs = parts.labelStr;
@@ -262,8 +270,8 @@ export function assemble(parts: ProfileParts): PackedProfile {
     comments: parts.comments.map(str),
     dropFrames: str(parts.dropFrames),
     keepFrames: str(parts.keepFrames),
-    frames,
     frameFunction: frameFunction.toArray(),
+    frameLine: frameLine.toArray(),
     functions: functionKeys,
     locationFrameStart,
     locationFrames: locationFrames.toArray(),

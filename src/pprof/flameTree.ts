@@ -16,7 +16,7 @@ import type { FlameNode, Profile, SampleType, TopRow, ViewFilter } from './model
 import { GrowableFloat64, GrowableUint32, packProfile, type FunctionKey, type PackedProfile } from './packed';
 import { isVisible, magnitudeOf } from './prune';
 import { matchingSampleIndex } from './sampleTypes';
-import { sortTopRows, type TopResult } from './top';
+import { firstTopRows, type TopResult } from './top';
 
 export interface FlameTreeOptions {
   /** Roots are the leaf functions; children are their callers. */
@@ -50,7 +50,7 @@ interface Stacks {
   functions: FunctionKey[];
   /** Per frame (the profile's, then the base's offset by the profile's frame count): its function and line. */
   frameFunction: Int32Array;
-  frameLine: Int32Array;
+  frameLine: Float64Array;
   /** Frames of stack s: frames[start[s] .. start[s+1]). */
   frames: Uint32Array;
   start: Uint32Array;
@@ -64,7 +64,7 @@ function collectStacks(view: StackView, base: StackView | undefined, inverted: b
   const main = view.profile;
   let functions = main.functions;
   let frameFunction = Int32Array.from(main.frameFunction);
-  let frameLine = frameLines(main);
+  let frameLine = main.frameLine;
   if (base) {
     // Functions are matched by name and file, as pprof's default granularity does.
     functions = [...main.functions];
@@ -79,14 +79,14 @@ function collectStacks(view: StackView, base: StackView | undefined, inverted: b
       }
       return j;
     });
-    const nf = main.frames.length;
-    const both = new Int32Array(nf + base.profile.frames.length);
+    const nf = main.frameFunction.length;
+    const both = new Int32Array(nf + base.profile.frameFunction.length);
     both.set(frameFunction);
     base.profile.frameFunction.forEach((fn, f) => (both[nf + f] = slot[fn] as number));
     frameFunction = both;
-    const lines = new Int32Array(both.length);
+    const lines = new Float64Array(both.length);
     lines.set(frameLine);
-    lines.set(frameLines(base.profile), nf);
+    lines.set(base.profile.frameLine, nf);
     frameLine = lines;
   }
 
@@ -107,7 +107,7 @@ function collectStacks(view: StackView, base: StackView | undefined, inverted: b
   };
   forEachStack(view, add(0));
   const mainCount = value.length;
-  if (base) forEachStack(base, add(main.frames.length));
+  if (base) forEachStack(base, add(main.frameFunction.length));
   return {
     functions,
     frameFunction,
@@ -118,12 +118,6 @@ function collectStacks(view: StackView, base: StackView | undefined, inverted: b
     mainCount,
     withBase: base !== undefined,
   };
-}
-
-function frameLines(profile: PackedProfile): Int32Array {
-  const lines = new Int32Array(profile.frames.length);
-  profile.frames.forEach((f, i) => (lines[i] = f.line));
-  return lines;
 }
 
 /** A tree grown on demand. Node ids are indices in the order nodes were found; the root is 0. */
@@ -222,7 +216,7 @@ export class CallTree {
    * pprof -top over the same stacks: the view's table without expanding the profile's stacks a second
    * time (the panel asks for both). Equal to topFunctions with the same filter and base.
    */
-  topFunctions(): TopResult {
+  topFunctions(limit = 0): TopResult {
     const { functions, frameFunction, frames, start, value, mainCount } = this.stacks;
     const flat = new Float64Array(functions.length);
     const cum = new Float64Array(functions.length);
@@ -249,7 +243,7 @@ export class CallTree {
     functions.forEach((fn, i) => {
       if (flat[i] !== 0 || cum[i] !== 0) rows.push({ function: fn.name, file: fn.file, flat: flat[i] as number, cum: cum[i] as number });
     });
-    return { total, rows: sortTopRows(rows) };
+    return { total, rows: firstTopRows(rows, limit), functions: rows.length };
   }
 
   /**

@@ -8,10 +8,10 @@ import type { PackedProfile } from './packed';
 
 export function foldedStacks(profile: Profile | PackedProfile, sampleIndex: number, filter?: ViewFilter): string {
   const view = viewProfile(profile, sampleIndex, filter);
-  const { frames, frameFunction, functions } = view.profile;
+  const { frameFunction, functions } = view.profile;
   // A ';' or a line break inside an (untrusted) name would split a frame or a line: replace them.
   const names = functions.map((fn) => fn.name.replace(/[;\r\n]/g, '_') || '?');
-  const frameName = Array.from({ length: frames.length }, (_, f) => names[frameFunction[f] as number] as string);
+  const frameName = Array.from({ length: frameFunction.length }, (_, f) => names[frameFunction[f] as number] as string);
   const sums = new Map<string, number>();
   forEachStack(view, (stack, depth, value) => {
     const parts = new Array<string>(depth);

@@ -6,7 +6,7 @@
  */
 import { forEachStack, viewProfile } from './filter';
 import type { Profile, SampleType, ViewFilter } from './model';
-import { packProfile, type PackedProfile } from './packed';
+import { frameAt, packProfile, type PackedProfile } from './packed';
 
 export interface LineCost {
   /** 1-based, as the profile records it. */
@@ -36,13 +36,13 @@ export interface LineCostsResult {
 export function lineCosts(input: Profile | PackedProfile, sampleIndex: number, filter?: ViewFilter): LineCostsResult {
   const profile = packProfile(input);
   const view = viewProfile(profile, sampleIndex, filter);
-  const { frames } = profile;
   // Frames are deduplicated by (function, file, line); several frames can share a line.
   const lineKey = new Map<string, number>();
-  const frameLine = new Int32Array(frames.length).fill(-1);
+  const frameLine = new Int32Array(profile.frameFunction.length).fill(-1);
   const lines: Array<{ file: string; line: number; functions: Set<string> }> = [];
-  frames.forEach((frame, i) => {
-    if (frame.file === '' || frame.line <= 0) return;
+  for (let i = 0; i < frameLine.length; i++) {
+    const frame = frameAt(profile, i);
+    if (frame.file === '' || frame.line <= 0) continue;
     const key = `${frame.file}\0${frame.line}`;
     let slot = lineKey.get(key);
     if (slot === undefined) {
@@ -51,7 +51,7 @@ export function lineCosts(input: Profile | PackedProfile, sampleIndex: number, f
     }
     lines[slot]?.functions.add(frame.name);
     frameLine[i] = slot;
-  });
+  }
   const flat = new Float64Array(lines.length);
   const cum = new Float64Array(lines.length);
   // Marks the lines already counted for the current sample: stamp = sample number + 1.

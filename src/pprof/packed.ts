@@ -22,10 +22,12 @@ export interface PackedProfile {
   dropFrames: string;
   keepFrames: string;
 
-  /** Deduplicated frames (function at a line). */
-  frames: Frame[];
-  /** Function index of each frame. */
+  /**
+   * Deduplicated frames (a function at a line): frame f is functions[frameFunction[f]] at frameLine[f].
+   * Arrays, not Frame objects: a profile of a million functions has a few million frames (frameAt makes one).
+   */
   frameFunction: Uint32Array;
+  frameLine: Float64Array;
   functions: FunctionKey[];
 
   /** Frames of location i, leaf first: locationFrames[locationFrameStart[i] .. locationFrameStart[i+1]). */
@@ -52,12 +54,18 @@ export interface PackedProfile {
 const packedOf = new WeakMap<Profile, PackedProfile>();
 const profileOf = new WeakMap<PackedProfile, Profile>();
 
+/** Frame f as the model spells it. */
+export function frameAt(packed: PackedProfile, f: number): Frame {
+  const fn = packed.functions[packed.frameFunction[f] as number] as FunctionKey;
+  return { name: fn.name, file: fn.file, line: packed.frameLine[f] as number };
+}
+
 /** The model's view of a packed profile: one Sample object per sample, inlined frames expanded. */
 export function unpackProfile(packed: PackedProfile): Profile {
   const cached = profileOf.get(packed);
   if (cached) return cached;
   const nTypes = packed.sampleTypes.length;
-  const samples: Sample[] = new Array<Sample>(packed.sampleCount);
+  const samples: Sample[] = []; // pushed: `new Array(n)` past 100,000 elements is a slow dictionary
   for (let s = 0; s < packed.sampleCount; s++) {
     const stack: number[] = [];
     for (let k = packed.stackStart[s] as number; k < (packed.stackStart[s + 1] as number); k++) {
@@ -70,7 +78,7 @@ export function unpackProfile(packed: PackedProfile): Profile {
     const { labels, numLabels } = sampleLabels(packed, s);
     if (labels) sample.labels = labels;
     if (numLabels) sample.numLabels = numLabels;
-    samples[s] = sample;
+    samples.push(sample);
   }
   const profile: Profile = {
     sampleTypes: packed.sampleTypes,
@@ -79,7 +87,7 @@ export function unpackProfile(packed: PackedProfile): Profile {
     period: packed.period,
     timeNanos: packed.timeNanos,
     durationNanos: packed.durationNanos,
-    frames: packed.frames,
+    frames: Array.from({ length: packed.frameFunction.length }, (_, f) => frameAt(packed, f)),
     samples,
     comments: packed.comments,
     dropFrames: packed.dropFrames,
@@ -168,12 +176,12 @@ export function packProfile(profile: Profile | PackedProfile): PackedProfile {
     comments: profile.comments,
     dropFrames: profile.dropFrames,
     keepFrames: profile.keepFrames,
-    frames: profile.frames,
+    frameLine: Float64Array.from(profile.frames, (f) => f.line),
     frameFunction,
     functions,
     locationFrameStart,
     locationFrames,
-    locationMappingFile: new Array<string>(nFrames).fill(''),
+    locationMappingFile: Array.from({ length: nFrames }, () => ''),
     sampleCount: profile.samples.length,
     stackStart,
     stackLocations,
@@ -264,6 +272,10 @@ export class GrowableFloat64 {
   ) {
     budget?.spend(capacity * 8);
     this.data = new Float64Array(capacity);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = value;
   }
   grow(min: number): void {
     const capacity = Math.max(min, Math.ceil(this.data.length * 1.5));

@@ -97,11 +97,13 @@ export class ProfileStore {
     return { root, path: tree.pathTo(nodeId) };
   }
 
-  top(request: ViewRequest): TopResult {
+  /** The view's top table in pprof -top's order; with `limit`, its first rows only. */
+  top(request: ViewRequest & { limit?: number }): TopResult {
     const { profile, sampleIndex, base } = this.resolve(request);
     // The panel asks for a view's tree and its top table together: the tree's stacks give the table.
     const built = [...this.trees.values()].reverse().find((t) => t.view === viewKey(request, sampleIndex));
-    const { total, rows } = built ? built.tree.topFunctions() : topFunctions(profile, sampleIndex, request.filter, base ? { base } : {});
+    const limit = request.limit ?? 0;
+    const { total, rows } = built ? built.tree.topFunctions(limit) : topFunctions(profile, sampleIndex, request.filter, { limit, ...(base ? { base } : {}) });
     return { sampleType: profile.sampleTypes[sampleIndex] as SampleType, sampleIndex, total, rows };
   }
 

@@ -1,25 +1,53 @@
 /**
  * Reads profile.proto's top-level fields as the bytes arrive (whole, or chunk by chunk from a streamed
- * gunzip), with the samples — nearly all of a large profile's bytes — decoded straight into flat typed
- * arrays: no object, subarray or closure per sample. The small messages (sample types, mappings,
- * locations, functions) are decoded by pprof-format, the project's protobuf decoder for profiles.
+ * gunzip), with the messages there are many of — samples, locations, functions — decoded straight into
+ * flat typed arrays: no object, subarray or closure per message. The few others (sample types, mappings)
+ * are decoded by pprof-format, the project's protobuf decoder for profiles.
  *
- * Why not pprof-format for the samples too: its decoder builds a Sample object holding a Label object
- * per label and an array per number list, through a subarray per field; on a 500,000-sample profile that
- * was most of the decode time and most of its garbage (bench/pprof.mjs prints both decoders' times).
- * No Node-only import: report.html's page streams the browser's DecompressionStream into it.
+ * Why not pprof-format for all: its decoder builds an object per message, with an object per nested one
+ * and an array per number list, through a subarray per field. On a 500,000-sample profile the samples'
+ * objects were most of the decode time and garbage (bench/pprof.mjs prints both decoders' times); on a
+ * profile of a million functions, the locations' and functions' objects were most of its 1.6 GB
+ * (bench/bigProfile.mjs). No Node-only import: report.html's page streams DecompressionStream into it.
  */
-import { Function as PprofFunction, Location as PprofLocation, Mapping as PprofMapping, ValueType as PprofValueType } from 'pprof-format';
+import { Mapping as PprofMapping, ValueType as PprofValueType } from 'pprof-format';
 import { ProfileError } from './errors';
 import { GrowableFloat64, GrowableUint32, type MemoryBudget } from './packed';
+import {
+  BYTES,
+  FIXED32,
+  FIXED64,
+  fieldLength,
+  hashBytes,
+  INCOMPLETE,
+  invalid,
+  readInt64s,
+  readUint32s,
+  readVarint,
+  readVarint64,
+  skipField,
+  VARINT,
+  varintEnd,
+} from './protoWire';
 
 /** What the stream holds once read; decodeProto.ts resolves ids and strings into a PackedProfile. */
 export interface ProfileParts {
   strings: string[];
+  /** A hash of each string's bytes (hashBytes), for finding texts the table holds twice. */
+  stringHash: Uint32Array;
   sampleTypes: PprofValueType[];
   mappings: PprofMapping[];
-  locations: PprofLocation[];
-  functions: PprofFunction[];
+  /** Location i: its id, mapping id and address, and its lines lineFunction/lineNumber[locationLineStart[i] .. [i+1]). */
+  locationId: Float64Array;
+  locationMapping: Float64Array;
+  locationAddress: Float64Array;
+  locationLineStart: Uint32Array;
+  lineFunction: Float64Array;
+  lineNumber: Float64Array;
+  /** Function i: its id, and its name's and file's string indices. */
+  functionId: Float64Array;
+  functionName: Float64Array;
+  functionFile: Float64Array;
   sampleCount: number;
   /** Values each sample carried (-1: no samples); `unevenValues` when they differ. */
   valuesPerSample: number;
@@ -42,25 +70,25 @@ export interface ProfileParts {
   defaultSampleType: number;
 }
 
-const VARINT = 0;
-const FIXED64 = 1;
-const BYTES = 2;
-const FIXED32 = 5;
-
-/** Thrown inside the reader when a field's bytes are not all there yet (streaming) or ever (truncated). */
-const INCOMPLETE = -1;
-
 /**
  * push() the uninflated profile.proto bytes in order (any chunking), then finish(). `sizeHint` (the
  * expected total, e.g. from gzip's trailer) only sizes the arrays up front.
  */
 export class ProfileProtoStream {
   private readonly strings: string[] = [];
+  private readonly stringHash = new GrowableUint32(1 << 10);
   private readonly text = new TextDecoder('utf-8');
   private readonly sampleTypes: PprofValueType[] = [];
   private readonly mappings: PprofMapping[] = [];
-  private readonly locations: PprofLocation[] = [];
-  private readonly functions: PprofFunction[] = [];
+  private readonly locationId: GrowableFloat64;
+  private readonly locationMapping: GrowableFloat64;
+  private readonly locationAddress: GrowableFloat64;
+  private readonly locationLineStart: GrowableUint32;
+  private readonly lineFunction: GrowableFloat64;
+  private readonly lineNumber: GrowableFloat64;
+  private readonly functionId: GrowableFloat64;
+  private readonly functionName: GrowableFloat64;
+  private readonly functionFile: GrowableFloat64;
   private readonly stackIds: GrowableUint32;
   private readonly stackStart: GrowableUint32;
   private readonly values: GrowableFloat64;
@@ -93,6 +121,18 @@ export class ProfileProtoStream {
     this.labelKey = new GrowableUint32(1 << 12, budget);
     this.labelStr = new GrowableUint32(1 << 12, budget);
     this.labelNum = new GrowableFloat64(1 << 12, budget);
+    // A location takes 10 bytes or more, a function 8 or more: sized for a profile of mostly those.
+    const locations = Math.max(1 << 10, sizeHint >> 6);
+    this.locationId = new GrowableFloat64(locations, budget);
+    this.locationMapping = new GrowableFloat64(locations, budget);
+    this.locationAddress = new GrowableFloat64(locations, budget);
+    this.locationLineStart = new GrowableUint32(locations, budget);
+    this.locationLineStart.push(0);
+    this.lineFunction = new GrowableFloat64(locations, budget);
+    this.lineNumber = new GrowableFloat64(locations, budget);
+    this.functionId = new GrowableFloat64(locations >> 1, budget);
+    this.functionName = new GrowableFloat64(locations >> 1, budget);
+    this.functionFile = new GrowableFloat64(locations >> 1, budget);
     this.stackStart.push(0);
     this.labelStart.push(0);
   }
@@ -117,10 +157,18 @@ export class ProfileProtoStream {
     }
     return {
       strings: this.strings,
+      stringHash: this.stringHash.toArray(),
       sampleTypes: this.sampleTypes,
       mappings: this.mappings,
-      locations: this.locations,
-      functions: this.functions,
+      locationId: this.locationId.toArray(),
+      locationMapping: this.locationMapping.toArray(),
+      locationAddress: this.locationAddress.toArray(),
+      locationLineStart: this.locationLineStart.toArray(),
+      lineFunction: this.lineFunction.toArray(),
+      lineNumber: this.lineNumber.toArray(),
+      functionId: this.functionId.toArray(),
+      functionName: this.functionName.toArray(),
+      functionFile: this.functionFile.toArray(),
       sampleCount: this.sampleCount,
       valuesPerSample: this.valuesPerSample,
       unevenValues: this.unevenValues,
@@ -206,6 +254,7 @@ export class ProfileProtoStream {
         return;
       case 6:
         this.strings.push(this.text.decode(buf.subarray(begin, end)));
+        this.stringHash.push(hashBytes(buf, begin, end));
         return;
       case 1:
         this.sampleTypes.push(PprofValueType.decode(buf.subarray(begin, end)));
@@ -214,10 +263,10 @@ export class ProfileProtoStream {
         this.mappings.push(PprofMapping.decode(buf.subarray(begin, end)));
         return;
       case 4:
-        this.locations.push(PprofLocation.decode(buf.subarray(begin, end)));
+        this.location(buf, begin, end);
         return;
       case 5:
-        this.functions.push(PprofFunction.decode(buf.subarray(begin, end)));
+        this.function(buf, begin, end);
         return;
       case 11:
         this.periodType = PprofValueType.decode(buf.subarray(begin, end));
@@ -307,6 +356,79 @@ export class ProfileProtoStream {
     this.sampleCount++;
   }
 
+  /** A Location: id, mapping_id, address, its Lines (function_id, line); is_folded is not used. */
+  private location(buf: Uint8Array, begin: number, end: number): void {
+    let id = 0;
+    let mapping = 0;
+    let address = 0;
+    let i = begin;
+    while (i < end) {
+      const tag = buf[i] as number;
+      if (tag === 0x08 || tag === 0x10 || tag === 0x18) {
+        const v = readVarint64(buf, i + 1, end);
+        if (v === undefined) throw invalid('a location is cut off');
+        i = varintEnd;
+        if (tag === 0x08) id = v;
+        else if (tag === 0x10) mapping = v;
+        else address = v;
+      } else if (tag === 0x22) {
+        const length = readVarint(buf, i + 1, end);
+        if (length === INCOMPLETE || varintEnd + length > end) throw invalid('a location line is cut off');
+        i = varintEnd;
+        this.line(buf, i, i + length);
+        i += length;
+      } else {
+        i = skipField(buf, i, end);
+      }
+    }
+    this.locationId.push(id);
+    this.locationMapping.push(mapping);
+    this.locationAddress.push(address);
+    this.locationLineStart.push(this.lineFunction.length);
+  }
+
+  private line(buf: Uint8Array, begin: number, end: number): void {
+    let fn = 0;
+    let line = 0;
+    for (let i = begin; i < end; ) {
+      const tag = buf[i] as number;
+      if (tag === 0x08 || tag === 0x10) {
+        const v = readVarint64(buf, i + 1, end);
+        if (v === undefined) throw invalid('a location line is cut off');
+        i = varintEnd;
+        if (tag === 0x08) fn = v;
+        else line = v;
+      } else {
+        i = skipField(buf, i, end);
+      }
+    }
+    this.lineFunction.push(fn);
+    this.lineNumber.push(line);
+  }
+
+  /** A Function: id, name and filename (string indices); system_name and start_line are not used. */
+  private function(buf: Uint8Array, begin: number, end: number): void {
+    let id = 0;
+    let name = 0;
+    let file = 0;
+    for (let i = begin; i < end; ) {
+      const tag = buf[i] as number;
+      if (tag === 0x08 || tag === 0x10 || tag === 0x20) {
+        const v = readVarint64(buf, i + 1, end);
+        if (v === undefined) throw invalid('a function is cut off');
+        i = varintEnd;
+        if (tag === 0x08) id = v;
+        else if (tag === 0x10) name = v;
+        else file = v;
+      } else {
+        i = skipField(buf, i, end);
+      }
+    }
+    this.functionId.push(id);
+    this.functionName.push(name);
+    this.functionFile.push(file);
+  }
+
   /** A Label: key, str, num (num_unit is not used). */
   private label(buf: Uint8Array, begin: number, end: number): void {
     let key = 0;
@@ -328,164 +450,6 @@ export class ProfileProtoStream {
     }
     this.labelKey.push(key);
     this.labelStr.push(str);
-    if (this.labelNum.length === this.labelNum.data.length) this.labelNum.grow(this.labelNum.length + 1);
-    this.labelNum.data[this.labelNum.length++] = num;
+    this.labelNum.push(num);
   }
-}
-
-function invalid(what: string): ProfileError {
-  return new ProfileError(`not a pprof profile: the bytes are not valid profile.proto (${what})`);
-}
-
-/** Where the varint last read by readVarint/readVarint64 ended (one module-level slot: no object per read). */
-let varintEnd = 0;
-
-/** A varint of at most 32 bits (tags, lengths); INCOMPLETE when buf ends first. Larger ones are invalid here. */
-function readVarint(buf: Uint8Array, at: number, end: number): number {
-  let value = 0;
-  let shift = 0;
-  for (let i = at; i < end; i++) {
-    const b = buf[i] as number;
-    if (shift === 28) {
-      if (b > 0x0f) throw invalid('a length or tag does not fit in 32 bits');
-      varintEnd = i + 1;
-      return value + b * 2 ** 28;
-    }
-    value |= (b & 0x7f) << shift;
-    if (b < 0x80) {
-      varintEnd = i + 1;
-      return value >>> 0;
-    }
-    shift += 7;
-  }
-  return INCOMPLETE;
-}
-
-/** A varint as an int64 (negative when its 64-bit two's complement is), as a Number; undefined when buf ends first. */
-function readVarint64(buf: Uint8Array, at: number, end: number): number | undefined {
-  let value = 0;
-  let mul = 1;
-  for (let i = at; i < end && i - at < 10; i++) {
-    const b = buf[i] as number;
-    value += (b & 0x7f) * mul;
-    mul *= 128;
-    if (b < 0x80) {
-      varintEnd = i + 1;
-      // Beyond 2^53 a Number is already approximate; only an int64's sign needs the exact bits.
-      return i - at >= 9 ? Number(BigInt.asIntN(64, bigVarint(buf, at, i + 1))) : value;
-    }
-  }
-  if (end - at >= 10) throw invalid('a varint is longer than 10 bytes');
-  return undefined;
-}
-
-function skipField(buf: Uint8Array, at: number, end: number): number {
-  const tag = readVarint(buf, at, end);
-  if (tag === INCOMPLETE) throw invalid('a field is cut off');
-  let i = varintEnd;
-  switch (tag & 7) {
-    case VARINT:
-      if (readVarint64(buf, i, end) === undefined) throw invalid('a field is cut off');
-      i = varintEnd;
-      break;
-    case BYTES: {
-      const length = readVarint(buf, i, end);
-      if (length === INCOMPLETE) throw invalid('a field is cut off');
-      i = varintEnd + length;
-      break;
-    }
-    case FIXED64:
-      i += 8;
-      break;
-    case FIXED32:
-      i += 4;
-      break;
-    default:
-      throw invalid(`wire type ${tag & 7}`);
-  }
-  if (i > end) throw invalid('a field is cut off');
-  return i;
-}
-
-/** The length of the top-level field starting at buf[at] (tag, length and payload), or INCOMPLETE. */
-function fieldLength(buf: Uint8Array, at: number, end: number): number {
-  const tag = readVarint(buf, at, end);
-  if (tag === INCOMPLETE) return INCOMPLETE;
-  const afterTag = varintEnd;
-  switch (tag & 7) {
-    case VARINT:
-      return readVarint64(buf, afterTag, end) === undefined ? INCOMPLETE : varintEnd - at;
-    case BYTES: {
-      const length = readVarint(buf, afterTag, end);
-      return length === INCOMPLETE ? INCOMPLETE : varintEnd + length - at;
-    }
-    case FIXED64:
-      return afterTag + 8 - at;
-    case FIXED32:
-      return afterTag + 4 - at;
-    default:
-      throw invalid(`wire type ${tag & 7} in field ${tag >>> 3}`);
-  }
-}
-
-/** Packed (or single) unsigned varints: location ids. */
-function readUint32s(buf: Uint8Array, from: number, to: number, out: GrowableUint32): void {
-  if (out.length + (to - from) > out.data.length) out.grow(out.length + (to - from));
-  const data = out.data;
-  let len = out.length;
-  let i = from;
-  while (i < to) {
-    let b = buf[i++] as number;
-    let v = b & 0x7f;
-    if (b >= 0x80) {
-      b = buf[i++] as number;
-      v |= (b & 0x7f) << 7;
-      if (b >= 0x80) {
-        b = buf[i++] as number;
-        v |= (b & 0x7f) << 14;
-        if (b >= 0x80) {
-          b = buf[i++] as number;
-          v |= (b & 0x7f) << 21;
-          if (b >= 0x80) {
-            b = buf[i++] as number;
-            v = (v >>> 0) + (b & 0x7f) * 2 ** 28;
-            if (b >= 0x80 || v > 0xffffffff) throw new ProfileError('invalid profile: a location id does not fit in 32 bits');
-          }
-        }
-      }
-    }
-    if (i > to) throw invalid('a location id is cut off');
-    data[len++] = v;
-  }
-  out.length = len;
-}
-
-/** Packed (or single) int64 varints: sample values, negative in diff profiles. */
-function readInt64s(buf: Uint8Array, from: number, to: number, out: GrowableFloat64): void {
-  if (out.length + (to - from) > out.data.length) out.grow(out.length + (to - from));
-  const data = out.data;
-  let len = out.length;
-  let i = from;
-  while (i < to) {
-    const start = i;
-    let b = buf[i++] as number;
-    let v = b & 0x7f;
-    if (b >= 0x80) {
-      let mul = 128;
-      do {
-        b = buf[i++] as number;
-        v += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b >= 0x80 && i < to);
-      if (i - start >= 10) v = Number(BigInt.asIntN(64, bigVarint(buf, start, i)));
-    }
-    data[len++] = v;
-  }
-  out.length = len;
-}
-
-function bigVarint(buf: Uint8Array, start: number, end: number): bigint {
-  let v = 0n;
-  for (let i = end - 1; i >= start; i--) v = (v << 7n) | BigInt((buf[i] as number) & 0x7f);
-  return v;
 }

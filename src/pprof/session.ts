@@ -14,7 +14,8 @@ import { searchPattern } from './search';
 export interface ProfileEngine {
   tree(request: ViewRequest & { minFraction: number }): Promise<TreeResult>;
   subtree(treeId: number, nodeId: number, minFraction: number): Promise<SubtreeResult>;
-  top(request: ViewRequest): Promise<TopResult>;
+  /** With `limit`, the first rows only, in pprof's order. */
+  top(request: ViewRequest & { limit?: number }): Promise<TopResult>;
   /** Sum of the tree's nodes whose function matches (nested matches once), and the tree's total. */
   search(treeId: number, pattern: string): Promise<{ matched: number; total: number }>;
 }
@@ -156,7 +157,7 @@ export class ProfileSession {
     const { engine } = this.options;
     const { summary } = this.options.profile;
     const request = this.viewRequest();
-    const [tree, top] = await Promise.all([engine.tree({ ...request, minFraction: pruneFraction(this.graphWidth) }), engine.top(request)]);
+    const [tree, top] = await Promise.all([engine.tree({ ...request, minFraction: pruneFraction(this.graphWidth) }), engine.top({ ...request, limit: TOP_ROWS })]);
     this.treeId = tree.treeId;
     this.viewId++;
     const view: ProfileView = {

@@ -92,13 +92,13 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
         io.stdout(foldedStacks(profile, sampleIndex, filter));
         return EXIT_OK;
       }
-      const result = topFunctions(profile, sampleIndex, filter);
+      const result = topFunctions(profile, sampleIndex, filter, { limit: top });
       const json: ProfileJson = {
         sampleType: profile.sampleTypes[sampleIndex] as SampleType,
         total: result.total,
-        top: top === 0 ? result.rows : result.rows.slice(0, top),
+        top: result.rows,
       };
-      io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : formatTopText(json, result.rows.length));
+      io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : formatTopText(json, result.functions));
       return EXIT_OK;
     } catch (err) {
       // Profile, transport and URL errors are the input's fault: one line, exit 2.

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { decodePackedProfile, decodeProfile } from '../../../src/pprof/decode';
-import { packProfile, unpackProfile } from '../../../src/pprof/packed';
+import { frameAt, packProfile, unpackProfile } from '../../../src/pprof/packed';
 import { defaultSampleIndex, resolveSampleIndex } from '../../../src/pprof/sampleTypes';
 import { topFunctions } from '../../../src/pprof/top';
 import { ProfileError } from '../../../src/pprof/errors';
-import { CAPTURED, readFixture } from './fixtures';
+import { CAPTURED, goPprofTop, readFixture } from './fixtures';
+import { bytesField, varint, varintField, text } from './handProto';
 
 const typeOf = (name: string, index: number): string => {
   const p = decodeProfile(readFixture(name));
@@ -73,7 +77,7 @@ describe('decodeProfile on profiles captured from examples/leaky-service', () =>
     for (let l = 0; l + 1 < p.locationFrameStart.length; l++) {
       const names = [];
       for (let f = p.locationFrameStart[l] as number; f < (p.locationFrameStart[l + 1] as number); f++) {
-        names.push(p.frames[p.locationFrames[f] as number]?.name);
+        names.push(frameAt(p, p.locationFrames[f] as number).name);
       }
       if (names[0] === 'bytes.(*Buffer).Grow') {
         assert.ok(names.length >= 2, `inlined location has ${names.length} frames: ${names.join(' < ')}`);
@@ -134,5 +138,71 @@ describe('decodeProfile on profiles captured from examples/leaky-service', () =>
     assert.ok(names.includes('main.&lt;b&gt;not-bold&amp;'), 'entities are not decoded');
     assert.ok(p.frames.some((f) => f.file === '/src/"><svg onload=alert(2)>.go'));
     assert.ok(p.samples.some((s) => s.labels?.handler?.[0] === '<iframe src=javascript:alert(3)>'));
+  });
+});
+
+/**
+ * A profile of many functions as no Go runtime writes it but the format allows: the string table holds
+ * names and files twice (a second Function record naming the same function through the copies), function
+ * and location ids are sparse and far above the record counts, some locations carry an inlined line.
+ */
+function manyFunctionsProfile(functions: number, samples: number): Uint8Array {
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const strings = ['', 'objects', 'count'];
+  const out: number[] = [...bytesField(1, [...varintField(1, 1), ...varintField(2, 2)])];
+  const functionIds: number[] = [];
+  for (let f = 0; f < functions; f++) {
+    const name = strings.push(`example.com/pkg${f % 40}.(*T).M${f}`) - 1;
+    const file = strings.push(`/src/pkg${f % 40}/m${f % 3}.go`) - 1; // the same file text many times over
+    const id = 2 ** 40 + f * 7;
+    out.push(...bytesField(5, [...varintField(1, id), ...varintField(2, name), ...varintField(4, file)]));
+    functionIds.push(id);
+    if (f % 3 === 0) {
+      // The same function again, through copies of its strings.
+      const nameCopy = strings.push(strings[name] as string) - 1;
+      const fileCopy = strings.push(strings[file] as string) - 1;
+      out.push(...bytesField(5, [...varintField(1, id + 1), ...varintField(2, nameCopy), ...varintField(4, fileCopy)]));
+      functionIds.push(id + 1);
+    }
+  }
+  const locationIds = functionIds.map((fn, k) => {
+    const id = 3_000_000_000 + k * 3;
+    const lines = [bytesField(4, [...varintField(1, fn), ...varintField(2, 10 + (k % 4))])];
+    if (k % 5 === 0) lines.unshift(bytesField(4, [...varintField(1, functionIds[random(functionIds.length)] as number), ...varintField(2, 3)]));
+    out.push(...bytesField(4, [...varintField(1, id), ...lines.flat()]));
+    return id;
+  });
+  for (let s = 0; s < samples; s++) {
+    const stack = Array.from({ length: 1 + random(10) }, () => locationIds[random(locationIds.length)] as number);
+    out.push(...bytesField(2, [...bytesField(1, stack.flatMap(varint)), ...bytesField(2, varint(1 + random(1000)))]));
+  }
+  for (const t of strings) out.push(...bytesField(6, text(t)));
+  return gzipSync(new Uint8Array(out));
+}
+
+describe('a profile of many functions, strings held twice, sparse ids', () => {
+  test("decodes to go tool pprof -top's table, a function named through copied strings counted as one", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-functions-'));
+    try {
+      const file = path.join(dir, 'many.pb.gz');
+      const bytes = manyFunctionsProfile(6000, 5000);
+      writeFileSync(file, bytes);
+      const p = decodePackedProfile(bytes);
+      assert.equal(p.functions.length, 6000, 'one function per name and file');
+      const ours = topFunctions(p, 0);
+      const ref = goPprofTop(file, 'count');
+      assert.ok(ref.rows.size > 3000, `${ref.rows.size} functions in pprof's table`);
+      assert.deepEqual(
+        ours.rows.map((r) => [r.function, r.flat, r.cum]).sort(),
+        [...ref.rows].map(([fn, r]) => [fn, r.flat, r.cum]).sort(),
+      );
+      assert.equal(ours.total, ref.total);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

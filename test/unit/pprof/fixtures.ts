@@ -43,7 +43,8 @@ export function goPprofTop(file: string, unit: string, extra: string[] = []): { 
       continue;
     }
     if (!inTable || line.trim() === '') continue;
-    const m = /^\s*(-?[\d.]+)[A-Za-z]*\s+\S+\s+\S+\s+(-?[\d.]+)[A-Za-z]*\s+\S+\s+(.+?)(?: \(inline\))?$/.exec(line);
+    // pprof marks a function inlined at some call sites and not at others '(partial-inline)': not part of its name.
+    const m = /^\s*(-?[\d.]+)[A-Za-z]*\s+\S+\s+\S+\s+(-?[\d.]+)[A-Za-z]*\s+\S+\s+(.+?)(?: \((?:partial-)?inline\))?$/.exec(line);
     if (!m) throw new Error(`unexpected pprof line: ${line}`);
     const name = m[3] as string;
     if (rows.has(name)) throw new Error(`pprof lists ${name} twice`);

@@ -7,22 +7,7 @@ import { ProfileError } from '../../../src/pprof/errors';
 import type { PackedProfile } from '../../../src/pprof/packed';
 import { topFunctions } from '../../../src/pprof/top';
 import { CAPTURED, readFixture } from './fixtures';
-
-/** Protobuf by hand, for shapes pprof-format's encoder never writes. */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = BigInt.asUintN(64, BigInt(n));
-  do {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? b | 0x80 : b);
-  } while (v > 0n);
-  return out;
-}
-const tag = (field: number, wire: number): number[] => varint(field * 8 + wire);
-const bytesField = (field: number, payload: number[]): number[] => [...tag(field, 2), ...varint(payload.length), ...payload];
-const varintField = (field: number, n: number): number[] => [...tag(field, 0), ...varint(n)];
-const text = (s: string): number[] => [...new TextEncoder().encode(s)];
+import { bytesField, tag, text, varint, varintField } from './handProto';
 
 /** A one-function profile: strings, a sample type, a function, a location; samples are the caller's. */
 function handMade(samples: number[][], extra: number[] = []): Uint8Array {

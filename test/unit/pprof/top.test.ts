@@ -79,3 +79,21 @@ describe('topFunctions: flat and cum as go tool pprof -top computes them', () =>
     ]);
   });
 });
+
+describe('the first rows only (--top N, the panel)', () => {
+  test('are the full table cut at N, ties broken as pprof breaks them, for every N', () => {
+    for (const name of CAPTURED) {
+      const p = decodePackedProfile(readFixture(name));
+      for (let t = 0; t < p.sampleTypes.length; t++) {
+        const all = topFunctions(p, t);
+        for (const limit of [1, 2, 3, 5, 8, 13, 40, all.rows.length - 1, all.rows.length, all.rows.length + 5]) {
+          if (limit < 1) continue;
+          const first = topFunctions(p, t, {}, { limit });
+          assert.deepEqual(first.rows, all.rows.slice(0, limit), `${name} ${t} limit ${limit}`);
+          assert.equal(first.functions, all.rows.length);
+          assert.equal(first.total, all.total);
+        }
+      }
+    }
+  });
+});
