@@ -4,7 +4,7 @@ import { decodePackedProfile } from '../../../src/pprof/decode';
 import { diffProfiles } from '../../../src/pprof/diff';
 import { ProfileError } from '../../../src/pprof/errors';
 import { buildFlameTree } from '../../../src/pprof/flameTree';
-import type { FlameNode } from '../../../src/pprof/model';
+import type { FlameNode, Profile } from '../../../src/pprof/model';
 import { topFunctions } from '../../../src/pprof/top';
 import { fixturePath, goPprofTop, readFixture } from './fixtures';
 
@@ -48,6 +48,38 @@ describe('diff against a base (pprof -diff_base)', () => {
       for (const c of node.children) check(c);
     };
     check(root);
+  });
+
+  test('grew and shrank: every function whose flat value rose or fell, largest change first, none unchanged', () => {
+    // main calls each of them; its own flat never changes. grows2 and grows9 grew, shrinks3 and shrinks8
+    // shrank, same did not change; only the base has gone.
+    const frames = ['main.main', 'main.grows2', 'main.grows9', 'main.shrinks3', 'main.shrinks8', 'main.same', 'main.gone'].map((name, i) => ({ name, file: '/src/main.go', line: i + 1 }));
+    const heap = (values: Record<string, number>): Profile => ({
+      sampleTypes: [{ type: 'inuse_space', unit: 'bytes' }],
+      defaultSampleIndex: 0,
+      periodType: null,
+      period: 0,
+      timeNanos: 0,
+      durationNanos: 0,
+      frames,
+      samples: Object.entries(values).map(([name, v]) => ({ stack: [frames.findIndex((f) => f.name === name), 0], values: [v] })),
+      comments: [],
+      dropFrames: '',
+      keepFrames: '',
+    });
+    const base = heap({ 'main.grows2': 10, 'main.grows9': 10, 'main.shrinks3': 10, 'main.shrinks8': 10, 'main.same': 10, 'main.gone': 1 });
+    const now = heap({ 'main.grows2': 12, 'main.grows9': 19, 'main.shrinks3': 7, 'main.shrinks8': 2, 'main.same': 10 });
+    const summary = diffProfiles(now, base, 0);
+    const flat = (rows: { function: string; flat: number }[]) => rows.map((r) => [r.function, r.flat]);
+    assert.deepEqual(flat(summary.grew), [['main.grows9', 9], ['main.grows2', 2]]);
+    assert.deepEqual(flat(summary.shrank), [['main.shrinks8', -8], ['main.shrinks3', -3], ['main.gone', -1]]);
+    assert.equal(summary.growth, 11);
+    assert.equal(summary.shrinkage, -12);
+    assert.equal(summary.delta, -1);
+    assert.deepEqual(summary.sampleType, { type: 'inuse_space', unit: 'bytes' });
+    const focused = diffProfiles(now, base, 0, { focus: 'grows|gone' });
+    assert.deepEqual(flat(focused.grew), [['main.grows9', 9], ['main.grows2', 2]]);
+    assert.deepEqual(flat(focused.shrank), [['main.gone', -1]], 'the filter applies');
   });
 
   test('a base without the sample type is a ProfileError', () => {
