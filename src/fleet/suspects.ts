@@ -55,14 +55,15 @@ export function isGrowing(trend: Trend | null, kind: SuspectKind): trend is Tren
 }
 
 /**
- * Whether an instance's heap grows like a leak's: heap in use grows, and so does the GC's goal when it is
- * exported. Heap in use alone rises between collections (a young or quiet process can go a minute or more
- * without one, filling toward the goal); the goal rises only when more survives each collection.
+ * Whether an instance's heap grows like a leak's. With the GC's heap goal exported, the goal decides: it is
+ * twice what survived the last collection, so it rises only when more survives each one, while heap in use
+ * saws up and down between collections (and a quiet process fills toward the goal for a minute or more
+ * without one). Heap in use must still rise over the range. Without the goal, heap in use alone decides.
  */
 function heapGrowing(instance: FleetInstance): boolean {
-  if (!isGrowing(instance.heapInuse, 'heap')) return false;
   const goal = instance.heapGoal;
-  return goal === null || (goal.perHour > 0 && goal.growth >= MIN_GROWTH.heap);
+  if (goal === null) return isGrowing(instance.heapInuse, 'heap');
+  return isGrowing(goal, 'heap') && (instance.heapInuse?.perHour ?? 0) > 0;
 }
 
 /** Suspects of the fleet, highest score first; an instance that does not grow is not one. */
@@ -92,7 +93,8 @@ export function rankFleetSuspects(instances: readonly FleetInstance[]): FleetSus
         instance: instance.instance,
         perHour: round(trend.perHour, kind === 'heap' ? 0 : 2),
         unit,
-        score: round(relative * trend.r2 * 10, 2),
+        // How steady the growth is: the goal's line for heap when exported (heap in use saws between collections).
+        score: round(relative * (kind === 'heap' && instance.heapGoal ? instance.heapGoal.r2 : trend.r2) * 10, 2),
         evidence: [
           growthEvidence(kind, trend),
           ...(kind === 'heap' && instance.heapGoal ? [`the GC's heap goal ${amount(kind, instance.heapGoal.first)} → ${amount(kind, instance.heapGoal.last)}: more survives each collection (not garbage waiting for the next one)`] : []),

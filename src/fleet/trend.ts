@@ -20,7 +20,7 @@ export interface Trend {
   perHour: number;
   /** How well a straight line explains the runs (pooled r², 0–1): steady growth is near 1, noise near 0. */
   r2: number;
-  /** The last quarter of the time grows at less than a third of the rate before it: a cache filling up. */
+  /** The second half of the time grows at less than a third of the rate of the first: a cache filling up. */
   levelsOff: boolean;
   /** perHour × the hours the runs cover: what the instance gained, restarts not counted as losses. */
   growth: number;
@@ -136,10 +136,11 @@ export function gaugeTrend(series: RangeSeries, restarts: readonly Restart[]): T
   const perSecond = all.sxx > 0 ? all.sxy / all.sxx : 0;
   const r2 = all.sxx > 0 && all.syy > 0 ? (all.sxy * all.sxy) / (all.sxx * all.syy) : 0;
 
-  // Levelling off: the last quarter of the time against the three quarters before it.
+  // Levelling off: the second half of the time against the first. Halves, not a last quarter: a heap goal
+  // moves in steps (one per collection), and a short last quarter can fall between two of them.
   const t0 = times[0] as number;
-  const quarter = t0 + 0.75 * ((times.at(-1) as number) - t0);
-  const split = times.findIndex((t) => t >= quarter);
+  const middle = t0 + 0.5 * ((times.at(-1) as number) - t0);
+  const split = times.findIndex((t) => t >= middle);
   let levelsOff = false;
   if (split >= 3 && times.length - split >= 3 && perSecond > 0) {
     const early = pooledSums(times, values, restarts, 0, split);

@@ -99,10 +99,11 @@ test('fleet: the instance leaking goroutines ranks first, with its rate; the res
 
 test('fleet: the heap leaker is a heap suspect; flat instances are no suspects and did not restart', () => {
   const heap = (instances.heap as FleetInstance).address;
-  assert.ok(report.suspects.some((s) => s.instance === heap && s.kind === 'heap'), JSON.stringify(report.suspects));
+  const trends = report.instances.map((i) => ({ instance: i.instance, heapInuse: i.heapInuse, heapGoal: i.heapGoal }));
+  assert.ok(report.suspects.some((s) => s.instance === heap && s.kind === 'heap'), `${heap}: ${JSON.stringify(trends)}\nsuspects: ${JSON.stringify(report.suspects)}`);
   for (const flat of [instances.flat1, instances.flat2]) {
     const address = (flat as FleetInstance).address;
-    assert.ok(!report.suspects.some((s) => s.instance === address), `${address} is not growing: ${JSON.stringify(report.suspects)}`);
+    assert.ok(!report.suspects.some((s) => s.instance === address), `${address} is not growing: ${JSON.stringify(trends)}\nsuspects: ${JSON.stringify(report.suspects)}`);
     assert.equal(report.instances.find((i) => i.instance === address)?.restarts.length, 0);
   }
   assert.equal(report.instances.length, 4);
