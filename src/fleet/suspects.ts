@@ -48,22 +48,38 @@ const MIN_R2 = 0.5;
 const FLEET_WIDE_SHARE = 0.75;
 const ALIKE_SPREAD = 4;
 
-/** Whether a trend is a leak's: steady growth, large enough, not levelling off. */
+/** Each half of the range must grow at this share of the whole range's rate or more. */
+const MIN_HALF_SHARE = 1 / 3;
+
+/**
+ * Whether a trend is a leak's: it keeps growing, in both halves of the range (not a warm-up or a cache that
+ * levels off, nor one step up: a single collection that raised the heap goal, a deploy), steadily and by
+ * enough to matter.
+ */
 export function isGrowing(trend: Trend | null, kind: SuspectKind): trend is Trend {
-  if (!trend || trend.perHour <= 0 || trend.levelsOff || trend.r2 < MIN_R2) return false;
+  if (!trend || trend.perHour <= 0 || trend.r2 < MIN_R2 || !keepsGrowing(trend)) return false;
   return trend.growth >= Math.max(MIN_GROWTH[kind], MIN_RELATIVE_GROWTH * Math.abs(trend.median));
 }
 
+/** Both halves grow at a good share of the whole's rate; a range too short to halve shows no such thing. */
+function keepsGrowing(trend: Trend): boolean {
+  const halves = trend.halvesPerHour;
+  return halves !== null && halves.every((rate) => rate >= MIN_HALF_SHARE * trend.perHour);
+}
+
 /**
- * Whether an instance's heap grows like a leak's. With the GC's heap goal exported, the goal decides: it is
- * twice what survived the last collection, so it rises only when more survives each one, while heap in use
- * saws up and down between collections (and a quiet process fills toward the goal for a minute or more
- * without one). Heap in use must still rise over the range. Without the goal, heap in use alone decides.
+ * Whether an instance's heap grows like a leak's. With the GC's heap goal exported, the goal must keep
+ * growing: it is about twice what survived the last collection, so it rises only when more survives each
+ * one, while heap in use saws up and down between collections (and a quiet process fills toward the goal
+ * for a minute or more without one). Heap in use must keep rising too,
+ * in both halves of the range: a process that restarted mid-range and fills its fresh heap in the second
+ * half only, its first half flat, is not leaking. Without the goal, heap in use alone decides.
  */
 function heapGrowing(instance: FleetInstance): boolean {
   const goal = instance.heapGoal;
   if (goal === null) return isGrowing(instance.heapInuse, 'heap');
-  return isGrowing(goal, 'heap') && (instance.heapInuse?.perHour ?? 0) > 0;
+  const inuse = instance.heapInuse;
+  return isGrowing(goal, 'heap') && inuse !== null && inuse.perHour > 0 && inuse.growth >= MIN_GROWTH.heap && keepsGrowing(inuse);
 }
 
 /** Suspects of the fleet, highest score first; an instance that does not grow is not one. */
@@ -96,8 +112,7 @@ export function rankFleetSuspects(instances: readonly FleetInstance[]): FleetSus
         // How steady the growth is: the goal's line for heap when exported (heap in use saws between collections).
         score: round(relative * (kind === 'heap' && instance.heapGoal ? instance.heapGoal.r2 : trend.r2) * 10, 2),
         evidence: [
-          growthEvidence(kind, trend),
-          ...(kind === 'heap' && instance.heapGoal ? [`the GC's heap goal ${amount(kind, instance.heapGoal.first)} → ${amount(kind, instance.heapGoal.last)}: more survives each collection (not garbage waiting for the next one)`] : []),
+          ...growthEvidence(kind, trend, kind === 'heap' ? instance.heapGoal : null),
           ...restartEvidence(instance.restarts),
           patternEvidence(pattern, kind, growing.length, measured.length, rates, flatRate),
         ],
@@ -112,9 +127,17 @@ function amount(kind: SuspectKind, value: number): string {
   return kind === 'heap' ? formatValue(value, 'bytes') : `${Math.round(value).toLocaleString('en-US')}`;
 }
 
-function growthEvidence(kind: SuspectKind, trend: Trend): string {
+/** The growth in words; for heap judged by the GC's goal, the goal's steadiness (heap in use saws between collections). */
+function growthEvidence(kind: SuspectKind, trend: Trend, goal: Trend | null): string[] {
   const what = kind === 'heap' ? 'heap in use' : 'goroutines';
-  return `${what} ${amount(kind, trend.first)} → ${amount(kind, trend.last)}: +${amount(kind, trend.perHour)}/h between restarts, steady (r² ${trend.r2.toFixed(2)}), not levelling off`;
+  const growth = `${what} ${amount(kind, trend.first)} → ${amount(kind, trend.last)}: +${amount(kind, trend.perHour)}/h between restarts`;
+  if (!goal) return [`${growth}, steady (r² ${trend.r2.toFixed(2)}), ${halvesEvidence(kind, trend)}`];
+  return [`${growth}, ${halvesEvidence(kind, trend)}`, `the GC's heap goal ${amount(kind, goal.first)} → ${amount(kind, goal.last)}, steady (r² ${goal.r2.toFixed(2)}), ${halvesEvidence(kind, goal)}: more survives each collection (not garbage waiting for the next one)`];
+}
+
+function halvesEvidence(kind: SuspectKind, trend: Trend): string {
+  const [early, late] = trend.halvesPerHour ?? [trend.perHour, trend.perHour];
+  return `not levelling off (+${amount(kind, early)}/h in the first half of the range, +${amount(kind, late)}/h in the second)`;
 }
 
 function restartEvidence(restarts: readonly Restart[]): string[] {

@@ -20,8 +20,12 @@ export interface Trend {
   perHour: number;
   /** How well a straight line explains the runs (pooled r², 0–1): steady growth is near 1, noise near 0. */
   r2: number;
-  /** The second half of the time grows at less than a third of the rate of the first: a cache filling up. */
-  levelsOff: boolean;
+  /**
+   * Growth per hour within each half of the time (pooled between restarts, as perHour), or null when a half
+   * has fewer than three points. A leak grows in both; a cache filling up or a process warming up grows in
+   * the first only, and a single step (one collection that raised the heap goal, a deploy) in one or neither.
+   */
+  halvesPerHour: [number, number] | null;
   /** perHour × the hours the runs cover: what the instance gained, restarts not counted as losses. */
   growth: number;
   /** Median of the values: the instance's usual level. */
@@ -136,25 +140,22 @@ export function gaugeTrend(series: RangeSeries, restarts: readonly Restart[]): T
   const perSecond = all.sxx > 0 ? all.sxy / all.sxx : 0;
   const r2 = all.sxx > 0 && all.syy > 0 ? (all.sxy * all.sxy) / (all.sxx * all.syy) : 0;
 
-  // Levelling off: the second half of the time against the first. Halves, not a last quarter: a heap goal
-  // moves in steps (one per collection), and a short last quarter can fall between two of them.
+  // The halves of the time, each measured as the whole is: growth that keeps on shows in both. Halves, not
+  // a short last part: a heap goal moves in steps (one per collection), and a short part can fall between two.
   const t0 = times[0] as number;
   const middle = t0 + 0.5 * ((times.at(-1) as number) - t0);
   const split = times.findIndex((t) => t >= middle);
-  let levelsOff = false;
-  if (split >= 3 && times.length - split >= 3 && perSecond > 0) {
-    const early = pooledSums(times, values, restarts, 0, split);
-    const late = pooledSums(times, values, restarts, split, times.length);
-    const earlySlope = early.sxx > 0 ? early.sxy / early.sxx : 0;
-    const lateSlope = late.sxx > 0 ? late.sxy / late.sxx : 0;
-    levelsOff = earlySlope > 0 && lateSlope < earlySlope / 3;
+  let halvesPerHour: [number, number] | null = null;
+  if (split >= 3 && times.length - split >= 3) {
+    const slope = (sums: Sums) => (sums.sxx > 0 ? (sums.sxy / sums.sxx) * 3600 : 0);
+    halvesPerHour = [slope(pooledSums(times, values, restarts, 0, split)), slope(pooledSums(times, values, restarts, split, times.length))];
   }
   return {
     first: values[0] as number,
     last: values.at(-1) as number,
     perHour: perSecond * 3600,
     r2,
-    levelsOff,
+    halvesPerHour,
     growth: perSecond * all.seconds,
     median: median(values),
     points: values.length,

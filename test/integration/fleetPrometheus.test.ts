@@ -12,6 +12,10 @@ import { DIST } from '../cli/cliRunner';
 import type { FleetReport } from '../../src/fleet/report';
 import { runCli, runCliAsync, type CliRun } from '../cli/cliRunner';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { FLEET_METRICS, metricQuery, type FleetMetric } from '../../src/fleet/promql';
+import { queryRange, type RangeSeries } from '../../src/fleet/prometheus';
+import { chooseStep, type TimeRange } from '../../src/fleet/range';
 import { startServer } from '../unit/transport/servers';
 import { buildFleetInstance, instantValue, startFleetInstance, startPrometheus, waitFor, type FleetInstance, type Prometheus } from './fleetEngines';
 import { freePort } from './leakyService';
@@ -72,7 +76,18 @@ before(async () => {
   );
   end = Math.floor(Date.now() / 1000);
   report = await loadFleet({ source: { url }, selector: '{job="fleet"}', range: { start, end } });
+  // GOROSCOPE_FLEET_SERIES=<file>: keep the run's raw series (test/fixtures/fleet/*.json are runs kept so).
+  if (process.env.GOROSCOPE_FLEET_SERIES) await saveFleetSeries(process.env.GOROSCOPE_FLEET_SERIES, url, { start, end }, instances);
 });
+
+/** The raw range series of every fleet metric, and which instance is which, as a unit-test fixture. */
+async function saveFleetSeries(file: string, url: string, range: TimeRange, roles: typeof instances): Promise<void> {
+  const step = chooseStep(range);
+  const series: Record<string, RangeSeries[]> = {};
+  for (const metric of Object.keys(FLEET_METRICS) as FleetMetric[]) series[metric] = await queryRange({ url }, metricQuery(metric, '{job="fleet"}'), range, step);
+  const addresses = Object.fromEntries(Object.entries(roles).map(([role, i]) => [role, i?.address]));
+  writeFileSync(file, `${JSON.stringify({ range, step, instances: addresses, series })}\n`);
+}
 
 after(async () => {
   for (const instance of Object.values(instances)) await instance?.stop();

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { RangeSeries } from '../../../src/fleet/prometheus';
 import { buildFleetReport, fleetReportJson, type SeriesByMetric } from '../../../src/fleet/report';
+import type { TimeRange } from '../../../src/fleet/range';
 import { findRestarts, gaugeTrend } from '../../../src/fleet/trend';
 
 const START = 1_796_000_000;
@@ -75,7 +78,37 @@ test('a cache that fills and levels off is no suspect; neither is noise', () => 
   });
   assert.deepEqual(report.suspects, []);
   const cache = report.instances.find((i) => i.instance === 'cache');
-  assert.equal(cache?.goroutines?.levelsOff, true);
+  const [early, late] = cache?.goroutines?.halvesPerHour ?? [0, 0];
+  assert.ok(early > 0 && late < early / 10, `the second half grows far slower: ${early}, ${late}`);
+});
+
+test('one step up is no leak: a flat instance whose heap goal rose at one collection (CI, under load) is no suspect', () => {
+  // As seen in CI on a loaded machine, over a minute scraped every second: heap in use saws and climbs
+  // 1.36 → 5.34 MB (r² 0.53), and one collection raises the goal 4.19 → 5.3 MB; nothing grows after it.
+  const start = 1_796_000_000;
+  const points = 60;
+  const onePerSecond = (f: (i: number) => number): RangeSeries => ({
+    labels: { job: 'fleet', instance: 'flat:1' },
+    times: Array.from({ length: points }, (_, i) => start + i),
+    values: Array.from({ length: points }, (_, i) => f(i)),
+  });
+  const report = (stepAt: number) =>
+    buildFleetReport(
+      {
+        goroutines: [onePerSecond(() => 9)],
+        heapInuse: [onePerSecond((i) => 1.36e6 + i * 0.066e6 + ((i * 7919) % 5) * 0.3e6)],
+        heapGoal: [onePerSecond((i) => (i < stepAt ? 4_194_304 : 5_300_000))],
+      },
+      { start, end: start + points - 1 },
+      1,
+      '{job="fleet"}',
+    );
+  for (const stepAt of [20, 30, 40]) {
+    const flat = report(stepAt);
+    const goal = flat.instances[0]?.heapGoal;
+    assert.ok(goal && goal.r2 > 0.5 && goal.growth > 1024 * 1024, `a straight line takes the step for growth: ${JSON.stringify(goal)}`);
+    assert.deepEqual(flat.suspects, [], `a step at ${stepAt} s: ${JSON.stringify(flat.instances[0]?.heapGoal)}`);
+  }
 });
 
 test('a restart is found from the start time and its drop is not a decrease: growth is measured within each run', () => {
@@ -140,4 +173,62 @@ test('heap filling toward the next GC is no leak: with the GC goal flat it is no
   // Without the goal (an exporter that lacks it), heap in use alone decides, as before.
   const without = buildFleetReport({ goroutines: [series('quiet:1', () => 20)], heapInuse: [series('quiet:1', climbing)] }, { start: START, end: START + (POINTS - 1) * STEP }, STEP, '{}');
   assert.equal(without.suspects[0]?.instance, 'quiet:1');
+});
+
+/** A run of test/integration/fleetPrometheus.test.ts kept with GOROSCOPE_FLEET_SERIES: its raw series and which instance is which. */
+function keptRun(name: string) {
+  const run = JSON.parse(readFileSync(path.resolve('test/fixtures/fleet', name), 'utf8')) as {
+    range: TimeRange;
+    step: number;
+    instances: Record<'leaker' | 'heap' | 'flat1' | 'flat2', string>;
+    series: SeriesByMetric;
+  };
+  const suspects = (series: SeriesByMetric) => {
+    const report = buildFleetReport(series, run.range, run.step, '{job="fleet"}');
+    const role = new Map(Object.entries(run.instances).map(([r, address]) => [address, r]));
+    return report.suspects.map((s) => `${role.get(s.instance)} ${s.kind}`);
+  };
+  return { ...run, suspects };
+}
+
+test('a real run of the fleet (instances serving 2 MB/s of garbage, the goroutine leaker restarted): the two leakers, each by its kind, and nothing else', () => {
+  const run = keptRun('busy-run.json');
+  assert.deepEqual(run.suspects(run.series), ['leaker goroutines', 'heap heap']);
+});
+
+test('a real run of idle instances: the restarted goroutine leaker, its fresh heap filling after the restart, is no heap suspect', () => {
+  // The shape CI failed on: heap in use 5.31 → 4.66 MB over the range, +449 MB/h between restarts (a fresh
+  // process fills its heap toward the first collection), r² 0.45; the goal is flat.
+  // The heap leaker is no suspect here either: an idle process collects once in these 29 s, and one step
+  // of the goal is no sustained growth (busy-run.json, whose instances collect every few seconds, finds it).
+  const run = keptRun('idle-run.json');
+  assert.deepEqual(run.suspects(run.series), ['leaker goroutines']);
+});
+
+test('heap in use must keep growing in both halves: a restart whose fresh heap fills in the second half only is no heap suspect, however the goal moves', () => {
+  // As in CI on main: the restarted goroutine leaker, heap in use 5.36 → 5.02 MB, "+450 MB/h between
+  // restarts" (the fresh process's heap climbs 1.4 → 5 MB after the restart, the old one's was flat),
+  // while its goal rose in both runs (each leaked goroutine keeps some heap of its own alive).
+  const start = 1_796_000_000;
+  const restartAt = 15;
+  const each = (f: (i: number) => number): RangeSeries => ({
+    labels: { job: 'fleet', instance: 'leaker:1' },
+    times: Array.from({ length: 30 }, (_, i) => start + i),
+    values: Array.from({ length: 30 }, (_, i) => f(i)),
+  });
+  const report = buildFleetReport(
+    {
+      goroutines: [each((i) => (i < restartAt ? 400 + 20 * i : 10 + 20 * (i - restartAt)))],
+      heapInuse: [each((i) => (i < restartAt ? 5.36e6 + ((i * 7919) % 5) * 0.05e6 : 1.4e6 + (i - restartAt) * 0.26e6))],
+      heapGoal: [each((i) => (i < restartAt ? 4.2e6 + i * 0.1e6 : 4.2e6 + (i - restartAt) * 0.1e6))],
+      startTime: [each((i) => (i < restartAt ? start - 60 : start + restartAt - 1))],
+    },
+    { start, end: start + 29 },
+    1,
+    '{job="fleet"}',
+  );
+  const leaker = report.instances[0];
+  assert.ok(leaker?.heapInuse && leaker.heapInuse.perHour > 400e6 && leaker.heapInuse.last < leaker.heapInuse.first, JSON.stringify(leaker?.heapInuse));
+  assert.ok(leaker?.heapGoal && leaker.heapGoal.r2 > 0.9, `the goal alone looks like a leak: ${JSON.stringify(leaker?.heapGoal)}`);
+  assert.deepEqual(report.suspects.map((s) => s.kind), ['goroutines']);
 });
