@@ -1,5 +1,6 @@
 import { decodeProfile, isGzip } from '../pprof/decode';
 import { ProfileError } from '../pprof/errors';
+import { ProfileTooLargeError, type SizeLimit } from '../pprof/sizeLimit';
 import type { GoroutineDump, StackFrame, StackRecord } from './model';
 import { DumpParseError, looksLikeGoroutineDump, parseGoroutineDump } from './parseDump';
 import { looksLikeGoroutineProfileText, parseGoroutineProfileText } from './parseProfileText';
@@ -7,11 +8,12 @@ import { looksLikeGoroutineProfileText, parseGoroutineProfileText } from './pars
 /**
  * Reads goroutines from whatever the user has: a debug=2 dump (or crash output containing one), a
  * debug=1 goroutine or goroutineleak profile, or a debug=0 profile.proto of either (gzipped or not).
- * Throws DumpParseError with one clear message when it is none of them.
+ * Throws DumpParseError with one clear message when it is none of them. A gzipped profile unpacks within
+ * `limit` (default DEFAULT_MAX_BYTES): a gzip bomb stops there.
  */
-export function loadGoroutines(bytes: Uint8Array): GoroutineDump {
+export function loadGoroutines(bytes: Uint8Array, limit: SizeLimit = {}): GoroutineDump {
   if (bytes.length === 0) throw new DumpParseError('empty input: no goroutines (0 bytes)');
-  if (isGzip(bytes) || !looksLikeText(bytes)) return fromProfile(bytes);
+  if (isGzip(bytes) || !looksLikeText(bytes)) return fromProfile(bytes, limit);
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (looksLikeGoroutineProfileText(text)) return parseGoroutineProfileText(text);
   if (looksLikeGoroutineDump(text)) return parseGoroutineDump(text);
@@ -30,11 +32,12 @@ function looksLikeText(bytes: Uint8Array): boolean {
 }
 
 /** A debug=0 goroutine or goroutineleak profile: one record per sample, the count being its value. */
-function fromProfile(bytes: Uint8Array): GoroutineDump {
+function fromProfile(bytes: Uint8Array, limit: SizeLimit): GoroutineDump {
   let profile;
   try {
-    profile = decodeProfile(bytes);
+    profile = decodeProfile(bytes, limit);
   } catch (err) {
+    if (err instanceof ProfileTooLargeError) throw new DumpParseError(err.message);
     if (err instanceof ProfileError) throw new DumpParseError(`not a goroutine dump or profile: ${err.message}`);
     throw err;
   }

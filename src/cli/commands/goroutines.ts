@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { clusterGoroutines, joinLabels } from '../../goroutines/cluster';
 import { loadGoroutines } from '../../goroutines/load';
@@ -6,7 +6,8 @@ import type { GoroutineGroup, GoroutineSummary } from '../../goroutines/model';
 import { DumpParseError } from '../../goroutines/parseDump';
 import { profileUrl, parsePprofUrl, EndpointError } from '../../pprof/endpoints';
 import { fetchRaw, TransportError } from '../../pprof/fetch';
-import { chooseFormat, parseArgs } from '../args';
+import { formatBytes, type SizeLimit } from '../../pprof/sizeLimit';
+import { chooseFormat, MAX_SIZE_FLAG, parseArgs, sizeLimitOf } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 
 export const goroutinesCommand: Command = {
@@ -23,10 +24,12 @@ the ones Go proved leaked first, then largest first. Labels come from the dump's
 for a live service whose dump prints none, from debug=1 of the same moment.
 
   --format text|json   output format (default: text)
+  --max-size MB        largest dump accepted, read, downloaded or once unpacked (default 256)
 `,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { flags, positionals } = parseArgs(args, [
       { name: 'format', takesValue: true },
+      MAX_SIZE_FLAG,
       { name: 'help', short: 'h', takesValue: false },
     ]);
     if (flags.has('help')) {
@@ -36,38 +39,42 @@ for a live service whose dump prints none, from debug=1 of the same moment.
     const format = chooseFormat(flags, ['text', 'json'] as const);
     if (positionals.length !== 1) throw new UsageError('goroutines takes one file or URL (see goroscope goroutines --help)');
     const input = positionals[0] as string;
-    const summary = /^https?:\/\//i.test(input) ? await fromService(input) : fromFile(path.resolve(io.cwd, input));
+    const limit = sizeLimitOf(flags);
+    const summary = /^https?:\/\//i.test(input) ? await fromService(input, limit) : fromFile(path.resolve(io.cwd, input), limit);
     io.stdout(format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatText(summary));
     return EXIT_OK;
   },
 };
 
-function fromFile(file: string): GoroutineSummary {
+function fromFile(file: string, limit: Required<SizeLimit>): GoroutineSummary {
   let bytes: Uint8Array;
   try {
+    const size = statSync(file).size;
+    if (size > limit.maxBytes) throw new UsageError(`${file}: the file is larger than the size limit of ${formatBytes(limit.maxBytes)}; raise the limit (${limit.limitName}) to read it`);
     bytes = readFileSync(file);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   try {
-    return clusterGoroutines(loadGoroutines(bytes));
+    return clusterGoroutines(loadGoroutines(bytes, limit));
   } catch (err) {
     if (err instanceof DumpParseError) throw new UsageError(`${file}: ${err.message}`);
     throw err;
   }
 }
 
-async function fromService(input: string): Promise<GoroutineSummary> {
+async function fromService(input: string, limit: Required<SizeLimit>): Promise<GoroutineSummary> {
   try {
     const target = parsePprofUrl(input);
     const asGiven = target.endpoint === 'goroutineleak' || (target.endpoint === 'goroutine' && target.query.has('debug'));
     const full = asGiven ? input : profileUrl(target.base, 'goroutine', { debug: 2 });
-    const dump = await fetchRaw(full, {}, 'text');
-    const summary = clusterGoroutines(loadGoroutines(dump.body));
+    const dump = await fetchRaw(full, { maxBytes: limit.maxBytes }, 'text');
+    const summary = clusterGoroutines(loadGoroutines(dump.body, limit));
     if (summary.groups.some((g) => g.state !== 'unknown') && !summary.groups.some((g) => g.labels)) {
       // A dump that prints no labels (before Go 1.27, or tracebacklabels=0): join them from debug=1 of the same moment, by stack.
-      const labelled = await fetchRaw(profileUrl(target.base, 'goroutine', { debug: 1 }), {}, 'text').catch(() => null);
-      if (labelled) joinLabels(summary, loadGoroutines(labelled.body));
+      const labelled = await fetchRaw(profileUrl(target.base, 'goroutine', { debug: 1 }), { maxBytes: limit.maxBytes }, 'text').catch(() => null);
+      if (labelled) joinLabels(summary, loadGoroutines(labelled.body, limit));
     }
     return summary;
   } catch (err) {

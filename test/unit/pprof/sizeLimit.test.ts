@@ -93,6 +93,19 @@ describe('the size limit on what a profile unpacks to (gzip bombs)', () => {
     assert.ok(small.ms < 60_000, `${small.ms} ms`);
   });
 
+  test('goroscope goroutines on the bomb (a debug=0 profile as far as it can tell): exit 2, one line, bounded memory', () => {
+    const run = peakRss(['goroutines', bombFile, '--max-size', '16']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, new RegExp(`^goroscope: .*bomb\\.pb\\.gz: the profile is larger than the size limit of 16 MiB ${ONCE}; raise the limit \\(--max-size\\) to open it\n$`));
+    assert.ok(run.peakMiB < 16 * 3 + 150, `peak RSS ${run.peakMiB.toFixed(0)} MiB with --max-size 16`);
+    // A dump file larger than the limit is not read at all.
+    const big = path.join(dir, 'big.txt');
+    writeFileSync(big, Buffer.alloc(2 * MiB, 'goroutine 1 [running]:\n'));
+    const refused = peakRss(['goroutines', big, '--max-size', '1']);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /^goroscope: .*big\.txt: the file is larger than the size limit of 1 MiB; raise the limit \(--max-size\) to read it\n$/);
+  });
+
   test('goroscope report refuses the bomb before writing anything; --max-size must be a positive number', () => {
     const out = path.join(dir, 'report.html');
     const run = peakRss(['report', bombFile, '-o', out, '--max-size', '16']);
