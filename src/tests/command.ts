@@ -25,7 +25,15 @@ export interface GoTestSettings {
   env: Record<string, string>;
   /** `-memprofilerate`; go's default (one sample per 512 KiB allocated) when unset. */
   memProfileRate?: number;
+  /**
+   * Also `-blockprofile` and `-mutexprofile` (go test then records every blocking event and every
+   * contended unlock: their cost shows in the CPU profile, hence off unless asked for).
+   */
+  contentionProfiles?: boolean;
 }
+
+/** The profiles a run can write: CPU and memory always, blocking and mutex contention when asked. */
+export type GoTestProfileKind = 'cpu' | 'mem' | 'block' | 'mutex';
 
 export interface GoTestInvocation {
   command: string;
@@ -35,7 +43,7 @@ export interface GoTestInvocation {
   /** Only what the settings add; the caller merges it over its own environment. */
   env: Record<string, string>;
   /** Where the profiles will be, once the test binary exits. */
-  profiles: { cpu: string; mem: string };
+  profiles: { cpu: string; mem: string; block?: string; mutex?: string };
   /** The name go test reports the selected test under (`TestParse/empty_input`). */
   testName: string;
   /** The command as a person would type it, for the output channel. */
@@ -43,7 +51,7 @@ export interface GoTestInvocation {
 }
 
 /** Flags of ours that a user's flags must not override: removed from theirs, with their values. */
-const OWN_VALUE_FLAGS = new Set(['run', 'bench', 'cpuprofile', 'memprofile', 'o', 'outputdir', 'memprofilerate']);
+const OWN_VALUE_FLAGS = new Set(['run', 'bench', 'cpuprofile', 'memprofile', 'blockprofile', 'mutexprofile', 'o', 'outputdir', 'memprofilerate']);
 const OWN_BOOLEAN_FLAGS = new Set(['json', 'c', 'benchmem', 'fullpath']);
 
 /**
@@ -59,7 +67,11 @@ export function goTestInvocation(test: Pick<GoTestDeclaration, 'kind' | 'path'>,
   const argsAt = settings.flags.indexOf('-args');
   const userFlags = withoutOwnFlags(argsAt < 0 ? settings.flags : settings.flags.slice(0, argsAt));
   const binaryArgs = argsAt < 0 ? [] : settings.flags.slice(argsAt);
-  const profiles = { cpu: path.join(outDir, 'cpu.pprof'), mem: path.join(outDir, 'mem.pprof') };
+  const profiles: GoTestInvocation['profiles'] = { cpu: path.join(outDir, 'cpu.pprof'), mem: path.join(outDir, 'mem.pprof') };
+  if (settings.contentionProfiles) {
+    profiles.block = path.join(outDir, 'block.pprof');
+    profiles.mutex = path.join(outDir, 'mutex.pprof');
+  }
   const binary = path.join(outDir, `${path.basename(packageDir) || 'package'}.test${process.platform === 'win32' ? '.exe' : ''}`);
 
   const args = ['test', '-json', '-fullpath', ...userFlags];
@@ -67,6 +79,9 @@ export function goTestInvocation(test: Pick<GoTestDeclaration, 'kind' | 'path'>,
   if (test.kind === 'test' && settings.timeout && !hasFlag(userFlags, 'timeout')) args.push('-timeout', settings.timeout);
   args.push(...selectionFlags(test), '-cpuprofile', profiles.cpu, '-memprofile', profiles.mem);
   if (settings.memProfileRate !== undefined) args.push('-memprofilerate', String(settings.memProfileRate));
+  // Their rates are go test's defaults when these are set (every event); a user's -blockprofilerate
+  // or -mutexprofilefraction in go.testFlags is kept.
+  if (profiles.block && profiles.mutex) args.push('-blockprofile', profiles.block, '-mutexprofile', profiles.mutex);
   args.push('-o', binary, target, ...binaryArgs);
 
   return {

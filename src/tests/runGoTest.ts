@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { GoTestInvocation } from './command';
+import type { GoTestInvocation, GoTestProfileKind } from './command';
 import { GoTestOutputReader, type BenchmarkResult, type GoTestOutcome } from './testOutput';
 
 export interface RunGoTestOptions {
@@ -23,7 +23,7 @@ export interface GoTestRun {
   outcome: GoTestOutcome | { kind: 'cancelled' };
   benchmarks: BenchmarkResult[];
   /** The profiles the test binary wrote (non-empty files); a crashed binary may have written none. */
-  profiles: { cpu?: string; mem?: string };
+  profiles: Partial<Record<GoTestProfileKind, string>>;
   exitCode: number | null;
   durationMs: number;
 }
@@ -131,9 +131,11 @@ function failedToStart(invocation: GoTestInvocation, err: unknown, started: numb
 
 function writtenProfiles(invocation: GoTestInvocation): GoTestRun['profiles'] {
   const found: GoTestRun['profiles'] = {};
-  for (const kind of ['cpu', 'mem'] as const) {
+  for (const kind of ['cpu', 'mem', 'block', 'mutex'] as const) {
+    const file = invocation.profiles[kind];
+    if (file === undefined) continue;
     try {
-      if (statSync(invocation.profiles[kind]).size > 0) found[kind] = invocation.profiles[kind];
+      if (statSync(file).size > 0) found[kind] = file;
     } catch {
       // Not written: the binary did not get to write it.
     }

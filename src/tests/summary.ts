@@ -14,6 +14,10 @@ export interface ProfileTotals {
   /** Bytes allocated over the run (alloc_space). */
   allocBytes?: number;
   allocObjects?: number;
+  /** Time goroutines spent blocked (the block profile's delay), when it was recorded. */
+  blockedNanos?: number;
+  /** Time goroutines waited for mutexes (the mutex profile's delay), when it was recorded. */
+  mutexWaitNanos?: number;
 }
 
 /** The go test verdict in a few words, as the lens and the messages say it. */
@@ -58,6 +62,8 @@ export function costText(totals: ProfileTotals): string[] {
   const parts: string[] = [];
   if (totals.cpuNanos !== undefined) parts.push(totals.cpuNanos > 0 ? `CPU ${formatValue(totals.cpuNanos, 'nanoseconds')}` : 'no CPU samples');
   if (totals.allocBytes !== undefined) parts.push(`${formatValue(totals.allocBytes, 'bytes')} allocated`);
+  if (totals.blockedNanos !== undefined) parts.push(`${formatValue(totals.blockedNanos, 'nanoseconds')} blocked`);
+  if (totals.mutexWaitNanos !== undefined) parts.push(`${formatValue(totals.mutexWaitNanos, 'nanoseconds')} waiting on mutexes`);
   return parts;
 }
 

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadGoParser } from '../../src/go/parser';
 import { decodePackedProfile } from '../../src/pprof/decode';
 import type { PackedProfile } from '../../src/pprof/packed';
-import { topFunctions } from '../../src/pprof/top';
+import { profileTotal, topFunctions } from '../../src/pprof/top';
 import { goTestInvocation, type GoTestSettings } from '../../src/tests/command';
 import { findGoTests } from '../../src/tests/discover';
 import type { GoTestDeclaration } from '../../src/tests/model';
@@ -82,6 +82,21 @@ describe('profiling tests with the real go test', { timeout: 600_000 }, () => {
     assert.equal(run.outcome.kind, 'passed');
     const allocs = names(read(run.profiles.mem), 'alloc_space').slice(0, 5);
     assert.ok(allocs.some((n) => /calc\.Words$|strings\.(ToUpper|Fields)$/.test(n)), allocs.join(', '));
+  });
+
+  test('contention profiles when asked: the block profile names the waits, the mutex profile the contended unlock', async () => {
+    const { run, output } = await profile('calc', { kind: 'test', path: ['TestContention'] }, { ...plain, contentionProfiles: true });
+    assert.equal(run.outcome.kind, 'passed', output.join('\n'));
+    const blocked = names(read(run.profiles.block), 'delay');
+    for (const fn of ['example.com/gotest/calc.(*Counter).AddSlowly', 'example.com/gotest/calc.Handoff', 'sync.(*WaitGroup).Wait']) {
+      assert.ok(blocked.includes(fn), `${fn} among ${blocked.join(', ')}`);
+    }
+    const mutex = read(run.profiles.mutex);
+    assert.ok(profileTotal(mutex, sampleIndex(mutex, 'delay')) > 0);
+    assert.ok(names(mutex, 'delay').includes('example.com/gotest/calc.(*Counter).AddSlowly'), names(mutex, 'delay').join(', '));
+    // Not asked: neither is written (their cost would show in the CPU profile).
+    const plainRun = (await profile('calc', { kind: 'test', path: ['TestContention'] })).run;
+    assert.deepEqual(Object.keys(plainRun.profiles).sort(), ['cpu', 'mem']);
   });
 
   test('a sub-benchmark: only it runs, with ns/op, B/op and allocs/op, and its profile', async () => {

@@ -16,6 +16,7 @@ const PAGES_TEST = 'leaky-service/internal/catalog/pages_test.go';
 /** Packages the suite writes into the workspace (module example.com/e2e) and removes after. */
 const FAILING_DIR = 'profiletest-failing';
 const BROKEN_DIR = 'profiletest-broken';
+const CONTENTION_DIR = 'profiletest-contention';
 
 suite('profile this test', () => {
   let api: GoroscopeApi;
@@ -29,7 +30,8 @@ suite('profile this test', () => {
   });
 
   suiteTeardown(async () => {
-    for (const dir of [FAILING_DIR, BROKEN_DIR]) rmSync(fixtureUri(dir).fsPath, { recursive: true, force: true });
+    await vscode.workspace.getConfiguration('goroscope.tests').update('contentionProfiles', undefined, vscode.ConfigurationTarget.Workspace);
+    for (const dir of [FAILING_DIR, BROKEN_DIR, CONTENTION_DIR]) rmSync(fixtureUri(dir).fsPath, { recursive: true, force: true });
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The failing runs showed their output in the bottom panel: the driver's screenshots want the room.
@@ -107,6 +109,50 @@ suite('profile this test', () => {
     const result = await profile({ file, kind: 'test', path: ['TestBroken'] });
     assert.equal(result.outcome, 'build-failed');
     assert.match(result.message, new RegExp(`^TestBroken did not compile: ${escape(file)}:6:\\d+: cannot use "two"`));
+  });
+
+  test('goroscope.tests.contentionProfiles: blocking and mutex contention read, offered beside CPU and memory', async function () {
+    this.timeout(180_000);
+    const file = writePackage(
+      CONTENTION_DIR,
+      'contention_test.go',
+      [
+        'package contention',
+        '',
+        'import (',
+        '\t"sync"',
+        '\t"testing"',
+        '\t"time"',
+        ')',
+        '',
+        'func TestWaits(t *testing.T) {',
+        '\tvar mu sync.Mutex',
+        '\tvar wg sync.WaitGroup',
+        '\tfor g := 0; g < 4; g++ {',
+        '\t\twg.Add(1)',
+        '\t\tgo func() {',
+        '\t\t\tdefer wg.Done()',
+        '\t\t\tfor i := 0; i < 10; i++ {',
+        '\t\t\t\tmu.Lock()',
+        '\t\t\t\ttime.Sleep(time.Millisecond)',
+        '\t\t\t\tmu.Unlock()',
+        '\t\t\t}',
+        '\t\t}()',
+        '\t}',
+        '\twg.Wait()',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const plainRun = await profile({ file, kind: 'test', path: ['TestWaits'] });
+    assert.equal(plainRun.outcome, 'passed', plainRun.message);
+    assert.deepEqual(plainRun.views, ['cpu', 'allocs', 'heap'], 'off by default');
+    await vscode.workspace.getConfiguration('goroscope.tests').update('contentionProfiles', true, vscode.ConfigurationTarget.Workspace);
+    const result = await profile({ file, kind: 'test', path: ['TestWaits'] });
+    assert.equal(result.outcome, 'passed', result.message);
+    assert.deepEqual(result.views, ['cpu', 'allocs', 'heap', 'block', 'mutex']);
+    assert.ok((result.totals.blockedNanos ?? 0) > 1e6 && (result.totals.mutexWaitNanos ?? 0) > 1e6, JSON.stringify(result.totals));
+    assert.match(result.summary, / · [\d.]+ (µs|ms|s) blocked · [\d.]+ (µs|ms|s) waiting on mutexes$/);
   });
 
   test('Profile Test at Cursor: the subtest the cursor is in', async function () {

@@ -14,14 +14,14 @@ import * as vscode from 'vscode';
 import type { ProfileWorker } from '../../pprof/decodeInWorker';
 import type { TopRow } from '../../pprof/model';
 import { formatPercent } from '../../pprof/units';
-import { goTestInvocation } from '../../tests/command';
+import { goTestInvocation, type GoTestProfileKind } from '../../tests/command';
 import { goTestName, type GoTestKind } from '../../tests/model';
 import { runGoTest, type GoTestRun } from '../../tests/runGoTest';
 import { costText, failureMessage, lensSummary, outcomeText, perOp, type ProfileTotals } from '../../tests/summary';
 import type { InlineCosts } from '../costs/inlineCosts';
 import type { TestRun, TestRuns } from './runs';
 import { goTestSettingsFor } from './settings';
-import { openTestProfile, testProfileKey, viewLabel, type TestProfileView } from './testProfiles';
+import { openTestProfile, testProfileKey, viewButton, viewLabel, viewsOf, type TestProfileView } from './testProfiles';
 
 /** What the lens passes: the file and the test's path of names as written. */
 export interface ProfileTestArgs {
@@ -52,6 +52,8 @@ export interface TestProfile {
   benchmarks: GoTestRun['benchmarks'];
   /** The panel opened for it: its title and view. */
   opened?: { title: string; view: TestProfileView };
+  /** The views the run's result offers (the profiles it wrote that decode). */
+  views: TestProfileView[];
 }
 
 export type ProfileTestOutcome = 'invalid-argument' | 'untrusted' | 'busy' | 'cancelled' | TestProfile;
@@ -109,8 +111,7 @@ export async function profileTestCommand(deps: ProfileTestDeps, arg: unknown): P
 }
 
 interface FinishedRun extends GoTestRun {
-  cpuBytes?: Uint8Array;
-  memBytes?: Uint8Array;
+  bytes: Partial<Record<GoTestProfileKind, Uint8Array>>;
 }
 
 async function runProfiled(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: string, abort: AbortController): Promise<FinishedRun> {
@@ -153,9 +154,11 @@ async function runProfiled(deps: ProfileTestDeps, arg: ProfileTestArgs, testName
     out.appendLine('');
     out.appendLine(`Goroscope: ${testName} ${outcomeText(run.outcome)} (${(run.durationMs / 1000).toFixed(1)} s with the build)`);
     // The profiles are read now: the folder (with the test binary) goes when this returns.
-    const finished: FinishedRun = { ...run };
-    if (run.profiles.cpu) finished.cpuBytes = await readFile(run.profiles.cpu);
-    if (run.profiles.mem) finished.memBytes = await readFile(run.profiles.mem);
+    const finished: FinishedRun = { ...run, bytes: {} };
+    for (const kind of ['cpu', 'mem', 'block', 'mutex'] as const) {
+      const file = run.profiles[kind];
+      if (file !== undefined) finished.bytes[kind] = await readFile(file);
+    }
     return finished;
   } finally {
     await rm(outDir, { recursive: true, force: true }).catch((err: unknown) => deps.log(`could not remove ${outDir}: ${String(err)}`));
@@ -177,7 +180,7 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
     ...benchLines,
     costText(read.totals).join(' · '),
     hottest ? `Hottest (CPU, flat): ${hottest}.` : '',
-    read.cpu || read.mem ? 'Click to open its CPU, allocation or heap profile.' : '',
+    read.cpu || read.mem ? `Click to open its ${read.block || read.mutex ? 'CPU, allocation, heap, blocking or mutex' : 'CPU, allocation or heap'} profile.` : '',
   ]
     .filter((l) => l !== '')
     .join('\n');
@@ -192,9 +195,11 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
     cpuSampled: (read.totals.cpuNanos ?? 0) > 0,
     ...(read.cpu ? { cpu: read.cpu } : {}),
     ...(read.mem ? { mem: read.mem } : {}),
+    ...(read.block ? { block: read.block } : {}),
+    ...(read.mutex ? { mutex: read.mutex } : {}),
   });
   deps.log(`${testName}: ${summary}`);
-  const result: TestProfile = { outcome: outcome.kind, testName, summary, message: '', runId: record.id, totals: read.totals, benchmarks: run.benchmarks };
+  const result: TestProfile = { outcome: outcome.kind, testName, summary, message: '', runId: record.id, totals: read.totals, benchmarks: run.benchmarks, views: viewsOf(record) };
 
   if (outcome.kind !== 'passed') {
     result.message = failureMessage(testName, outcome);
@@ -216,8 +221,8 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
   }
   const tooShort = record.cpu && !record.cpuSampled ? ' It ran too briefly for a CPU sample (the profiler takes 100 a second): showing its allocations.' : '';
   result.message = `${testName} ${summary}.${hottest ? ` Hottest: ${hottest}.` : ''}${tooShort}`;
-  const others = (['allocs', 'heap'] as const).filter((v) => record.mem && v !== opened?.view);
-  const buttons = others.map((v) => `Show ${viewLabel(v)[0]?.toUpperCase()}${viewLabel(v).slice(1)}`);
+  const others = viewsOf(record).filter((v) => v !== 'cpu' && v !== opened?.view);
+  const buttons = others.map(viewButton);
   void vscode.window.showInformationMessage(`Goroscope: ${result.message}`, ...buttons).then((choice) => {
     const view = others[buttons.indexOf(choice ?? '')];
     if (view) void openTestProfile(deps.context, deps.runs, record, view).catch((err: unknown) => deps.log(`opening ${testName}: ${String(err)}`));
@@ -234,12 +239,13 @@ async function openFirst(deps: ProfileTestDeps, run: TestRun): Promise<TestProfi
 }
 
 /** Totals and hottest functions, read in the pprof worker; a profile that does not decode is left out (and logged). */
-async function readProfiles(deps: ProfileTestDeps, run: FinishedRun): Promise<{ totals: ProfileTotals; hottest: TopRow[]; cpu?: Uint8Array; mem?: Uint8Array }> {
+async function readProfiles(deps: ProfileTestDeps, run: FinishedRun): Promise<ReadProfiles> {
   const worker = deps.worker();
-  const out: { totals: ProfileTotals; hottest: TopRow[]; cpu?: Uint8Array; mem?: Uint8Array } = { totals: {}, hottest: [] };
-  if (run.cpuBytes) {
+  const out: ReadProfiles = { totals: {}, hottest: [] };
+  const { cpu, mem, block, mutex } = run.bytes;
+  if (cpu) {
     try {
-      const opened = await worker.open(run.cpuBytes);
+      const opened = await worker.open(cpu);
       try {
         const top = await worker.top({ profileId: opened.profileId });
         out.totals.cpuNanos = top.total;
@@ -247,26 +253,49 @@ async function readProfiles(deps: ProfileTestDeps, run: FinishedRun): Promise<{ 
       } finally {
         void worker.close(opened.profileId).catch(() => {});
       }
-      out.cpu = run.cpuBytes;
+      out.cpu = cpu;
     } catch (err) {
       deps.log(`the CPU profile of the run does not decode: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  if (run.memBytes) {
+  if (mem) {
     try {
-      const opened = await worker.open(run.memBytes);
+      const opened = await worker.open(mem);
       try {
         out.totals.allocBytes = (await worker.top({ profileId: opened.profileId, sampleIndex: 'alloc_space' })).total;
         out.totals.allocObjects = (await worker.top({ profileId: opened.profileId, sampleIndex: 'alloc_objects' })).total;
       } finally {
         void worker.close(opened.profileId).catch(() => {});
       }
-      out.mem = run.memBytes;
+      out.mem = mem;
     } catch (err) {
       deps.log(`the memory profile of the run does not decode: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  for (const [kind, bytes, total] of [['block', block, 'blockedNanos'], ['mutex', mutex, 'mutexWaitNanos']] as const) {
+    if (!bytes) continue;
+    try {
+      const opened = await worker.open(bytes);
+      try {
+        out.totals[total] = (await worker.top({ profileId: opened.profileId, sampleIndex: 'delay' })).total;
+      } finally {
+        void worker.close(opened.profileId).catch(() => {});
+      }
+      out[kind] = bytes;
+    } catch (err) {
+      deps.log(`the ${kind} profile of the run does not decode: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return out;
+}
+
+interface ReadProfiles {
+  totals: ProfileTotals;
+  hottest: TopRow[];
+  cpu?: Uint8Array;
+  mem?: Uint8Array;
+  block?: Uint8Array;
+  mutex?: Uint8Array;
 }
 
 /** go test compiles what is on disk: modified Go files (and go.mod, go.sum, go.work) are saved first. */

@@ -20,6 +20,9 @@ export interface TestRun {
   /** gzipped profile.proto as the test binary wrote them; absent when not written or unreadable. */
   cpu?: Uint8Array;
   mem?: Uint8Array;
+  /** Blocking and mutex contention, when goroscope.tests.contentionProfiles asked for them. */
+  block?: Uint8Array;
+  mutex?: Uint8Array;
   /** Whether the CPU profile holds any samples (a short test may have none). */
   cpuSampled: boolean;
 }

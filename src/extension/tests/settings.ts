@@ -1,7 +1,7 @@
 /**
  * The settings a profiling go test run follows, for one test file: the Go extension's (`go.*`, when
- * set — vscode-go need not be installed) and ours (`goroscope.tests.memProfileRate`), resolved for
- * the file's workspace folder.
+ * set — vscode-go need not be installed) and ours (`goroscope.tests.memProfileRate`,
+ * `goroscope.tests.contentionProfiles`), resolved for the file's workspace folder.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,10 +17,13 @@ export function goTestSettingsFor(file: string): { settings: GoTestSettings; war
   const section: GoSection = {};
   for (const key of GO_KEYS) section[key] = go.get<unknown>(key);
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-  return readGoTestSettings(section, vscode.workspace.getConfiguration('goroscope.tests', uri).get<unknown>('memProfileRate'), {
+  const ours = vscode.workspace.getConfiguration('goroscope.tests', uri);
+  const read = readGoTestSettings(section, ours.get<unknown>('memProfileRate'), {
     ...(folder !== undefined ? { workspaceFolder: folder } : {}),
     env: process.env,
     home: os.homedir(),
     readFile: (f) => readFileSync(f, 'utf8'),
   });
+  if (ours.get<unknown>('contentionProfiles') === true) read.settings.contentionProfiles = true;
+  return read;
 }

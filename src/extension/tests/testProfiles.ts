@@ -1,40 +1,49 @@
 /**
- * A profiled run's profiles in the flame-graph panel: the CPU profile, and the memory profile's two
+ * A profiled run's profiles in the flame-graph panel: the CPU profile, the memory profile's two
  * views — allocations over the run (alloc_space) and the heap still in use when it ended
- * (inuse_space) — each in its own panel, with the same test's earlier runs offered to Compare.
+ * (inuse_space) — and, when recorded, blocking and mutex contention (their delay), each in its own
+ * panel, with the same test's earlier runs offered to Compare.
  */
 import * as vscode from 'vscode';
 import { showProfile } from '../panel';
 import type { TestRun, TestRuns } from './runs';
 
-export type TestProfileView = 'cpu' | 'allocs' | 'heap';
+export type TestProfileView = 'cpu' | 'allocs' | 'heap' | 'block' | 'mutex';
 
-const VIEWS: Record<TestProfileView, { label: string; sampleType?: string; description: string }> = {
-  cpu: { label: 'CPU', description: 'where the test spent CPU time (sampled 100 times a second)' },
-  allocs: { label: 'allocations', sampleType: 'alloc_space', description: 'bytes allocated over the whole run (the memory profile\'s alloc_space)' },
-  heap: { label: 'heap in use', sampleType: 'inuse_space', description: 'bytes still in use when the test ended (inuse_space): what it kept' },
+/** Which of the run's profiles a view shows, and which of its sample types. */
+const VIEWS: Record<TestProfileView, { label: string; button: string; profile: 'cpu' | 'mem' | 'block' | 'mutex'; sampleType?: string; description: string }> = {
+  cpu: { label: 'CPU', button: 'Show CPU', profile: 'cpu', description: 'where the test spent CPU time (sampled 100 times a second)' },
+  allocs: { label: 'allocations', button: 'Show Allocations', profile: 'mem', sampleType: 'alloc_space', description: 'bytes allocated over the whole run (the memory profile\'s alloc_space)' },
+  heap: { label: 'heap in use', button: 'Show Heap in Use', profile: 'mem', sampleType: 'inuse_space', description: 'bytes still in use when the test ended (inuse_space): what it kept' },
+  block: { label: 'blocking', button: 'Show Blocking', profile: 'block', sampleType: 'delay', description: 'time goroutines waited on channels, select, locks and sync.Cond (-blockprofile)' },
+  mutex: { label: 'mutex contention', button: 'Show Mutex Contention', profile: 'mutex', sampleType: 'delay', description: 'time goroutines waited for a mutex another held, charged to the unlocking stack (-mutexprofile)' },
 };
+
+const VIEW_ORDER: readonly TestProfileView[] = ['cpu', 'allocs', 'heap', 'block', 'mutex'];
 
 export function viewLabel(view: TestProfileView): string {
   return VIEWS[view].label;
 }
 
-/** The views a run can open: CPU when it was written, the memory ones when that was. */
-export function viewsOf(run: TestRun): TestProfileView[] {
-  const views: TestProfileView[] = [];
-  if (run.cpu) views.push('cpu');
-  if (run.mem) views.push('allocs', 'heap');
-  return views;
+/** The notification's button that opens the view. */
+export function viewButton(view: TestProfileView): string {
+  return VIEWS[view].button;
 }
 
-/** Opens (or reveals) one view of a run; resolves to the panel's title, undefined when the run lacks it. */
+/** The views a run can open: CPU when it was written, the memory ones when that was, blocking and mutex when recorded. */
+export function viewsOf(run: TestRun): TestProfileView[] {
+  return VIEW_ORDER.filter((view) => run[VIEWS[view].profile] !== undefined);
+}
+
 /** Names a run's profile in the window's pprof worker: the panel and inline costs read one decode of it. */
 export function testProfileKey(run: Pick<TestRun, 'id'>, view: TestProfileView): string {
   return `test-run:${run.id}:${view}`;
 }
 
+/** Opens (or reveals) one view of a run; resolves to the panel's title, undefined when the run lacks it. */
+
 export async function openTestProfile(context: vscode.ExtensionContext, runs: TestRuns, run: TestRun, view: TestProfileView): Promise<string | undefined> {
-  const bytes = view === 'cpu' ? run.cpu : run.mem;
+  const bytes = run[VIEWS[view].profile];
   if (!bytes) return undefined;
   const spec = VIEWS[view];
   const title = `${run.testName} · ${spec.label}`;
@@ -47,7 +56,7 @@ export async function openTestProfile(context: vscode.ExtensionContext, runs: Te
     listBaseCandidates: async () =>
       runs
         .earlier(run)
-        .map((r) => ({ r, b: view === 'cpu' ? r.cpu : r.mem }))
+        .map((r) => ({ r, b: r[spec.profile] }))
         .filter((c): c is { r: TestRun; b: Uint8Array } => c.b !== undefined)
         .map(({ r, b }) => ({ id: `test-run:${r.id}:${view}`, title: `${r.testName} · ${spec.label} · ${r.finished.toLocaleTimeString()} (${r.summary})`, bytes: async () => b })),
   });

@@ -1,14 +1,17 @@
 // "Profile this test" like a person (called by driver.mjs after the handler steps): open the demo's
 // primes_test.go, click "Profile this test" above TestCountPrimes, check the flame graph drew the test's
 // frames and its callee isPrime in the webview, and that the result landed on the lens line; then the
-// same with "Profile this benchmark" above BenchmarkPageRender in catalog/pages_test.go. Screenshots:
-// test-lens.png, test-flame-graph.png, test-result.png, benchmark-flame-graph.png, benchmark-result.png.
+// same with "Profile this benchmark" above BenchmarkPageRender in catalog/pages_test.go; last, a failing
+// test written into the workspace: its lens gives one error naming it and opens the Goroscope Tests output.
+// Screenshots: test-lens.png, test-flame-graph.png, test-result.png, benchmark-flame-graph.png,
+// benchmark-result.png, test-failed.png.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
  * @param page Playwright page of the workbench
  * @param h the driver's helpers: uiCheck (resolves to whether it passed), runCommand, runQuickOpen,
- *          dismissNotifications, waitUntil, sleep, artifacts (folder)
+ *          dismissNotifications, waitUntil, sleep, artifacts (folder), workspace (folder)
  */
 export async function checkTestProfiling(page, h) {
   let testSummary = '';
@@ -73,6 +76,35 @@ export async function checkTestProfiling(page, h) {
     await h.waitUntil(`"${benchSummary}" above BenchmarkPageRender`, () => lensAbove(page, 'func BenchmarkPageRender(', exactly(benchSummary)).then(() => true, () => false), 20_000);
     await shot('benchmark-result.png');
   });
+
+  const failingDir = path.join(h.workspace, 'profiletest-ui-failing');
+  await step('ui: a failing test\'s lens says it failed in one error naming it and opens the Goroscope Tests output', 'test-failed-failed.png', async () => {
+    mkdirSync(failingDir, { recursive: true });
+    writeFileSync(
+      path.join(failingDir, 'ui_fails_test.go'),
+      'package uifails\n\nimport "testing"\n\nfunc TestShownFailing(t *testing.T) {\n\tt.Errorf("got %d, want %d", 1, 2)\n}\n',
+    );
+    await h.dismissNotifications(page);
+    await h.runCommand(page, 'View: Close All Editors');
+    await hidePanel(page, h);
+    await h.runQuickOpen(page, 'ui_fails_test.go');
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="ui_fails_test.go"]', { timeout: 15_000 });
+    await clickLens(page, h, 'func TestShownFailing(', 'Profile this test', 'profiling TestShownFailing');
+    await page.locator('.notification-toast', { hasText: /TestShownFailing failed: .*ui_fails_test\.go:6: got 1, want 2/ }).first().waitFor({ timeout: 180_000 });
+    // The output panel opened by itself, on go test's own report of the failure.
+    await page.locator('.part.panel .monaco-editor .view-line', { hasText: '--- FAIL: TestShownFailing' }).first().waitFor({ timeout: 15_000 });
+    await shot('test-failed.png');
+    const flame = await page.locator('.tabs-container .tab', { hasText: 'TestShownFailing · CPU' }).count();
+    if (flame !== 0) throw new Error('a flame graph opened by itself for a failed test');
+  });
+  rmSync(failingDir, { recursive: true, force: true });
+  await h.dismissNotifications(page);
+  await hidePanel(page, h).catch(() => {});
+}
+
+/** The bottom panel closed, when it is open (its command is offered only then). */
+async function hidePanel(page, h) {
+  if (await page.locator('.part.panel.bottom').isVisible().catch(() => false)) await h.runCommand(page, 'View: Hide Panel');
 }
 
 /** The summary a run's notification gives after the test's name: `Goroscope: <name> <summary>. Hottest: …`. */

@@ -58,6 +58,20 @@ describe('goTestInvocation', () => {
     assert.deepEqual(inv.args.slice(inv.args.indexOf('-memprofilerate'), inv.args.indexOf('-memprofilerate') + 2), ['-memprofilerate', '1']);
   });
 
+  test('contention profiles when asked: -blockprofile and -mutexprofile into our folder, the user\'s own dropped, their rates kept', () => {
+    const flags = ['-blockprofile=b.out', '-mutexprofile', 'm.out', '-blockprofilerate=100'];
+    const off = goTestInvocation({ kind: 'test', path: ['TestX'] }, pkg, out, { ...plain, flags });
+    assert.ok(!off.args.some((a) => /(block|mutex)profile$|[bm]\.out/.test(a)), off.args.join(' '));
+    assert.deepEqual(Object.keys(off.profiles), ['cpu', 'mem']);
+    const on = goTestInvocation({ kind: 'test', path: ['TestX'] }, pkg, out, { ...plain, flags, contentionProfiles: true });
+    assert.deepEqual(on.profiles, { cpu: path.join(out, 'cpu.pprof'), mem: path.join(out, 'mem.pprof'), block: path.join(out, 'block.pprof'), mutex: path.join(out, 'mutex.pprof') });
+    const at = (flag: string) => on.args.slice(on.args.indexOf(flag), on.args.indexOf(flag) + 2);
+    assert.deepEqual(at('-blockprofile'), ['-blockprofile', path.join(out, 'block.pprof')]);
+    assert.deepEqual(at('-mutexprofile'), ['-mutexprofile', path.join(out, 'mutex.pprof')]);
+    assert.ok(on.args.includes('-blockprofilerate=100'));
+    assert.ok(!on.args.some((a) => /[bm]\.out/.test(a)), on.args.join(' '));
+  });
+
   test('the user\'s own -tags and -timeout are kept, not doubled', () => {
     const inv = goTestInvocation({ kind: 'test', path: ['TestX'] }, pkg, out, { ...plain, flags: ['-tags=e2e', '-timeout', '2m'], tags: 'other', timeout: '30s' });
     assert.deepEqual(inv.args.slice(3, 6), ['-tags=e2e', '-timeout', '2m']);
