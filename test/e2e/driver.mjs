@@ -115,7 +115,7 @@ async function drive(page) {
   });
   await checkTestProfiling(page, {
     uiCheck: async (title, body, shot, p) => (await uiCheck(title, body, shot, p), uiChecks.at(-1)?.ok === true),
-    runCommand, runQuickOpen, dismissNotifications, waitUntil, sleep, artifacts, workspace: opts.workspace,
+    runCommand, runQuickOpen, dismissNotifications, waitUntil, sleep, artifacts,
   });
   // Last: it attaches a second service, which becomes the status bar's.
   await checkBearerToken({

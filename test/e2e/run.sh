@@ -60,6 +60,8 @@ trap 'exit 130' INT TERM
 rm -rf "$artifacts" && mkdir -p "$artifacts"
 workspace=$scratch/workspace
 cp -r test/fixtures/e2e-workspace "$workspace"
+# A failing test and one that never ends, for the "Profile this test" steps (steps/tests.mjs).
+cp -r test/fixtures/e2e-profiletest "$workspace/profiletest-ui"
 mkdir -p "$scratch/user-data/User" "$scratch/extensions" "$scratch/config" "$scratch/data"
 # code-server writes a default config file and state under XDG folders: keep them in the scratch dir.
 export XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data

@@ -1,17 +1,18 @@
 // "Profile this test" like a person (called by driver.mjs after the handler steps): open the demo's
 // primes_test.go, click "Profile this test" above TestCountPrimes, check the flame graph drew the test's
 // frames and its callee isPrime in the webview, and that the result landed on the lens line; then the
-// same with "Profile this benchmark" above BenchmarkPageRender in catalog/pages_test.go; last, a failing
-// test written into the workspace: its lens gives one error naming it and opens the Goroscope Tests output.
+// same with "Profile this benchmark" above BenchmarkPageRender in catalog/pages_test.go; last, the failing
+// test of test/fixtures/e2e-profiletest: its lens gives one error naming it and opens the Goroscope Tests
+// output; and its test that never ends, cancelled from its progress notification (no process of it left).
 // Screenshots: test-lens.png, test-flame-graph.png, test-result.png, benchmark-flame-graph.png,
-// benchmark-result.png, test-failed.png.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// benchmark-result.png, test-failed.png, test-cancelled.png.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
  * @param page Playwright page of the workbench
  * @param h the driver's helpers: uiCheck (resolves to whether it passed), runCommand, runQuickOpen,
- *          dismissNotifications, waitUntil, sleep, artifacts (folder), workspace (folder)
+ *          dismissNotifications, waitUntil, sleep, artifacts (folder)
  */
 export async function checkTestProfiling(page, h) {
   let testSummary = '';
@@ -77,29 +78,58 @@ export async function checkTestProfiling(page, h) {
     await shot('benchmark-result.png');
   });
 
-  const failingDir = path.join(h.workspace, 'profiletest-ui-failing');
+  // Both packages are in the workspace from the start (run.sh copies test/fixtures/e2e-profiletest):
+  // Quick Open does not list a file written meanwhile until the file watcher has told it.
   await step('ui: a failing test\'s lens says it failed in one error naming it and opens the Goroscope Tests output', 'test-failed-failed.png', async () => {
-    mkdirSync(failingDir, { recursive: true });
-    writeFileSync(
-      path.join(failingDir, 'ui_fails_test.go'),
-      'package uifails\n\nimport "testing"\n\nfunc TestShownFailing(t *testing.T) {\n\tt.Errorf("got %d, want %d", 1, 2)\n}\n',
-    );
     await h.dismissNotifications(page);
     await h.runCommand(page, 'View: Close All Editors');
     await hidePanel(page, h);
     await h.runQuickOpen(page, 'ui_fails_test.go');
     await page.waitForSelector('.tabs-container .tab.active[aria-label*="ui_fails_test.go"]', { timeout: 15_000 });
     await clickLens(page, h, 'func TestShownFailing(', 'Profile this test', 'profiling TestShownFailing');
-    await page.locator('.notification-toast', { hasText: /TestShownFailing failed: .*ui_fails_test\.go:6: got 1, want 2/ }).first().waitFor({ timeout: 180_000 });
+    await page.locator('.notification-toast', { hasText: /TestShownFailing failed: .*ui_fails_test\.go:7: got 1, want 2/ }).first().waitFor({ timeout: 180_000 });
     // The output panel opened by itself, on go test's own report of the failure.
     await page.locator('.part.panel .monaco-editor .view-line', { hasText: '--- FAIL: TestShownFailing' }).first().waitFor({ timeout: 15_000 });
     await shot('test-failed.png');
     const flame = await page.locator('.tabs-container .tab', { hasText: 'TestShownFailing · CPU' }).count();
     if (flame !== 0) throw new Error('a flame graph opened by itself for a failed test');
   });
-  rmSync(failingDir, { recursive: true, force: true });
+
+  await step('ui: Cancel on the progress notification stops go test and the test binary it started', 'test-cancel-failed.png', async () => {
+    await h.dismissNotifications(page);
+    await h.runCommand(page, 'View: Close All Editors');
+    await hidePanel(page, h);
+    await h.runQuickOpen(page, 'ui_forever_test.go');
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="ui_forever_test.go"]', { timeout: 15_000 });
+    await clickLens(page, h, 'func TestSpinsUntilStopped(', 'Profile this test', 'profiling TestSpinsUntilStopped');
+    // The test binary (<our temporary folder>/uiforever.test) runs: cancelling has something to stop.
+    await h.waitUntil('the test binary to run', async () => processesRunning('uiforever.test', { program: true }).length > 0, 180_000);
+    const progress = page.locator('.notification-toast', { hasText: 'profiling TestSpinsUntilStopped' }).first();
+    await progress.locator('.monaco-button', { hasText: /^Cancel$/ }).first().click();
+    await page.locator('.statusbar-item', { hasText: 'profiling TestSpinsUntilStopped cancelled' }).first().waitFor({ timeout: 15_000 });
+    // Neither the test binary nor the go command (whose -o names it) is left.
+    await h.waitUntil('no process left running the test binary', async () => processesRunning('uiforever.test').length === 0, 15_000);
+    await shot('test-cancelled.png');
+  });
   await h.dismissNotifications(page);
   await hidePanel(page, h).catch(() => {});
+}
+
+/**
+ * Command lines of live processes that mention `text` (Linux /proc; code-server runs on this machine);
+ * with `program`, only those whose program file ends in it.
+ */
+function processesRunning(text, { program = false } = {}) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (program ? argv[0]?.endsWith(`/${text}`) : argv.some((a) => a.includes(text))) found.push(`${pid}: ${argv.join(' ')}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 /** The bottom panel closed, when it is open (its command is offered only then). */
