@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ProfileWorker } from '../pprof/decodeInWorker';
 import { handlersChangedNotification } from '../protocol/lsp';
+import { ServerRequests } from '../protocol/serverRequests';
 import { createLanguageClient } from './client';
 import { profileSizeLimit } from './services/settings';
-import { ServerRequests } from './serverRequests';
 
 /**
  * What the extension holds while active: the output channel, the running language client (the one

@@ -1,7 +1,7 @@
 /**
  * Goroscope's own messages between the extension (the language client) and the language server, the one
  * process that parses the workspace's Go. Both sides import this module: the client sends with
- * `sendServerRequest` (src/extension/serverRequests.ts: timeout, dispose, error classes kept), the server
+ * `ServerRequests.request` (serverRequests.ts: timeout, dispose, error classes kept), the server
  * answers with `onServerRequest` (src/server/requests.ts: parameters checked, heavy work in its workers).
  *
  * To add a request: declare it here with `serverRequest(method, paramsShape)` and its result type, add

@@ -16,8 +16,8 @@
  *   are reported (`onMalformed`) and, when they carry a request id, answered with a ProtocolError.
  *
  * The language server's custom requests (lsp.ts) travel over LSP's JSON-RPC instead, with the same error
- * classes (`serializeError` / `reviveError` in the ResponseError's data) and the same timeout and dispose
- * rules on the client (extension/lspRequests.ts).
+ * classes (`serializeError` / `reviveError` in the ResponseError's data) and the same pending requests
+ * (`PendingRequests`: timeout, dispose) on the client (serverRequests.ts).
  *
  * No vscode, Node or DOM use: the webview bundle, the workers and the host all import it.
  */
@@ -145,37 +145,106 @@ interface Pending {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export class RpcEndpoint<Local extends SideSpec, Remote extends SideSpec> {
+/**
+ * The requests a side awaits replies to, with the rules every channel keeps: each has a timeout (its
+ * promise rejects with RequestTimeoutError and a late reply is dropped), `close` rejects them all with
+ * ChannelClosedError and refuses new ones. RpcEndpoint keeps its requests here, and so does the client
+ * of the language server's custom requests (serverRequests.ts), whose messages travel over LSP's JSON-RPC.
+ */
+export class PendingRequests {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+
+  /** `peer` names the other side in messages; `onChange` hears the number pending whenever it changes. */
+  constructor(
+    private readonly peer: string,
+    private readonly onChange?: (pending: number) => void,
+  ) {}
+
+  /**
+   * A new request's id and the promise of its result. `onTimeout` runs when it times out (to cancel it
+   * on the other side). A closed set refuses it: the promise rejects with ChannelClosedError at once.
+   */
+  start<R>(method: string, timeoutMs: number, onTimeout?: () => void): { id: number; result: Promise<R> } {
+    const id = this.nextId++;
+    if (this.closed) return { id, result: Promise.reject(new ChannelClosedError(`${this.peer}: the channel is closed`)) };
+    const result = new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        this.changed();
+        onTimeout?.();
+        reject(new RequestTimeoutError(`${this.peer} did not answer "${method}" within ${formatMs(timeoutMs)}`));
+      }, timeoutMs);
+      this.pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject, timer });
+    });
+    this.changed();
+    return { id, result };
+  }
+
+  /** The method of a request still awaiting its reply; undefined once settled, timed out or never started. */
+  methodOf(id: number): string | undefined {
+    return this.pending.get(id)?.method;
+  }
+
+  /** Resolves or rejects a pending request; a reply to one no longer pending is dropped. */
+  settle(id: number, result: unknown, err?: Error): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    this.changed();
+    if (err) pending.reject(err);
+    else pending.resolve(result);
+  }
+
+  /** Rejects every pending request with ChannelClosedError(reason); `refuseNew` also refuses every later one. */
+  rejectAll(reason: string, refuseNew: boolean): void {
+    if (refuseNew) this.closed = true;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(new ChannelClosedError(reason));
+    }
+    if (pending.length > 0) this.changed();
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private changed(): void {
+    this.onChange?.(this.pending.size);
+  }
+}
+
+export class RpcEndpoint<Local extends SideSpec, Remote extends SideSpec> {
+  private readonly pending: PendingRequests;
   private readonly stopListening: () => void;
   private readonly errorClasses: Map<string, ErrorClass>;
 
   constructor(private readonly options: EndpointOptions<Local, Remote>) {
+    this.pending = new PendingRequests(options.peer, options.onPendingChange);
     this.errorClasses = errorRegistry([...RPC_ERRORS, ...(options.errors ?? [])]);
     this.stopListening = options.transport.listen((message) => this.receive(message));
   }
 
   /** Sends a request; resolves with its result, rejects with the handler's error (class kept), on timeout or dispose. */
   request<M extends RequestMethod<Remote>>(method: M, params: ParamsOf<Remote, M>, options: RequestOptions = {}): Promise<ResultOf<Remote, M>> {
-    if (this.closed) return Promise.reject(new ChannelClosedError(`${this.options.peer}: the channel is closed`));
-    const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Promise<ResultOf<Remote, M>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (!this.pending.delete(id)) return;
-        this.pendingChanged();
-        reject(new RequestTimeoutError(`${this.options.peer} did not answer "${method}" within ${formatMs(timeoutMs)}`));
-      }, timeoutMs);
-      this.pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject, timer });
-      this.pendingChanged();
-      try {
-        this.options.transport.post({ kind: 'request', id, method, params }, options.transfer);
-      } catch (err) {
-        this.settle(id, undefined, err instanceof Error ? err : new Error(String(err)));
-      }
-    });
+    const { id, result } = this.pending.start<ResultOf<Remote, M>>(method, timeoutMs);
+    if (this.pending.isClosed) return result;
+    try {
+      this.options.transport.post({ kind: 'request', id, method, params }, options.transfer);
+    } catch (err) {
+      this.pending.settle(id, undefined, err instanceof Error ? err : new Error(String(err)));
+    }
+    return result;
   }
 
   /** Sends an event (no reply); ignored once the channel is closed. */
@@ -192,18 +261,15 @@ export class RpcEndpoint<Local extends SideSpec, Remote extends SideSpec> {
     return this.closed;
   }
 
+  private get closed(): boolean {
+    return this.pending.isClosed;
+  }
+
   /** Rejects every pending request, refuses new ones and stops receiving. */
   dispose(reason = `${this.options.peer}: the channel was closed`): void {
     if (this.closed) return;
-    this.closed = true;
+    this.pending.rejectAll(reason, true);
     this.stopListening();
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) {
-      clearTimeout(p.timer);
-      p.reject(new ChannelClosedError(reason));
-    }
-    if (pending.length > 0) this.pendingChanged();
   }
 
   /** Feeds one received message (transports call this through `listen`). */
@@ -219,7 +285,7 @@ export class RpcEndpoint<Local extends SideSpec, Remote extends SideSpec> {
         this.receiveReply(message.id, message.result);
         return;
       case 'error':
-        this.settle(message.id, undefined, reviveError(message.error, this.errorClasses));
+        this.pending.settle(message.id, undefined, reviveError(message.error, this.errorClasses));
         return;
       case 'event':
         this.receiveEvent(message.method, message.params);
@@ -231,17 +297,17 @@ export class RpcEndpoint<Local extends SideSpec, Remote extends SideSpec> {
   }
 
   private receiveReply(id: number, result: unknown): void {
-    const pending = this.pending.get(id);
-    if (!pending) return; // timed out already, or never ours
+    const method = this.pending.methodOf(id);
+    if (method === undefined) return; // timed out already, or never ours
     if (this.options.checkResults) {
-      const spec = ownValue(this.options.remote.requests, pending.method);
+      const spec = ownValue(this.options.remote.requests, method);
       const problem = spec?.result.check(result, '');
       if (problem !== undefined) {
-        this.settle(id, undefined, new ProtocolError(`${this.options.peer} answered "${pending.method}" with a malformed result: ${problem}`));
+        this.pending.settle(id, undefined, new ProtocolError(`${this.options.peer} answered "${method}" with a malformed result: ${problem}`));
         return;
       }
     }
-    this.settle(id, result);
+    this.pending.settle(id, result);
   }
 
   private receiveEvent(method: string, params: unknown): void {
@@ -282,19 +348,6 @@ export class RpcEndpoint<Local extends SideSpec, Remote extends SideSpec> {
     }
   }
 
-  private settle(id: number, result: unknown, err?: Error): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
-    this.pendingChanged();
-    if (err) pending.reject(err);
-    else pending.resolve(result);
-  }
-
-  private pendingChanged(): void {
-    this.options.onPendingChange?.(this.pending.size);
-  }
 }
 
 /** The message as an RpcMessage, or why it is not one. Parameters are checked later, against the method. */

@@ -8,7 +8,7 @@ import type { LocatedFinding } from '../../goroutines/view';
 import type { WorkspaceModule } from '../../pprof/pathMapping';
 import { findingsRequest, MAX_FINDINGS_FILES } from '../../protocol/lsp';
 import type { GroupView } from '../../protocol/goroutinesView';
-import type { ServerRequests } from '../serverRequests';
+import type { ServerRequests } from '../../protocol/serverRequests';
 
 /** Linting the files of a large dump from disk can take a while on a slow machine. */
 const FINDINGS_TIMEOUT_MS = 120_000;

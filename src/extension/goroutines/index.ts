@@ -10,7 +10,7 @@ import { GoroutinesWorker } from '../../goroutines/analyzeInWorker';
 import { GoroutineLeakPolicy, isGoroutineLeakSetting, type GoroutineLeakSetting } from '../../leaks/leakDetection';
 import { parsePprofUrl, profileUrl } from '../../pprof/endpoints';
 import { fetchRaw } from '../../pprof/fetch';
-import type { ServerRequests } from '../serverRequests';
+import type { ServerRequests } from '../../protocol/serverRequests';
 import type { ServicesFeature } from '../services/feature';
 import { snapshotTitle } from '../services/openSnapshot';
 import { isServiceNode, isSnapshotNode } from '../services/servicesTree';

@@ -8,7 +8,7 @@ import { linkFindings } from '../../goroutines/view';
 import type { GoroutinesView } from '../../protocol/goroutinesView';
 import { goroutinesHost, goroutinesPage } from '../../protocol/goroutinesPage';
 import { openFrameSource, sourcePathMapper } from '../panel/openSource';
-import type { ServerRequests } from '../serverRequests';
+import type { ServerRequests } from '../../protocol/serverRequests';
 import { collectFindings } from './findings';
 import { GoroutinesPage } from './page';
 

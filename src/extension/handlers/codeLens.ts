@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Handler } from '../../handlers/model';
 import { handlersRequest } from '../../protocol/lsp';
-import type { ServerRequests } from '../serverRequests';
+import type { ServerRequests } from '../../protocol/serverRequests';
 import type { ProfileHandlerArgs } from './profileHandler';
 import type { HandlerResults } from './results';
 

@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import { ProfileError } from '../../../src/pprof/errors';
 import { flameHost, flamePage, type FlameHostHandlers } from '../../../src/protocol/flamePage';
 import { goroutinesHost, goroutinesPage, type GoroutinesHostHandlers } from '../../../src/protocol/goroutinesPage';
-import { RpcEndpoint, type RpcMessage, type SideSpec } from '../../../src/protocol/rpc';
+import { ChannelClosedError, RequestTimeoutError, RpcEndpoint, type RpcMessage, type SideSpec } from '../../../src/protocol/rpc';
 import { watchHost, watchPage } from '../../../src/protocol/watchPage';
-import { fromWire, hostTransport, toWire, type WebviewLike } from '../../../src/protocol/webview';
+import { fromWire, hostTransport, linkedTransports, toWire, type WebviewLike } from '../../../src/protocol/webview';
 
 /** A stand-in for vscode.Webview: what the host posts, and a way to deliver what a page sends. */
 function fakeWebview(): WebviewLike & { posted: unknown[]; deliver(x: unknown): void } {
@@ -178,6 +178,70 @@ describe('the wire (payloads as JSON text)', () => {
       errors: [ProfileError],
     });
     await assert.rejects(page.request('search', { term: '(' }), (err: unknown) => err instanceof ProfileError && /invalid regular expression/.test(err.message));
+    page.dispose();
+  });
+});
+
+describe('a page and its host over the wire: the rules of every channel', () => {
+  /** The flame page and a host whose `search` answers only when the test says (report.html links them like this). */
+  function linked() {
+    const [hostEnd, pageEnd] = linkedTransports();
+    const answers: Array<() => void> = [];
+    const handled: string[] = [];
+    const search = ({ term }: { term: string }) =>
+      new Promise<{ term: string; matched: number; total: number }>((resolve) => {
+        handled.push(term);
+        answers.push(() => resolve({ term, matched: 1, total: 2 }));
+      });
+    const host = new RpcEndpoint({ peer: 'the page', local: flameHost, remote: flamePage, transport: hostEnd, requests: { search } as unknown as FlameHostHandlers, events: {}, errors: [ProfileError] });
+    const page = new RpcEndpoint({ peer: 'the extension', local: flamePage, remote: flameHost, transport: pageEnd, requests: {}, events: {}, errors: [ProfileError], timeoutMs: 5_000 });
+    const answerAll = () => answers.splice(0).forEach((answer) => answer());
+    return { host, page, handled, answerAll };
+  }
+
+  it('a typed request gets its reply', async () => {
+    const { page, answerAll, handled } = linked();
+    const reply = page.request('search', { term: 'main' });
+    while (handled.length === 0) await tick();
+    answerAll();
+    assert.deepEqual(await reply, { term: 'main', matched: 1, total: 2 });
+    page.dispose();
+  });
+
+  it('a request the host does not answer in time rejects with RequestTimeoutError, and its late reply is dropped', async () => {
+    const { page, handled, answerAll } = linked();
+    await assert.rejects(page.request('search', { term: 'slow' }, { timeoutMs: 50 }), (err: unknown) => err instanceof RequestTimeoutError && /did not answer "search" within 50 ms/.test(err.message));
+    assert.deepEqual(handled, ['slow']);
+    answerAll();
+    await tick();
+    assert.equal(page.pendingCount, 0);
+    const next = page.request('search', { term: 'next' });
+    while (handled.length < 2) await tick();
+    answerAll();
+    assert.equal((await next).term, 'next');
+    page.dispose();
+  });
+
+  it("the page's dispose rejects what is pending and refuses new calls", async () => {
+    const { page, handled } = linked();
+    const pending = page.request('search', { term: 'a' });
+    while (handled.length === 0) await tick();
+    page.dispose();
+    await assert.rejects(pending, ChannelClosedError);
+    await assert.rejects(page.request('search', { term: 'b' }), ChannelClosedError);
+    await tick();
+    assert.deepEqual(handled, ['a'], 'nothing is sent after dispose');
+  });
+
+  it('a closed panel (the host disposed) answers nothing more, not even requests already received', async () => {
+    const { host, page, handled, answerAll } = linked();
+    const pending = page.request('search', { term: 'a' }, { timeoutMs: 200 });
+    while (handled.length === 0) await tick();
+    host.dispose();
+    answerAll();
+    await assert.rejects(pending, RequestTimeoutError);
+    await assert.rejects(page.request('search', { term: 'b' }, { timeoutMs: 100 }), RequestTimeoutError);
+    assert.deepEqual(handled, ['a']);
     page.dispose();
   });
 });
