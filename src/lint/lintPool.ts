@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { GoAnalyzer } from './analyzer';
 import { compareStrings, type GoPackage } from './goFiles';
+import { lintWorker, lintWorkerHost } from '../protocol/lintWorker';
+import { RequestTimeoutError } from '../protocol/rpc';
+import { WorkerChannel } from '../protocol/workerThread';
 import type { Finding, LintOptions } from './types';
 
 /** What linting one file produced: its findings, or why it could not be linted. */
@@ -38,7 +40,7 @@ export interface LintJob {
   options: LintOptions;
 }
 
-/** Sent back by a worker for the job it was given. */
+/** A worker's reply to a job. */
 export interface LintJobReply {
   results: FileLintResult[];
 }
@@ -51,9 +53,9 @@ export interface LintWorkerData {
 export const DEFAULT_IN_PROCESS_BELOW = 64;
 
 /**
- * Lints packages over worker threads, one package per job so each worker indexes every file of a
- * package before linting it. Small inputs are linted in this thread. A worker that crashes gets its
- * package's files reported as errors; the run always completes.
+ * Lints packages over worker threads (src/protocol/lintWorker.ts), one package per job so each worker
+ * indexes every file of a package before linting it. Small inputs are linted in this thread. A worker
+ * that crashes or takes too long gets its package's files reported as errors; the run always completes.
  */
 export async function lintPackages(packages: readonly GoPackage[], options: LintPoolOptions): Promise<LintRun> {
   const fileCount = packages.reduce((n, p) => n + p.files.length, 0);
@@ -111,7 +113,10 @@ export class PackageLinter {
   }
 }
 
-function lintInWorkers(
+/** One package may take this long on a worker (the largest of the standard library takes seconds). */
+const PACKAGE_TIMEOUT_MS = 10 * 60_000;
+
+async function lintInWorkers(
   packages: readonly GoPackage[],
   workerScript: string,
   workerData: LintWorkerData,
@@ -123,55 +128,40 @@ function lintInWorkers(
   const weight = new Map(packages.map((p) => [p, p.files.reduce((n, f) => n + sizeOf(f), 0)]));
   const queue = [...packages].sort((a, b) => (weight.get(b) ?? 0) - (weight.get(a) ?? 0));
   const results: FileLintResult[] = [];
-  return new Promise((resolve) => {
-    let running = 0;
-    const failRemaining = (reason: string): void => {
-      for (const pkg of queue.splice(0)) results.push(...failedPackage(pkg, reason));
-    };
-    const startWorker = (): void => {
-      running++;
-      const worker = new Worker(workerScript, { workerData });
-      let current: GoPackage | undefined;
-      let completed = 0;
-      let done = false;
-      const stop = (): void => {
-        done = true;
-        running--;
-        void worker.terminate();
-        if (running === 0) resolve(results);
-      };
-      const next = (): void => {
-        current = queue.shift();
-        if (current) {
-          const job: LintJob = { pkg: current, options };
-          worker.postMessage(job);
-        } else {
-          stop();
+  const newChannel = () =>
+    new WorkerChannel({ script: workerScript, workerData, peer: 'the lint worker', host: lintWorkerHost, thread: lintWorker, requests: {}, events: {}, timeoutMs: PACKAGE_TIMEOUT_MS });
+  let running = 0;
+  const runWorker = async (): Promise<void> => {
+    running++;
+    let channel = newChannel();
+    let completed = 0;
+    try {
+      for (let pkg = queue.shift(); pkg; pkg = queue.shift()) {
+        try {
+          const reply = await channel.request('lintPackage', { pkg, options });
+          results.push(...reply.results);
+          completed++;
+        } catch (err) {
+          const reason = err instanceof RequestTimeoutError ? `lint worker gave up: ${err.message}` : `lint worker crashed: ${errorMessage(err)}`;
+          results.push(...failedPackage(pkg, reason));
+          // A worker that never finished a job would fail again (bad script, wasm that will not load):
+          // it stops, and the last one reports the rest instead of starting one worker per package.
+          if (completed === 0) {
+            if (running === 1) for (const rest of queue.splice(0)) results.push(...failedPackage(rest, reason));
+            return;
+          }
+          // A fresh thread for the next package: a timed-out one may still be busy with this one.
+          channel.dispose();
+          channel = newChannel();
         }
-      };
-      const crash = (reason: string): void => {
-        if (done) return;
-        const message = `lint worker crashed: ${reason}`;
-        if (current) results.push(...failedPackage(current, message));
-        current = undefined;
-        // A worker that never finished a job would crash again (bad script, wasm that will not
-        // load): report the rest instead of starting one worker per package.
-        if (completed === 0 && running === 1) failRemaining(message);
-        else if (queue.length > 0 && completed > 0) startWorker();
-        stop();
-      };
-      worker.on('message', (reply: LintJobReply) => {
-        completed++;
-        results.push(...reply.results);
-        next();
-      });
-      worker.on('error', (err) => crash(errorMessage(err)));
-      worker.on('exit', (code) => crash(`exited with code ${code}`));
-      next();
-    };
-    for (let i = 0; i < workerCount && queue.length > 0; i++) startWorker();
-    if (running === 0) resolve(results);
-  });
+      }
+    } finally {
+      running--;
+      channel.dispose();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workerCount, queue.length) }, runWorker));
+  return results;
 }
 
 function sizeOf(file: string): number {

@@ -1,22 +1,19 @@
-// Entry of dist/lintWorker.js: a worker thread that lints one package per message it receives.
-import { parentPort, workerData } from 'node:worker_threads';
-import { PackageLinter, type LintJob, type LintJobReply, type LintWorkerData } from './lintPool';
-
-const port = parentPort;
-if (!port) throw new Error('lintWorker.js runs as a worker thread of the goroscope CLI');
+// Entry of dist/lintWorker.js: a worker thread of the lint pool that lints one package per request
+// (src/protocol/lintWorker.ts).
+import { workerData } from 'node:worker_threads';
+import { lintWorker, lintWorkerHost } from '../protocol/lintWorker';
+import { serveWorker } from '../protocol/workerThread';
+import { PackageLinter, type LintWorkerData } from './lintPool';
 
 const { wasmDir } = workerData as LintWorkerData;
-// Loaded once per worker; a failure here rejects every job, which the pool reports as a crash.
+// Loaded once per worker; a failure here fails every request, which the pool reports for the package.
 const linter = PackageLinter.create(wasmDir);
+linter.catch(() => undefined);
 
-port.on('message', (job: LintJob) => {
-  void linter.then((l) => {
-    const reply: LintJobReply = { results: l.lint(job.pkg, job.options) };
-    port.postMessage(reply);
-  }, (err: unknown) => {
-    // Surfacing as an uncaught error makes the pool see the worker's 'error' event.
-    setImmediate(() => {
-      throw err;
-    });
-  });
+serveWorker({
+  peer: 'the lint pool',
+  thread: lintWorker,
+  host: lintWorkerHost,
+  requests: { lintPackage: async ({ pkg, options }) => ({ results: (await linter).lint(pkg, options) }) },
+  events: {},
 });
