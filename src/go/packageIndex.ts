@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { SyntaxNode } from './parser';
 import { channelName, isStopChannelCall } from './channels';
-import { calleePath, descendantsOfType, expressionPath, field, fields, findByText, named } from './syntax';
-import { EMPTY_SCOPE, TypeResolver, canonicalType, fileImports, stripPointer, type Imports, type PackageScope } from './types';
+import { calleePath, descendantsOfType, expressionPath, field, fields, findByText, named, unparen } from './syntax';
+import { EMPTY_SCOPE, HTTP_RESPONSE, TypeResolver, canonicalType, fileImports, stripPointer, type Imports, type PackageScope } from './types';
 
 /** What one Go file declares that other files of its package (and other packages) need to know. */
 export interface FileSummary {
@@ -30,8 +30,25 @@ export interface FuncSummary {
   results: Array<string | undefined>;
   /** Positions of parameters the function closes (`p.Close()` or `p.Body.Close()`, deferred or not). */
   closes: number[];
+  /** Parameters the function hands on (returns, stores, sends, appends): its caller no longer owns them. */
+  escapes: number[];
   /** Parameters handed to another function: a close there counts as a close here. */
   forwards: Array<{ callee: string[]; arg: number; param: number }>;
+  /** Index of an `*http.Response` result, or -1. */
+  responseResult: number;
+  /** Index of a final `error` result, or -1. */
+  errorResult: number;
+  /** For a function with a response result: the calls whose result it returns as the response. */
+  calls: string[][];
+  /** A function that also returns the body on its own (`(*http.Response, io.ReadCloser, error)`): its callers close that. */
+  returnsBody: boolean;
+}
+
+/** A workspace function that hands its caller an *http.Response from net/http. */
+export interface ResponseSource {
+  name: string;
+  responseResult: number;
+  errorResult: number;
 }
 
 /** Reads and summarizes a package directory that is not in the index yet (cross-package lookups). */
@@ -144,6 +161,7 @@ function summarizeFunc(fn: SyntaxNode, imports: Imports): FuncSummary {
     }
   }
   const results: FuncSummary['results'] = [];
+  let errorResult = -1;
   const result = field(fn, 'result');
   if (result?.type === 'parameter_list') {
     for (const p of named(result)) {
@@ -151,14 +169,25 @@ function summarizeFunc(fn: SyntaxNode, imports: Imports): FuncSummary {
       const typeNode = field(p, 'type');
       const type = typeNode && RESOLVED_RESULT.test(typeNode.text) ? canonicalType(typeNode, imports) : undefined;
       const count = Math.max(1, fields(p, 'name').length);
-      for (let i = 0; i < count; i++) results.push(type);
+      for (let i = 0; i < count; i++) {
+        errorResult = typeNode?.text === 'error' ? results.length : -1;
+        results.push(type);
+      }
     }
   } else if (result) {
+    errorResult = -1;
     results.push(RESOLVED_RESULT.test(result.text) ? canonicalType(result, imports) : undefined);
   }
+  const responseResult = results.indexOf(HTTP_RESPONSE);
   const closes: number[] = [];
+  const escapes: number[] = [];
   const forwards: FuncSummary['forwards'] = [];
+  const calls: string[][] = [];
   const body = field(fn, 'body');
+  if (body && responseResult >= 0) calls.push(...responseOrigins(body, responseResult, results.length));
+  // `(*http.Response, io.ReadCloser, error)`, or a helper that reads and closes the body before it returns the response.
+  const returnsBody = !!result && /ReadCloser/.test(result.text);
+  if (body && responseResult >= 0 && closesReturnedResponse(body, responseResult)) calls.length = 0;
   // Only parameters that can be closed matter; most functions have none, and their bodies are not walked.
   if (body && params.length > 0) {
     const byName = new Map(params.map((p, i) => [p.name, i] as const));
@@ -175,11 +204,146 @@ function summarizeFunc(fn: SyntaxNode, imports: Imports): FuncSummary {
         const argPath = expressionPath(arg);
         if (!argPath || argPath.length > 2 || (argPath.length === 2 && argPath[1] !== 'Body')) return;
         const i = byName.get(argPath[0] ?? '');
-        if (i !== undefined) forwards.push({ callee, arg: argIndex, param: i });
+        if (i === undefined) return;
+        if (callee.length === 1 && callee[0] === 'append') {
+          if (!escapes.includes(i)) escapes.push(i);
+        } else {
+          forwards.push({ callee, arg: argIndex, param: i });
+        }
       });
     }
+    for (const id of descendantsOfType(body, 'identifier')) {
+      const i = byName.get(id.text);
+      if (i !== undefined && !escapes.includes(i) && isHandedOn(id)) escapes.push(i);
+    }
   }
-  return { params, results, closes, forwards };
+  return { params, results, closes, escapes, forwards, responseResult, errorResult, calls, returnsBody };
+}
+
+/** Whether the function closes the body of the response it returns (`defer resp.Body.Close()` … `return resp, b`). */
+function closesReturnedResponse(body: SyntaxNode, responseResult: number): boolean {
+  const returned = new Set<string>();
+  for (const ret of descendantsOfType(body, 'return_statement')) {
+    const value = named(named(ret)[0])[responseResult];
+    if (value?.type === 'identifier') returned.add(value.text);
+  }
+  if (returned.size === 0) return false;
+  return descendantsOfType(body, 'call_expression').some((call) => {
+    const path = calleePath(call);
+    return path?.length === 3 && path[1] === 'Body' && path[2] === 'Close' && returned.has(path[0] ?? '');
+  });
+}
+
+/**
+ * The calls whose result a function returns as its response: `return c.Do(req)`, or `resp, err :=
+ * c.Do(req)` … `return resp, nil` (the variable returned, wherever it was assigned in the body).
+ */
+function responseOrigins(body: SyntaxNode, responseResult: number, resultCount: number): string[][] {
+  const origins: string[][] = [];
+  const returned = new Set<string>();
+  const add = (expr: SyntaxNode | undefined) => {
+    const e = expr ? unparen(expr) : undefined;
+    if (e?.type === 'call_expression') {
+      const path = calleePath(e);
+      if (path && origins.length < 32) origins.push(path);
+    } else if (e?.type === 'identifier') {
+      returned.add(e.text);
+    }
+  };
+  for (const ret of descendantsOfType(body, 'return_statement')) {
+    const values = named(named(ret)[0]);
+    // `return fetch(u)` hands on all the call's results; `return resp, nil` names the response.
+    add(values.length === 1 && resultCount > 1 ? values[0] : values[responseResult]);
+  }
+  if (returned.size === 0) return origins;
+  for (const assign of descendantsOfType(body, ['short_var_declaration', 'assignment_statement'])) {
+    const left = named(field(assign, 'left'));
+    const right = named(field(assign, 'right'));
+    left.forEach((l, i) => {
+      if (!returned.has(l.text)) return;
+      add(right.length === left.length ? right[i] : right.length === 1 ? right[0] : undefined);
+    });
+  }
+  return origins;
+}
+
+/**
+ * Whether an identifier (or its `.Body`) is handed on where it stands: returned, stored in a
+ * variable, field, map or slice element, placed in a composite literal, or sent on a channel.
+ */
+export function isHandedOn(id: SyntaxNode): boolean {
+  let use: SyntaxNode = id;
+  const sel = use.parent;
+  if (sel?.type === 'selector_expression' && field(sel, 'operand')?.id === use.id) {
+    if (field(sel, 'field')?.text !== 'Body') return false;
+    use = sel;
+  }
+  // `(resp)`, `&resp`, `resp.Body.(io.WriteCloser)`: still the same value.
+  while (
+    use.parent?.type === 'parenthesized_expression' ||
+    use.parent?.type === 'type_assertion_expression' ||
+    (use.parent?.type === 'unary_expression' && use.parent.child(0)?.text === '&')
+  ) {
+    use = use.parent;
+  }
+  const p = use.parent;
+  if (!p) return false;
+  if (p.type === 'expression_list') {
+    const holder = p.parent;
+    if (holder?.type === 'return_statement' || holder?.type === 'var_spec') return true;
+    if ((holder?.type === 'assignment_statement' || holder?.type === 'short_var_declaration') && field(holder, 'right')?.id === p.id) return true;
+  }
+  if (p.type === 'send_statement' && field(p, 'value')?.id === use.id) return true;
+  return p.type === 'literal_element' || p.type === 'keyed_element' || p.type === 'literal_value';
+}
+
+/**
+ * Names of the functions and methods a Go source declares with an `*http.Response` result (under any
+ * import name), found in its text: `func (c *Client) Fetch(u string) (*http.Response, error) {`.
+ */
+export function responseFuncNamesIn(source: string): string[] {
+  if (!source.includes('Response')) return [];
+  const names: string[] = [];
+  for (const m of source.matchAll(/^func\s*(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?\(([^{]{0,600})\{/gm)) {
+    if (m[1] && /\*\s*(?:\w+\.)?Response\b/.test(m[2] ?? '')) names.push(m[1]);
+  }
+  return names;
+}
+
+/**
+ * Packages whose functions read a body or a response without keeping or closing it (io.ReadAll,
+ * json.NewDecoder, fmt.Println, bufio.NewScanner, testify's assertions…), by import path or prefix.
+ */
+const READ_ONLY_PACKAGES = ['io', 'io/ioutil', 'fmt', 'log', 'log/slog', 'bufio', 'bytes', 'strings', 'strconv', 'errors', 'testing', 'net/http/httputil', 'mime'];
+const READ_ONLY_PREFIXES = ['encoding/', 'compress/', 'archive/', 'mime/', 'github.com/stretchr/testify/', 'gotest.tools/', 'github.com/google/go-cmp/'];
+
+/** Logging and test-reporting methods, on any receiver (`t.Logf`, `logger.Debug`, `s.T().Errorf`). */
+const READ_ONLY_METHODS = /^(Log|Logf|Error|Errorf|Fatal|Fatalf|Fatalln|Print|Printf|Println|Debug|Debugf|Debugw|Info|Infof|Infow|Warn|Warnf|Warnw|Warning|Warningf|Trace|Tracef)$/;
+
+/**
+ * Whether a call path written in a file with `imports` calls code that only reads what it is given:
+ * a function of a read-only package (`io.ReadAll`, `json.NewDecoder`), or a logging or test-reporting method.
+ */
+export function readsOnly(imports: Imports, callee: string[]): boolean {
+  const head = callee[0];
+  if (!head) return false;
+  const importPath = callee.length === 2 ? imports.get(head) : undefined;
+  if (importPath !== undefined) return READ_ONLY_PACKAGES.includes(importPath) || READ_ONLY_PREFIXES.some((p) => importPath.startsWith(p));
+  return callee.length >= 2 && READ_ONLY_METHODS.test(callee[callee.length - 1] ?? '');
+}
+
+/** net/http's package functions that fetch a response. */
+const HTTP_FETCHES = new Set(['Get', 'Head', 'Post', 'PostForm']);
+/** Client (and RoundTripper) methods that fetch one. */
+const CLIENT_FETCHES = new Set(['Do', 'Get', 'Head', 'Post', 'PostForm', 'RoundTrip']);
+/** Receivers whose Get is a lookup, not a fetch: `resp.Header.Get`, `r.URL.Query().Get`, `form.Get`. */
+const LOOKUPS = new Set(['Header', 'Trailer', 'Query', 'Form', 'PostForm', 'Values', 'URL', 'Cookie', 'Params']);
+
+/** `c.Do(req)`, `s.client.Get(u)`, `rt.RoundTrip(req)`, as a summary sees a call path (no types). */
+function isClientFetch(call: string[]): boolean {
+  const method = call[call.length - 1] ?? '';
+  if (!CLIENT_FETCHES.has(method)) return false;
+  return method !== 'Get' || !call.slice(0, -1).some((part) => LOOKUPS.has(part));
 }
 
 /** Parameter types a function could close (responses, bodies, closers, interfaces). */
@@ -189,6 +353,13 @@ const RESOLVED_RESULT = /Context|Request|Response|Client|Recorder|Server|^\*?[A-
 
 const key = (dir: string, pkg: string) => `${dir}\0${pkg}`;
 
+/** A summary as text, to tell whether an edit changed what a file declares for the others (typing in a body does not). */
+export function summaryFingerprint(summary: FileSummary | undefined): string {
+  if (!summary) return '';
+  const { packageName, imports, structs, types, vars, funcs, stopChannels } = summary;
+  return JSON.stringify([packageName, [...imports], [...structs].map(([k, v]) => [k, [...v]]), [...types], [...vars], [...funcs], [...stopChannels]]);
+}
+
 /**
  * The workspace's packages as far as the lint needs them: updated file by file as files change,
  * merged per package (directory + package clause), loaded on demand for cross-package calls.
@@ -196,14 +367,21 @@ const key = (dir: string, pkg: string) => `${dir}\0${pkg}`;
 export class PackageIndex {
   private readonly files = new Map<string, FileSummary>();
   private readonly packages = new Map<string, Map<string, FileSummary>>();
-  private readonly loadedDirs = new Set<string>();
   /** Bumped by every put and remove, per file and in all: findings kept from an earlier lint name what they saw. */
   private readonly stamps = new Map<string, number>();
   private changes = 0;
+  private readonly emptyDirs = new Set<string>();
+  /** Files by directory, for imported packages. */
+  private readonly byDir = new Map<string, Map<string, FileSummary>>();
+
+  /** Names of response-returning functions of imported packages that were only scanned, not parsed, by directory. */
+  private readonly scannedNames = new Map<string, string[]>();
 
   constructor(
     private readonly loader?: PackageLoader,
     private readonly resolveImport?: ImportResolver,
+    /** Reads a package's source text without parsing it (cheap): used to find which imports can matter. */
+    private readonly readSources?: (dir: string) => Array<{ file: string; source: string }>,
   ) {}
 
   update(file: string, root: SyntaxNode): FileSummary {
@@ -215,7 +393,11 @@ export class PackageIndex {
   put(summary: FileSummary): void {
     this.remove(summary.file);
     this.stamps.set(summary.file, ++this.changes);
+    this.forgetScan(summary.dir);
     this.files.set(summary.file, summary);
+    let dir = this.byDir.get(summary.dir);
+    if (!dir) this.byDir.set(summary.dir, (dir = new Map()));
+    dir.set(summary.file, summary);
     const k = key(summary.dir, summary.packageName);
     let pkg = this.packages.get(k);
     if (!pkg) this.packages.set(k, (pkg = new Map()));
@@ -227,7 +409,43 @@ export class PackageIndex {
     if (!old) return;
     this.stamps.set(file, ++this.changes);
     this.files.delete(file);
+    this.byDir.get(old.dir)?.delete(file);
     this.packages.get(key(old.dir, old.packageName))?.delete(file);
+    this.forgetScan(old.dir);
+  }
+
+  /** What was read of a directory's text without parsing it is stale once one of its files changes. */
+  private forgetScan(dir: string): void {
+    this.scannedNames.delete(dir);
+    this.emptyDirs.delete(dir);
+  }
+
+  /**
+   * The directories whose packages may see a change to the packages in `dirs`: those themselves, and every
+   * indexed package that imports one of them, directly or through other workspace packages (a helper that
+   * closes, a function that returns a response, may be reached through a chain of them).
+   */
+  dependentDirs(dirs: readonly string[]): Set<string> {
+    const importers = new Map<string, Set<string>>();
+    for (const s of this.files.values()) {
+      for (const importPath of s.imports.values()) {
+        const target = this.resolveImport?.(s.dir, importPath);
+        if (target === undefined || target === s.dir) continue;
+        let set = importers.get(target);
+        if (!set) importers.set(target, (set = new Set()));
+        set.add(s.dir);
+      }
+    }
+    const found = new Set(dirs);
+    const queue = [...dirs];
+    for (let dir = queue.pop(); dir !== undefined; dir = queue.pop()) {
+      for (const importer of importers.get(dir) ?? []) {
+        if (found.has(importer)) continue;
+        found.add(importer);
+        queue.push(importer);
+      }
+    }
+    return found;
   }
 
   /** Changes so far to any file of the index. */
@@ -309,19 +527,95 @@ export class PackageIndex {
     return undefined;
   }
 
-  /** A function of another workspace package, imported by `fromFile` under `importPath`. */
+  /** A function (`Name`) or method (`Type.Name`) of another workspace package, imported by `fromFile` under `importPath`. */
   funcInImport(fromFile: string, importPath: string, name: string): { summary: FuncSummary; file: FileSummary } | undefined {
-    const dir = this.resolveImport?.(path.dirname(fromFile), importPath);
-    if (!dir) return undefined;
-    if (!this.loadedDirs.has(dir)) {
-      this.loadedDirs.add(dir);
-      const known = [...this.files.values()].some((s) => s.dir === dir);
-      if (!known && this.loader) for (const s of this.loader(dir)) this.put(s);
-    }
-    for (const s of this.files.values()) {
-      if (s.dir !== dir || s.packageName.endsWith('_test')) continue;
+    for (const s of this.importedPackage(fromFile, importPath)) {
       const f = s.funcs.get(name);
       if (f) return { summary: f, file: s };
+    }
+    return undefined;
+  }
+
+  /**
+   * The files of the workspace package `fromFile` imports under `importPath` (its _test package left
+   * out), read from disk the first time it is asked for; empty when the path is not in the workspace.
+   */
+  importedPackage(fromFile: string, importPath: string): FileSummary[] {
+    const dir = this.resolveImport?.(path.dirname(fromFile), importPath);
+    if (!dir) return [];
+    let files = this.byDir.get(dir);
+    // Read from disk when nothing of it is known (never read, or its files were linted and dropped);
+    // a directory with no Go files is read once.
+    if (!files?.size && !this.emptyDirs.has(dir) && this.loader) {
+      for (const s of this.loader(dir)) this.put(s);
+      files = this.byDir.get(dir);
+      if (!files?.size) this.emptyDirs.add(dir);
+    }
+    return [...(files?.values() ?? [])].filter((s) => !s.packageName.endsWith('_test') && !s.file.endsWith('_test.go'));
+  }
+
+  /**
+   * The names under which `file` may call a response source: same-package functions and methods
+   * (`get`, `fetch` of `c.fetch`) and functions and methods of the workspace packages it imports
+   * (`Fetch` of `api.Fetch` or of `client.Fetch`). Only names of functions with an *http.Response result.
+   */
+  responseSourceNames(file: string): Set<string> {
+    const names = new Set<string>();
+    const addFrom = (s: FileSummary) => {
+      for (const [key, f] of s.funcs) if (f.responseResult >= 0) names.add(key.slice(key.lastIndexOf('.') + 1));
+    };
+    for (const s of this.packageOf(file)) addFrom(s);
+    const own = this.files.get(file);
+    for (const importPath of own?.imports.values() ?? []) {
+      const dir = this.resolveImport?.(path.dirname(file), importPath);
+      if (!dir) continue;
+      const known = this.byDir.get(dir);
+      if (known?.size) {
+        for (const s of known.values()) if (!s.file.endsWith('_test.go')) addFrom(s);
+        continue;
+      }
+      // Not parsed yet: its text tells which of its functions return a response; most packages have
+      // none and are never parsed for this (a call to one that does parses it then).
+      let scanned = this.scannedNames.get(dir);
+      if (!scanned) this.scannedNames.set(dir, (scanned = this.readSources ? this.readSources(dir).flatMap((f) => responseFuncNamesIn(f.source)) : []));
+      for (const name of scanned) names.add(name);
+    }
+    return names;
+  }
+
+  /**
+   * The response source `callee` (as written in `fromFile`) resolves to: a workspace function with an
+   * *http.Response result whose body fetches it from net/http, directly or through another source.
+   */
+  responseSource(fromFile: string, resolver: TypeResolver, callee: string[], at: SyntaxNode): ResponseSource | undefined {
+    const target = this.resolveCallee(fromFile, resolver, callee, at);
+    if (!target || target.summary.responseResult < 0 || target.summary.returnsBody) return undefined;
+    if (!this.fetches(target, new Set())) return undefined;
+    return { name: callee.join('.'), responseResult: target.summary.responseResult, errorResult: target.summary.errorResult };
+  }
+
+  private fetches(target: { summary: FuncSummary; file: FileSummary }, seen: Set<FuncSummary>): boolean {
+    if (seen.has(target.summary) || seen.size > 16) return false;
+    seen.add(target.summary);
+    const { file } = target;
+    const resolver = new TypeResolver(file.imports, this.scopeFor(file.file));
+    return target.summary.calls.some((call) => {
+      const [head, name] = call;
+      // net/http's own: http.Get(u), or a client's Do/Get/Head/Post/PostForm/RoundTrip.
+      if (call.length === 2 && head && file.imports.get(head) === 'net/http') return HTTP_FETCHES.has(name ?? '');
+      if (call.length >= 2 && isClientFetch(call)) return true;
+      const inner = this.resolveFromSummary(file, resolver, call);
+      return !!inner && inner.summary.responseResult >= 0 && this.fetches(inner, seen);
+    });
+  }
+
+  /** Resolves a call path written in `file` without a syntax node (summaries keep no trees): functions and imports. */
+  private resolveFromSummary(file: FileSummary, _resolver: TypeResolver, callee: string[]): { summary: FuncSummary; file: FileSummary } | undefined {
+    const [head, second] = callee;
+    if (callee.length === 1 && head) return this.funcIn(file.file, head);
+    if (callee.length === 2 && head && second) {
+      const importPath = file.imports.get(head);
+      if (importPath !== undefined) return this.funcInImport(file.file, importPath, second);
     }
     return undefined;
   }
@@ -339,29 +633,41 @@ export class PackageIndex {
     const { summary, file } = target;
     const param = Math.min(argIndex, summary.params.length - 1);
     if (param < 0) return false;
-    if (summary.closes.includes(param)) return true;
+    if (summary.closes.includes(param) || summary.escapes.includes(param)) return true;
     const innerResolver = new TypeResolver(file.imports, this.scopeFor(file.file));
-    return summary.forwards.some(
-      (f) => f.param === param && this.closesArgument(file.file, innerResolver, f.callee, at, f.arg, seen),
-    );
+    return summary.forwards.some((f) => {
+      if (f.param !== param) return false;
+      // Handed to code outside the workspace that does more than read it: that code owns it now.
+      if (!this.resolveFromSummary(file, innerResolver, f.callee) && f.callee.length <= 2 && !readsOnly(file.imports, f.callee)) return true;
+      return this.closesArgument(file.file, innerResolver, f.callee, at, f.arg, seen);
+    });
   }
 
-  private resolveCallee(fromFile: string, resolver: TypeResolver, callee: string[], at: SyntaxNode): { summary: FuncSummary; file: FileSummary } | undefined {
+  /** The workspace function or method a call path written in `fromFile` at `at` calls, if the source shows it. */
+  resolveCallee(fromFile: string, resolver: TypeResolver, callee: string[], at: SyntaxNode): { summary: FuncSummary; file: FileSummary } | undefined {
     const [head, second] = callee;
-    if (callee.length === 1 && head) return this.funcIn(fromFile, head);
+    if (callee.length === 1 && head) return resolver.lookup(head, at) ? undefined : this.funcIn(fromFile, head);
     if (callee.length === 2 && head && second) {
       const importPath = resolver.importPathOf(head, at) ?? (resolver.lookup(head, at) ? undefined : resolver.imports.get(head));
       if (importPath !== undefined) return this.funcInImport(fromFile, importPath, second);
       const recvType = resolver.lookup(head, at)?.type;
-      if (recvType !== undefined) return this.funcIn(fromFile, `${stripPointer(recvType)}.${second}`);
+      if (recvType !== undefined) return this.methodOf(fromFile, recvType, second);
     }
     if (callee.length > 2) {
       // x.field.Method(…): resolve the field chain's type.
       let type = resolver.lookup(head ?? '', at)?.type;
       for (const part of callee.slice(1, -1)) type = type === undefined ? undefined : resolver.fieldOf(type, part);
       const method = callee[callee.length - 1];
-      if (type !== undefined && method) return this.funcIn(fromFile, `${stripPointer(type)}.${method}`);
+      if (type !== undefined && method) return this.methodOf(fromFile, type, method);
     }
     return undefined;
+  }
+
+  /** A method of a type of `fromFile`'s package (`Server`) or of a workspace package (`example.com/m/api.Client`). */
+  private methodOf(fromFile: string, type: string, method: string): { summary: FuncSummary; file: FileSummary } | undefined {
+    const bare = stripPointer(type);
+    const dot = bare.lastIndexOf('.');
+    if (dot < 0) return this.funcIn(fromFile, `${bare}.${method}`);
+    return this.funcInImport(fromFile, bare.slice(0, dot), `${bare.slice(dot + 1)}.${method}`);
   }
 }

@@ -35,7 +35,7 @@ export class GoAnalyzer {
   ) {
     const modules = new ModuleResolver();
     const readDir = options.readDir ?? readGoFiles;
-    this.index = new PackageIndex((dir) => this.summarizeAll(readDir(dir)), modules.resolveImport);
+    this.index = new PackageIndex((dir) => this.summarizeAll(readDir(dir)), modules.resolveImport, readDir);
   }
 
   /** `wasmDir` holds tree-sitter.wasm and tree-sitter-go.wasm (dist/). */
@@ -66,6 +66,11 @@ export class GoAnalyzer {
 
   removeFile(file: string): void {
     this.index.remove(file);
+  }
+
+  /** Directories whose findings may change when packages in `dirs` change (themselves and their importers). */
+  dependentDirs(dirs: readonly string[]): string[] {
+    return [...this.index.dependentDirs(dirs)];
   }
 
   /**

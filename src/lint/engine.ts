@@ -18,6 +18,8 @@ export interface LintInput {
  * findings for this file; the others still report. Findings come back sorted by position.
  */
 export function lintTree(input: LintInput, options: LintOptions = {}, onRuleError?: (rule: string, error: unknown) => void): Finding[] {
+  // Test files are still indexed (their helpers count), only their findings are left out.
+  if (options.tests === false && input.file.endsWith('_test.go')) return [];
   const disabled = new Set(options.disabledRules ?? []);
   const ctx: RuleContext = {
     ...input,

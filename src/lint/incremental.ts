@@ -135,6 +135,8 @@ export class IncrementalDocument {
       resolver: new TypeResolver(summary?.imports ?? importsOf(units.filter((u) => u.kind === 'import').map((u) => u.node)), this.index.scopeFor(this.file)),
     };
     const disabled = new Set(options.disabledRules ?? []);
+    // Test files left out (goroscope.lint.tests off): indexed as ever (their helpers count), no rule reports.
+    if (options.tests === false && this.file.endsWith('_test.go')) for (const rule of this.rules) disabled.add(rule.id);
     const ruleErrors = new Set<string>();
     const reanalyzed = new Set<number>();
     const findings: Finding[] = [];

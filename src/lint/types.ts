@@ -38,4 +38,6 @@ export interface Finding {
 export interface LintOptions {
   /** Rules never reported (setting goroscope.lint.disabledRules, or rules left out by --rule). */
   disabledRules?: readonly string[];
+  /** Whether `_test.go` files are reported (setting goroscope.lint.tests, CLI --tests); default true. */
+  tests?: boolean;
 }

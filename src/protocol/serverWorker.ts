@@ -31,6 +31,11 @@ export interface LintReply {
   ruleErrors: string[];
   /** Set when the document could not be linted at all. */
   error?: string;
+  /**
+   * What the document declares for other files (its package index summary) changed with this lint: files
+   * of its package and of packages importing it may report differently now.
+   */
+  summaryChanged: boolean;
   /** How the time went, in ms: for the debug log and the typing benchmark. */
   timing: { parseMs: number; analyzeMs: number; incremental: boolean; declarations: number; reanalyzed: number };
 }
@@ -44,6 +49,8 @@ export const analysisWorker = {
     testsOf: request(trusted<{ uri: string; file: string }>(), trusted<TestsOfFileResult>()),
     /** Lints an open document as it is now. */
     lint: request(trusted<{ uri: string; options: LintOptions }>(), trusted<LintReply | null>()),
+    /** Directories whose open documents may lint differently once the packages in `dirs` changed: those, and their importers. */
+    dependentDirs: request(trusted<{ dirs: string[] }>(), trusted<string[]>()),
     /** Indexes the Go files of workspace folders (in slices: documents are linted meanwhile); resolves to the number of files. */
     indexFolders: request(trusted<{ folders: string[] }>(), trusted<number>()),
   },

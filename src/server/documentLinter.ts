@@ -21,6 +21,8 @@ export interface LinterHost {
   version(uri: string): number | undefined;
   openDocuments(): string[];
   lint(uri: string, options: LintOptions): Promise<LintReply | null>;
+  /** Directories whose documents may lint differently once the packages in `dirs` changed (theirs and their importers'). */
+  dependentDirs(dirs: string[]): Promise<string[]>;
   publish(uri: string, version: number | undefined, diagnostics: ReturnType<typeof toDiagnostic>[]): Promise<void>;
   debug(message: string): void;
   error(message: string): void;
@@ -74,6 +76,12 @@ export class DocumentLinter {
     // indexing, another file changed) only when something changed.
     const previous = this.linted.get(uri);
     this.linted.set(uri, { version, findings, diagnostics });
+    // What this file declares for others changed (a helper that closes, a function returning a response):
+    // the other files of its package and the packages importing it are linted again, without holding up this one.
+    if (reply?.summaryChanged) {
+      const dir = path.dirname(filePathOf(uri));
+      this.lintDependents([dir], uri).catch((err: unknown) => this.host.error(`goroscope: linting the dependents of ${dir} failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
     if (trigger === undefined && previous?.version === version && JSON.stringify(previous.diagnostics) === JSON.stringify(diagnostics)) return;
     await this.host.publish(uri, version, diagnostics);
     if (trigger !== undefined) {
@@ -124,9 +132,13 @@ export class DocumentLinter {
     await Promise.all(this.host.openDocuments().map((uri) => this.lint(uri)));
   }
 
-  /** Re-lints open documents in `dir` other than `except`: their package changed. */
-  async lintPackage(dir: string, except?: string): Promise<void> {
-    const others = this.host.openDocuments().filter((uri) => uri !== except && path.dirname(filePathOf(uri)) === dir);
+  /**
+   * Re-lints the open documents other than `except` that may see the packages in `dirs` differently: in
+   * those directories, or in packages importing them (directly or through other workspace packages).
+   */
+  async lintDependents(dirs: string[], except?: string): Promise<void> {
+    const dependent = new Set(await this.host.dependentDirs(dirs));
+    const others = this.host.openDocuments().filter((uri) => uri !== except && dependent.has(path.dirname(filePathOf(uri))));
     await Promise.all(others.map((uri) => this.lint(uri)));
   }
 
@@ -141,7 +153,7 @@ export class DocumentLinter {
   private async lintNow(uri: string, settings: LintSettings): Promise<LintReply | undefined> {
     const file = filePathOf(uri);
     try {
-      const reply = await this.host.lint(uri, { disabledRules: settings.disabledRules });
+      const reply = await this.host.lint(uri, { disabledRules: settings.disabledRules, tests: settings.tests === 'on' });
       if (!reply) return undefined;
       // A parse failure or a rule that throws costs this file its findings (or that rule's), never the server.
       if (reply.error !== undefined) this.host.error(`goroscope: linting ${file} failed: ${reply.error}`);

@@ -41,7 +41,7 @@ export async function findingsOfFiles(files: readonly string[], env: FindingsEnv
       const run = await lintPackages(groupByPackage(fromDisk), {
         wasmDir: env.wasmDir,
         workerScript: env.workerScript,
-        lint: { disabledRules: settings.disabledRules },
+        lint: { disabledRules: settings.disabledRules, tests: settings.tests === 'on' },
         maxWorkers: MAX_POOL_WORKERS,
         inProcessBelow: 0,
       });

@@ -84,10 +84,8 @@ const documents = new DocumentSync(connection, worker, {
     const at = performance.now();
     const s = session;
     if (!s) return;
-    s.linter
-      .lint(uri, { name: 'didSave', at })
-      .then(() => s.linter.lintPackage(path.dirname(filePathOf(uri)), uri))
-      .catch(logFailure(`linting ${uri}`));
+    // A lint that changes what the file declares for others lints its dependents again (DocumentLinter).
+    s.linter.lint(uri, { name: 'didSave', at }).catch(logFailure(`linting ${uri}`));
   },
   closed: (uri) => session?.linter.closed(uri),
 });
@@ -103,6 +101,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     version: (uri) => documents.version(uri),
     openDocuments: () => documents.uris(),
     lint: (uri, options) => worker.request('lint', { uri, options }),
+    dependentDirs: (dirs) => worker.request('dependentDirs', { dirs }),
     publish: (uri, version, diagnostics) => connection.sendDiagnostics({ uri, version, diagnostics }),
     debug: log.debug,
     error: log.error,
@@ -170,7 +169,8 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   }
   if (changed.length + deleted.length === 0) return;
   worker.notify('filesChanged', { changed, deleted });
-  for (const dir of new Set([...changed, ...deleted].map((f) => path.dirname(f)))) s.linter.lintPackage(dir).catch(logFailure(`linting ${dir}`));
+  const dirs = [...new Set([...changed, ...deleted].map((f) => path.dirname(f)))];
+  s.linter.lintDependents(dirs).catch(logFailure(`linting the dependents of ${dirs.join(', ')}`));
 });
 
 connection.onDidChangeConfiguration(({ settings }) => {

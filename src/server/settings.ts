@@ -5,9 +5,11 @@ export interface LintSettings {
   enable: boolean;
   run: 'onSave' | 'onType';
   disabledRules: string[];
+  /** `off` leaves findings in _test.go files out. */
+  tests: 'on' | 'off';
 }
 
-export const DEFAULT_LINT_SETTINGS: Readonly<LintSettings> = Object.freeze({ enable: true, run: 'onSave', disabledRules: [] });
+export const DEFAULT_LINT_SETTINGS: Readonly<LintSettings> = Object.freeze({ enable: true, run: 'onSave', disabledRules: [], tests: 'on' });
 
 export const LINT_SETTINGS_SECTION = 'goroscope.lint';
 
@@ -23,6 +25,7 @@ export function parseLintSettings(raw: unknown): LintSettings {
     disabledRules: Array.isArray(value.disabledRules)
       ? value.disabledRules.filter((r): r is string => typeof r === 'string' && isRuleId(r))
       : [],
+    tests: value.tests === 'off' ? 'off' : 'on',
   };
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { HandlerScanner } from '../handlers/scanner';
 import { loadGoParser } from '../go/parser';
+import { summaryFingerprint, type PackageIndex } from '../go/packageIndex';
 import { GoAnalyzer } from '../lint/analyzer';
 import type { LintOptions } from '../lint/types';
 import { analysisHost, analysisWorker, type LintReply } from '../protocol/serverWorker';
@@ -54,13 +55,15 @@ const host: RpcEndpoint<typeof analysisWorker, typeof analysisHost> = serveWorke
       return testsOfFile(p, file, documents.get(uri)?.document.getText());
     },
     lint: async ({ uri, options }) => {
+      const a = await analyzer;
       await afterEvents();
       const open = documents.get(uri);
       if (!open) return null;
-      const reply = lintDocument(open, options);
+      const reply = lintDocument(open, options, a.index);
       documents.linted(uri);
       return reply;
     },
+    dependentDirs: async ({ dirs }) => (await analyzer).dependentDirs(dirs),
     indexFolders: async ({ folders }) => (await workspace).indexFolders(folders),
   },
   events: {
@@ -96,14 +99,22 @@ function afterEvents(): Promise<void> {
   return pendingEvents ?? Promise.resolve();
 }
 
-function lintDocument(open: OpenDocument, options: LintOptions): LintReply {
+function lintDocument(open: OpenDocument, options: LintOptions, index: PackageIndex): LintReply {
   const { document, analysis } = open;
+  // The lint replaces the file's summary in the index only when it changed (typing in a body keeps it); a
+  // file the index did not know yet (opened outside the indexed folders) does not re-lint the others: they
+  // were linted without it, and opening a batch of such files would re-lint the batch once per file.
+  const before = index.summaryOf(open.file);
+  const summaryChanged = () => {
+    const after = index.summaryOf(open.file);
+    return before !== undefined && after !== before && summaryFingerprint(after) !== summaryFingerprint(before);
+  };
   try {
     const { findings, ruleErrors, timing } = analysis.lint(document.getText(), options);
-    return { version: document.version, findings, ruleErrors, timing };
+    return { version: document.version, findings, ruleErrors, timing, summaryChanged: summaryChanged() };
   } catch (err) {
     // A parse failure costs this document its findings, never the server.
-    return { version: document.version, findings: [], ruleErrors: [], error: describe(err), timing: { parseMs: 0, analyzeMs: 0, incremental: false, declarations: 0, reanalyzed: 0 } };
+    return { version: document.version, findings: [], ruleErrors: [], error: describe(err), timing: { parseMs: 0, analyzeMs: 0, incremental: false, declarations: 0, reanalyzed: 0 }, summaryChanged: summaryChanged() };
   }
 }
 

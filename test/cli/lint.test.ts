@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { RULE_IDS, ruleDocUrl } from '../../src/lint/rules';
@@ -122,6 +123,24 @@ describe('goroscope lint', () => {
       ['http-body-not-closed', 'select-without-ctx-done'],
     );
     assert.deepEqual(lintJson(['--rule', 'http-body-not-closed', 'leaky.go']), []);
+  });
+
+  test('--tests=false leaves out findings in _test.go files, and a helper there still counts', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-cli-tests-'));
+    try {
+      writeFileSync(path.join(dir, 'go.mod'), 'module example.com/t\n\ngo 1.22\n');
+      writeFileSync(path.join(dir, 'leaky.go'), read('leaky.go'));
+      writeFileSync(path.join(dir, 'leaky_test.go'), read('leaky.go').replace('func closeLater(', 'func closeLaterInTest('));
+      const all = lintJson(['.'], { cwd: dir }).map((f) => path.basename(f.file));
+      assert.deepEqual(all, ['leaky.go', 'leaky_test.go']);
+      assert.deepEqual(lintJson(['--tests=false', '.'], { cwd: dir }).map((f) => path.basename(f.file)), ['leaky.go']);
+      assert.deepEqual(lintJson(['--tests', 'true', '.'], { cwd: dir }).map((f) => path.basename(f.file)), all);
+      const bad = runCli(['lint', '--tests=no', '.'], { cwd: dir });
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /^goroscope: unknown tests "no" \(expected true, false\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('exit status 0 and no output when nothing is found', () => {

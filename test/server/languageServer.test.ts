@@ -169,6 +169,30 @@ describe('language server over stdio', () => {
     assert.deepEqual((await next).diagnostics, []);
   });
 
+  test('goroscope.lint.tests = off leaves a _test.go file without findings; on brings them back', async () => {
+    const { ws, lsp } = await startInFixture();
+    const file = ws.file('leaky_test.go');
+    const text = ws.read('leaky.go').replace(/^package (\w+)/m, 'package $1_test');
+    writeFileSync(file, text);
+    const uri = uriOf(file);
+    const opened = lsp.nextDiagnostics(uri);
+    await lsp.open(file, text);
+    assert.deepEqual((await opened).diagnostics.map((d) => d.code), ['defer-in-loop']);
+
+    let next = lsp.nextDiagnostics(uri);
+    await lsp.changeSettings({ tests: 'off' });
+    assert.deepEqual((await next).diagnostics, []);
+
+    const other = ws.file('leaky.go');
+    const otherOpened = lsp.nextDiagnostics(uriOf(other));
+    await lsp.open(other, ws.read('leaky.go'));
+    assert.deepEqual((await otherOpened).diagnostics.map((d) => d.code), ['defer-in-loop'], 'other files are still reported');
+
+    next = lsp.nextDiagnostics(uri);
+    await lsp.changeSettings({ tests: 'on' });
+    assert.deepEqual((await next).diagnostics.map((d) => d.code), ['defer-in-loop']);
+  });
+
   test('in onType mode every change is linted without a save, one lint at a time, the last version always', async () => {
     const { ws, lsp } = await startInFixture({ settings: { run: 'onType' } });
     const file = ws.file('ontype.go');
@@ -218,6 +242,55 @@ describe('language server over stdio', () => {
       diagnostics.map((d) => [d.code, d.range.start]),
       [['select-without-ctx-done', positionOf(text, 'select {')]],
     );
+  });
+
+  // status.go hands its response to body.Discard (body/body.go, another package of the module), which closes it.
+  for (const run of ['onSave', 'onType'] as const) {
+    test(`${run}: editing a helper in another package changes the finding of the file that calls it, and back`, async () => {
+      const { ws, lsp } = await startInFixture({ settings: { run } });
+      const status = ws.file('status.go');
+      const statusUri = uriOf(status);
+      const opened = lsp.nextDiagnostics(statusUri);
+      await lsp.open(status, ws.read('status.go'));
+      assert.deepEqual((await opened).diagnostics, [], 'the helper closes the body');
+
+      const helper = ws.file(path.join('body', 'body.go'));
+      const helperText = ws.read(path.join('body', 'body.go'));
+      const helperOpened = lsp.nextDiagnostics(uriOf(helper));
+      await lsp.open(helper, helperText);
+      await helperOpened;
+      const close = positionOf(helperText, 'resp.Body.Close()');
+      const edit = async (range: { start: typeof close; end: typeof close }, text: string) => {
+        await lsp.change(helper, [{ range, text }]);
+        if (run === 'onSave') await lsp.save(helper);
+      };
+
+      // The close becomes a comment: the helper only drains now.
+      const leaks = lsp.nextDiagnostics(statusUri, 10_000, (p) => p.diagnostics.length > 0);
+      await edit({ start: close, end: close }, '// ');
+      const { diagnostics } = await leaks;
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.range.start]),
+        [['http-body-not-closed', positionOf(ws.read('status.go'), 'http.Get(url)')]],
+      );
+
+      const fixed = lsp.nextDiagnostics(statusUri, 10_000, (p) => p.diagnostics.length === 0);
+      await edit({ start: close, end: { line: close.line, character: close.character + 3 } }, '');
+      await fixed;
+    });
+  }
+
+  test('a change on disk to a helper in another package re-lints the files of the packages importing it', async () => {
+    const { ws, lsp } = await startInFixture();
+    const status = ws.file('status.go');
+    const opened = lsp.nextDiagnostics(uriOf(status));
+    await lsp.open(status, ws.read('status.go'));
+    assert.deepEqual((await opened).diagnostics, []);
+    const helper = ws.file(path.join('body', 'body.go'));
+    writeFileSync(helper, ws.read(path.join('body', 'body.go')).replace('resp.Body.Close()', '_ = resp.StatusCode'));
+    const relinted = lsp.nextDiagnostics(uriOf(status), 10_000, (p) => p.diagnostics.length > 0);
+    await lsp.filesChanged([{ uri: uriOf(helper), type: FileChangeType.Changed }]);
+    assert.deepEqual((await relinted).diagnostics.map((d) => d.code), ['http-body-not-closed']);
   });
 
   test('an unparseable document gets an answer and the server keeps serving', async () => {

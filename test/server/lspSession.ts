@@ -36,6 +36,7 @@ export interface LintSettingsForTest {
   enable: boolean;
   run: 'onSave' | 'onType';
   disabledRules: string[];
+  tests: 'on' | 'off';
 }
 
 interface Waiter {
@@ -65,7 +66,7 @@ export class LspSession {
     readonly connection: ProtocolConnection,
     settings: Partial<LintSettingsForTest>,
   ) {
-    this.settings = { enable: true, run: 'onSave', disabledRules: [], ...settings };
+    this.settings = { enable: true, run: 'onSave', disabledRules: [], tests: 'on', ...settings };
   }
 
   static async start(options: StartOptions = {}): Promise<LspSession> {

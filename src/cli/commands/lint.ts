@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expandGoPaths, GoPathError, groupByPackage } from '../../lint/goFiles';
 import { lintPackages, type FileLintResult } from '../../lint/lintPool';
 import { isRuleId, RULE_IDS, type RuleId } from '../../lint/rules';
-import { chooseFormat, parseArgs } from '../args';
+import { chooseFormat, lastValue, oneOf, parseArgs } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command';
 import { formatJson } from '../formats/json';
 import { formatSarif } from '../formats/sarif';
@@ -17,7 +17,7 @@ const WORKERS_ENV = 'GOROSCOPE_LINT_WORKERS';
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'report Go leak patterns in files and directories',
-  usage: `usage: goroscope lint [--format text|json|sarif] [--rule id,…] <file|dir>…
+  usage: `usage: goroscope lint [--format text|json|sarif] [--rule id,…] [--tests=false] <file|dir>…
 
 Reports leak patterns in Go source. Directories are walked for .go files, skipping
 vendor/, testdata/ and directories starting with . or _ (as the go tool does);
@@ -25,6 +25,7 @@ files named on the command line are always linted.
 
   --format text|json|sarif  output format (default: text)
   --rule id,…               report only these rules: ${RULE_IDS.join(', ')}
+  --tests=false             leave out findings in _test.go files (default: true)
 
 Exit status: 0 when nothing at warning or above was found, 1 when something was,
 2 on a usage or input error.
@@ -33,6 +34,7 @@ Exit status: 0 when nothing at warning or above was found, 1 when something was,
     const { flags, positionals } = parseArgs(args, [
       { name: 'format', takesValue: true },
       { name: 'rule', takesValue: true },
+      { name: 'tests', takesValue: true },
       { name: 'help', short: 'h', takesValue: false },
     ]);
     if (flags.has('help')) {
@@ -41,6 +43,7 @@ Exit status: 0 when nothing at warning or above was found, 1 when something was,
     }
     const format = chooseFormat(flags, FORMATS);
     const disabledRules = parseRuleSelection(flags.get('rule'));
+    const tests = oneOf(lastValue(flags, 'tests') ?? 'true', ['true', 'false'] as const, 'tests') === 'true';
     if (positionals.length === 0) throw new UsageError('lint needs at least one file or directory (see goroscope lint --help)');
     const maxWorkers = parseWorkerOverride(io.env[WORKERS_ENV]);
 
@@ -55,7 +58,7 @@ Exit status: 0 when nothing at warning or above was found, 1 when something was,
     const { results } = await lintPackages(groupByPackage(files), {
       wasmDir: dist,
       workerScript: path.join(dist, 'lintWorker.js'),
-      lint: { disabledRules },
+      lint: { disabledRules, tests },
       ...(maxWorkers === undefined ? {} : { maxWorkers }),
     });
 

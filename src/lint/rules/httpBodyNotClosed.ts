@@ -4,24 +4,29 @@ import {
   calleePath,
   descendantsOfType,
   field,
+  fields,
   indentOf,
   isFunction,
   isTerminatingCall,
   labelTarget,
+  mayTerminate,
   named,
   statements,
   unparen,
   contains,
   findByText,
 } from '../../go/syntax';
+import { isHandedOn, readsOnly } from '../../go/packageIndex';
 import { HTTP_CLIENT } from '../../go/types';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
 /**
- * http-body-not-closed: an *http.Response from net/http whose Body is not closed on some path after
- * the error check. Handing the response on (returning it, storing it, sending it, passing it to a
- * workspace function that closes it) is not a leak. Docs: docs/rules/http-body-not-closed.md
+ * http-body-not-closed: an *http.Response whose Body is not closed on some path after the error check.
+ * The response comes from net/http or from a workspace function that returns one it got from net/http
+ * (a source, in any package of the module). Handing the response on (returning it, storing it, sending
+ * it, passing it to a workspace function that closes or hands on that parameter) is not a leak.
+ * Docs: docs/rules/http-body-not-closed.md
  */
 export const httpBodyNotClosed = defineRule({
   id: 'http-body-not-closed',
@@ -32,14 +37,11 @@ export const httpBodyNotClosed = defineRule({
   dependsOn: ['package', 'imports'],
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    // `.Get(`, `.Do(`… as the source spells them: the selector's field, then up to its call.
-    for (const call of findByText(ctx.root, ctx.source, /\.\s*(?:Do|Get|Head|Post|PostForm)\s*\(/, 'call_expression', 3)) {
-      const origin = responseCall(ctx, call);
-      if (!origin) continue;
-      const verdict = analyze(ctx, call);
+    for (const { call, origin } of responseCalls(ctx)) {
+      const verdict = analyze(ctx, call, origin);
       if (!verdict) continue;
       findings.push({
-        message: messageFor(verdict, origin),
+        message: messageFor(verdict, origin.name),
         range: nodeRange(call),
         fixes: verdict.fix ? [verdict.fix] : [],
       });
@@ -51,8 +53,41 @@ export const httpBodyNotClosed = defineRule({
 const CLIENT_METHODS = new Set(['Do', 'Get', 'Head', 'Post', 'PostForm']);
 const PACKAGE_FUNCS = new Set(['Get', 'Head', 'Post', 'PostForm']);
 
-/** `http.Get` or `client.Do` as written, when `call` returns a network *http.Response; else null. */
-function responseCall(ctx: RuleContext, call: SyntaxNode): string | null {
+/** Where a response comes from: the call as written, and which of its results are the response and the error. */
+interface Origin {
+  name: string;
+  responseResult: number;
+  errorResult: number;
+}
+
+/**
+ * The calls of the file that return a network *http.Response: net/http's (`.Get(`, `.Do(`… as the
+ * source spells them) and the workspace's response sources (by the names the index knows).
+ */
+function responseCalls(ctx: RuleContext): Array<{ call: SyntaxNode; origin: Origin }> {
+  const found: Array<{ call: SyntaxNode; origin: Origin }> = [];
+  const seen = new Set<number>();
+  for (const call of findByText(ctx.root, ctx.source, /\.\s*(?:Do|Get|Head|Post|PostForm)\s*\(/, 'call_expression', 3)) {
+    const name = netHttpCall(ctx, call);
+    if (!name) continue;
+    seen.add(call.id);
+    found.push({ call, origin: { name, responseResult: 0, errorResult: 1 } });
+  }
+  // A RoundTripper's RoundTrip is called by http.Client (and by tests with fake transports), not as a source.
+  const names = [...ctx.index.responseSourceNames(ctx.file)].filter((n) => /^\w+$/.test(n) && n !== 'RoundTrip');
+  if (names.length === 0) return found;
+  for (const call of findByText(ctx.root, ctx.source, new RegExp(`\\b(?:${names.join('|')})\\s*\\(`), 'call_expression', 3)) {
+    if (seen.has(call.id)) continue;
+    const callee = calleePath(call);
+    if (!callee || !names.includes(callee[callee.length - 1] ?? '')) continue;
+    const source = ctx.index.responseSource(ctx.file, ctx.resolver, callee, call);
+    if (source) found.push({ call, origin: { ...source, name: field(call, 'function')?.text.replace(/\s+/g, '') ?? source.name } });
+  }
+  return found.sort((x, y) => x.call.startIndex - y.call.startIndex);
+}
+
+/** `http.Get` or `client.Do` as written, when `call` returns a network *http.Response from net/http; else null. */
+function netHttpCall(ctx: RuleContext, call: SyntaxNode): string | null {
   const fn = field(call, 'function');
   if (!fn || fn.type !== 'selector_expression') return null;
   const operand = field(fn, 'operand');
@@ -62,12 +97,28 @@ function responseCall(ctx: RuleContext, call: SyntaxNode): string | null {
     return PACKAGE_FUNCS.has(name) ? fn.text : null;
   }
   const type = ctx.resolver.typeOf(operand)?.[0];
-  if (type === HTTP_CLIENT || type === 'net/http.Client') return fn.text.replace(/\s+/g, '');
-  return null;
+  if (type !== HTTP_CLIENT && type !== 'net/http.Client') return null;
+  if (ctx.file.endsWith('_test.go') && hasFakeTransport(ctx, operand)) return null;
+  return fn.text.replace(/\s+/g, '');
+}
+
+/**
+ * A test's client whose Transport is a fake (`Transport: roundTripperFunc(func(…) { … })`, a mock or a
+ * stub): its responses come from memory, with no connection behind them.
+ */
+function hasFakeTransport(ctx: RuleContext, client: SyntaxNode): boolean {
+  if (client.type !== 'identifier') return false;
+  const decl = ctx.resolver.lookup(client.text, client);
+  if (!decl || (decl.node.type !== 'short_var_declaration' && decl.node.type !== 'var_spec')) return false;
+  return descendantsOfType(decl.node, 'keyed_element').some((element) => {
+    const [key, value] = named(element);
+    if (key?.text !== 'Transport' || !value) return false;
+    return descendantsOfType(value, 'func_literal').length > 0 || /fake|mock|stub|roundtripperfunc/i.test(value.text);
+  });
 }
 
 interface Verdict {
-  kind: 'discarded' | 'never' | 'somePaths';
+  kind: 'discarded' | 'unused' | 'never' | 'somePaths';
   variable: string | null;
   fix: Fix | null;
 }
@@ -76,6 +127,8 @@ function messageFor(v: Verdict, origin: string): string {
   switch (v.kind) {
     case 'discarded':
       return `The response from ${origin} is discarded without closing its body, so its connection and buffers leak.`;
+    case 'unused':
+      return `The response \`${v.variable}\` from ${origin} is never used, so its body is never closed and its connection and buffers leak.`;
     case 'never':
       return `The body of \`${v.variable}\` (from ${origin}) is never closed, so its connection and buffers leak.`;
     case 'somePaths':
@@ -84,23 +137,29 @@ function messageFor(v: Verdict, origin: string): string {
 }
 
 /** Where the response goes, and whether some path after the error check leaves its body open. */
-function analyze(ctx: RuleContext, call: SyntaxNode): Verdict | null {
+function analyze(ctx: RuleContext, call: SyntaxNode, origin: Origin): Verdict | null {
   let expr = call;
   while (expr.parent?.type === 'parenthesized_expression') expr = expr.parent;
   const parent = expr.parent;
   if (!parent) return null;
-  if (parent.type === 'expression_statement') return { kind: 'discarded', variable: null, fix: null };
+  // `http.Get(u)` as a statement, `go get(u)`, `defer get(u)`: nobody gets the response. A test that fires
+  // `go http.Get(u)` only wants a connection to happen (its listener accepts and hangs up).
+  if (parent.type === 'go_statement' && ctx.file.endsWith('_test.go')) return null;
+  if (parent.type === 'expression_statement' || parent.type === 'go_statement' || parent.type === 'defer_statement') {
+    return { kind: 'discarded', variable: null, fix: null };
+  }
   if (parent.type !== 'expression_list') return null; // an argument, a field value, …: handed on
   const stmt = parent.parent;
   if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) return null;
   if (field(stmt, 'right')?.id !== parent.id || named(parent).length !== 1) return null;
   const left = named(field(stmt, 'left'));
-  const target = left[0];
+  const target = left[origin.responseResult];
   if (!target) return null;
   if (target.type !== 'identifier') return null; // stored in a field, map or slice: handed on
   const variable = target.text;
-  const errName = left[1]?.type === 'identifier' && left[1].text !== '_' ? left[1].text : null;
-  if (variable === '_') return { kind: 'discarded', variable: null, fix: null };
+  const errNode = origin.errorResult >= 0 ? left[origin.errorResult] : undefined;
+  const errName = errNode?.type === 'identifier' && errNode.text !== '_' ? errNode.text : null;
+  if (variable === '_') return errName && errorExpectedAfter(stmt, errName) ? null : { kind: 'discarded', variable: null, fix: null };
   const fn = enclosingFunctionOf(stmt);
   if (!fn) return null;
   let declNode: SyntaxNode = stmt;
@@ -122,12 +181,36 @@ function analyze(ctx: RuleContext, call: SyntaxNode): Verdict | null {
   let leaks = result.leak;
   if (!leaks && result.open) leaks = tracker.openAtEndOf(stmt.parent, stmt.type === 'short_var_declaration', errName);
   if (!leaks) return null;
-  const everClosed = tracker.closedAnywhere(fn);
+  if (!usedAfter(fn, target)) return { kind: 'unused', variable, fix: null };
+  // Closed or handed on somewhere: only some paths leak, and a deferred close would break the others.
+  const handledSomewhere = tracker.handledAnywhere(fn);
   return {
-    kind: everClosed ? 'somePaths' : 'never',
+    kind: handledSomewhere ? 'somePaths' : 'never',
     variable,
-    fix: everClosed ? null : closeFix(ctx, list, index, errName, variable),
+    fix: handledSomewhere ? null : closeFix(ctx, list, index, errName, variable),
   };
+}
+
+/**
+ * Whether the code right after a call whose response is dropped insists on its error (so the response
+ * is nil whenever the code goes on): `require.Error(t, err)`, `err.Error()`, or `if err == nil { t.Fatal(…) }`,
+ * also as `if _, err := f(); err == nil { t.Fatal(…) }`.
+ */
+function errorExpectedAfter(stmt: SyntaxNode, errName: string): boolean {
+  const failsWithoutError = (ifStmt: SyntaxNode | null | undefined): boolean => {
+    const cond = ifStmt?.type === 'if_statement' ? field(ifStmt, 'condition') : null;
+    return !!cond && errCheckKind(cond, errName) === 'isNil' && statements(field(ifStmt ?? null, 'consequence')).some((st) => mayTerminate(st));
+  };
+  if (stmt.parent?.type === 'if_statement') return failsWithoutError(stmt.parent);
+  if (stmt.parent?.type !== 'statement_list') return false;
+  const siblings = named(stmt.parent).filter((s) => s.type !== 'comment');
+  const next = siblings[siblings.findIndex((s) => s.id === stmt.id) + 1];
+  return !!next && (expectsError(next, errName) || failsWithoutError(next));
+}
+
+/** Whether the variable assigned at `target` is read anywhere after it in `fn`. */
+function usedAfter(fn: SyntaxNode, target: SyntaxNode): boolean {
+  return descendantsOfType(fn, 'identifier').some((id) => id.text === target.text && id.startIndex > target.endIndex);
 }
 
 /** `if resp, err := http.Get(u); err != nil { … } else { … }`: the response lives only in the if. */
@@ -148,10 +231,94 @@ function enclosingFunctionOf(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
+/** `assert.NoError(t, err)`, `assert.Nil(t, err)` (or require's, must's): the call passes only when `err` is nil. */
+function assertsNoError(call: SyntaxNode, errName: string): boolean {
+  const path = calleePath(call);
+  if (path?.length !== 2 || !ASSERTION_PACKAGES.has(path[0] ?? '') || !/^(NoError|Nil)f?$/.test(path[1] ?? '')) return false;
+  return named(field(call, 'arguments')).some((a) => a.type === 'identifier' && a.text === errName);
+}
+
+/**
+ * A statement that holds only when `err` is not nil: `require.Error(t, err)` and the other error
+ * assertions of testify and shoenig/test, or a use of `err.Error()`. After it the response is nil.
+ */
+function expectsError(stmt: SyntaxNode, errName: string): boolean {
+  if (stmt.type !== 'expression_statement') return false;
+  const call = named(stmt)[0];
+  if (call?.type !== 'call_expression') return false;
+  const path = calleePath(call);
+  const args = named(field(call, 'arguments'));
+  if (path?.length === 2 && ASSERTION_PACKAGES.has(path[0] ?? '') && /^(Error|ErrorIs|ErrorAs|ErrorContains|EqualError|NotNil)f?$/.test(path[1] ?? '')) {
+    return args.some((a) => a.type === 'identifier' && a.text === errName);
+  }
+  return descendantsOfType(call, 'call_expression').some((c) => c.text.replace(/\s+/g, '') === `${errName}.Error()`);
+}
+
+const ASSERTION_PACKAGES = new Set(['assert', 'require', 'must', 'test']);
+
+function operatorOf(binary: SyntaxNode): string | undefined {
+  return field(binary, 'operator')?.text ?? binary.child(1)?.text;
+}
+
+/** The operands of a chain of one operator: `a && b && c` → [a, b, c]. */
+function chain(expr: SyntaxNode, op: string): SyntaxNode[] {
+  const e = unparen(expr);
+  if (e.type !== 'binary_expression' || operatorOf(e) !== op) return [e];
+  const l = field(e, 'left');
+  const r = field(e, 'right');
+  return [...(l ? chain(l, op) : []), ...(r ? chain(r, op) : [])];
+}
+
+function conjuncts(expr: SyntaxNode): SyntaxNode[] {
+  return chain(expr, '&&');
+}
+
+/** `x == nil` / `x != nil` → ['x', '=='] (either side). */
+function nilComparison(expr: SyntaxNode): { operand: string; op: string } | null {
+  const e = unparen(expr);
+  if (e.type !== 'binary_expression') return null;
+  const l = field(e, 'left');
+  const r = field(e, 'right');
+  const op = operatorOf(e);
+  if (op !== '==' && op !== '!=') return null;
+  if (r?.type === 'nil' && l) return { operand: l.text, op };
+  if (l?.type === 'nil' && r) return { operand: r.text, op };
+  return null;
+}
+
+/**
+ * A nil guard on the response: `resp != nil [&& resp.Body != nil] [&& err == nil]` runs its branch only
+ * with a body ('nonNil': the other branch has none to close); `resp == nil [|| resp.Body == nil] [|| err
+ * != nil]` runs its branch only without one ('nil').
+ */
+function nilGuard(cond: SyntaxNode, v: string, errName: string | null): 'nonNil' | 'nil' | null {
+  const fits = (parts: SyntaxNode[], op: '==' | '!='): boolean => {
+    let mentions = false;
+    for (const part of parts) {
+      const c = nilComparison(part);
+      if (!c) return false;
+      if (c.op === op && (c.operand === v || c.operand === `${v}.Body`)) mentions = true;
+      else if (!(errName && c.operand === errName && c.op !== op)) return false;
+    }
+    return mentions;
+  };
+  if (fits(conjuncts(cond), '!=')) return 'nonNil';
+  if (fits(chain(cond, '||'), '==')) return 'nil';
+  return null;
+}
+
 /** `err != nil` → notNil, `err == nil` → isNil, anything else → null. */
 function errCheckKind(cond: SyntaxNode, errName: string): 'notNil' | 'isNil' | null {
   const c = unparen(cond);
+  // `if assert.NoError(t, err) { … }`: testify's assert returns whether the error was nil.
+  if (c.type === 'call_expression') return assertsNoError(c, errName) ? 'isNil' : null;
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
+    const operand = field(c, 'operand');
+    return operand && unparen(operand).type === 'call_expression' && assertsNoError(unparen(operand), errName) ? 'notNil' : null;
+  }
   if (c.type !== 'binary_expression') return null;
+  // `err != nil && i < retries`: the branch runs only with an error, so with a nil response.
+  if (operatorOf(c) === '&&') return conjuncts(c).some((part) => errCheckKind(part, errName) === 'notNil') ? 'notNil' : null;
   const l = field(c, 'left');
   const r = field(c, 'right');
   const op = field(c, 'operator')?.text ?? c.child(1)?.text;
@@ -179,7 +346,12 @@ class Tracker {
     private readonly call: SyntaxNode,
     /** Where the response variable is declared: a loop that does not contain it does not end its scope. */
     private readonly decl: SyntaxNode,
-  ) {}
+  ) {
+    this.fn = enclosingFunctionOf(call);
+  }
+
+  /** The function the response lives in (for literals assigned to variables and called later). */
+  private readonly fn: SyntaxNode | null;
 
   /** Whether `err` still holds the call's error: an `if err != nil` then guards a nil response. */
   private errFresh = true;
@@ -209,6 +381,7 @@ class Tracker {
       case 'return_statement':
         return LEAK;
       case 'expression_statement':
+        if (this.errFresh && this.errName && expectsError(s, this.errName)) return DONE; // a nil response from here on
         return isTerminatingCall(s) ? DONE : OPEN;
       case 'break_statement':
       case 'continue_statement':
@@ -230,6 +403,10 @@ class Tracker {
         const check = !init && cond && this.errFresh && this.errName ? errCheckKind(cond, this.errName) : null;
         if (check === 'notNil') return alt ? this.runStmt(alt) : OPEN; // the error branch holds a nil response
         if (check === 'isNil') return cons ? this.runStmt(cons) : OPEN; // the else branch is the error path
+        // `if resp != nil { resp.Body.Close() }`, `if err != nil || resp == nil { return }`: the other branch has no body.
+        const guard = cond ? nilGuard(cond, this.v, this.errName) : null;
+        if (guard === 'nonNil') return cons ? this.runStmt(cons) : OPEN;
+        if (guard === 'nil') return alt ? this.runStmt(alt) : OPEN;
         const a = cons ? this.runStmt(cons) : OPEN;
         const b = alt ? this.runStmt(alt) : OPEN;
         return { leak: a.leak || b.leak, open: a.open || b.open };
@@ -320,8 +497,7 @@ class Tracker {
     switch (s.type) {
       case 'defer_statement':
       case 'go_statement':
-        // A deferred or spawned call that closes it, takes the Body or the response, or a closure that uses it.
-        return this.closesIn(s) || this.passedOrCaptured(s);
+        return this.deferredOrStartedHandles(s);
       case 'expression_statement':
       case 'assignment_statement':
       case 'short_var_declaration':
@@ -338,33 +514,53 @@ class Tracker {
     return descendantsOfType(node, 'identifier').filter((n) => n.text === this.v);
   }
 
-  /** `defer f(resp.Body)`, `go handle(resp)`, or a function literal that uses the response. */
-  private passedOrCaptured(s: SyntaxNode): boolean {
+  /**
+   * `defer resp.Body.Close()`, `defer drain(resp.Body)` with a closing `drain`, a deferred or started
+   * function literal that closes (or hands on) the response it captures or the body it takes. A literal
+   * that only reads the body is not a close.
+   */
+  private deferredOrStartedHandles(s: SyntaxNode): boolean {
     const call = named(s).find((c) => c.type === 'call_expression');
     if (!call) return false;
+    if (this.closesIn(s)) return true;
     const fn = field(call, 'function');
-    if (fn?.type === 'func_literal' && this.identifiers(fn).length > 0) return true;
-    return named(field(call, 'arguments')).some((arg) => {
-      const path = unparen(arg).type === 'identifier' || unparen(arg).type === 'selector_expression' ? unparen(arg).text : '';
-      return path === this.v || path === `${this.v}.Body`;
-    });
+    const args = named(field(call, 'arguments'));
+    const argIndex = args.findIndex((arg) => this.isResponseOrBody(arg));
+    if (fn?.type === 'func_literal') {
+      if (this.identifiers(fn).some((id) => isHandedOn(id))) return true;
+      // `defer func(b io.ReadCloser) { … b.Close() }(resp.Body)`: the literal closes its parameter.
+      const param = argIndex >= 0 ? parameterName(fn, argIndex) : null;
+      return !!param && (closesName(fn, param) || descendantsOfType(fn, 'identifier').some((id) => id.text === param && isHandedOn(id)));
+    }
+    if (argIndex < 0) return false;
+    const path = calleePath(call);
+    return !!path && this.handedToCall(path, call, argIndex);
   }
 
-  /** `v.Body.Close()` (or `v.Close()` on a wrapper) somewhere in `node`. */
+  private isResponseOrBody(arg: SyntaxNode): boolean {
+    const e = unparen(arg);
+    return (e.type === 'identifier' || e.type === 'selector_expression') && (e.text === this.v || e.text === `${this.v}.Body`);
+  }
+
+  /**
+   * `v.Body.Close()` (or `v.Close()` on a wrapper) in `node`, including in function literals that run:
+   * called on the spot, deferred, started, handed to a call as a callback, or assigned to a variable
+   * that is called later. A literal that is never called closes nothing.
+   */
   private closesIn(node: SyntaxNode): boolean {
-    return descendantsOfType(node, 'call_expression').some((c) => {
-      const path = calleePath(c);
-      return !!path && path[0] === this.v && path[path.length - 1] === 'Close' && (path.length === 3 ? path[1] === 'Body' : path.length === 2);
-    });
+    return closesName(node, this.v, this.fn);
   }
 
-  closedAnywhere(fn: SyntaxNode): boolean {
-    return this.closesIn(fn);
+  /** Whether the function closes the body, or hands the response on, anywhere after the call. */
+  handledAnywhere(fn: SyntaxNode): boolean {
+    return closesName(fn, this.v, fn) || this.escapesIn(fn);
   }
 
   /** The response, or its Body, handed on: returned, stored, sent, appended, or passed to a closer. */
   private escapesIn(s: SyntaxNode): boolean {
     for (const id of this.identifiers(s)) {
+      if (insideLiteralThatDoesNotRun(id, s, this.fn)) continue;
+      if (isHandedOn(id)) return true;
       let use: SyntaxNode = id;
       const sel = use.parent;
       if (sel?.type === 'selector_expression' && field(sel, 'operand')?.id === use.id) {
@@ -375,27 +571,89 @@ class Tracker {
         use = use.parent;
       }
       const p = use.parent;
-      if (!p) continue;
-      if (p.type === 'expression_list') {
-        const holder = p.parent;
-        if (holder?.type === 'return_statement') return true;
-        if ((holder?.type === 'assignment_statement' || holder?.type === 'short_var_declaration') && field(holder, 'right')?.id === p.id) {
-          return true; // stored in a field, map, slice, variable or alias
-        }
-        if (holder?.type === 'var_spec') return true;
-      }
-      if (p.type === 'send_statement' && field(p, 'value')?.id === use.id) return true;
-      if (p.type === 'literal_element' || p.type === 'keyed_element' || p.type === 'literal_value') return true;
-      if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
+      if (p?.type === 'argument_list' && p.parent?.type === 'call_expression') {
         const path = calleePath(p.parent);
         if (!path) continue;
         if (path.length === 1 && path[0] === 'append') return true;
         const argIndex = named(p).findIndex((a) => a.id === use.id);
-        if (this.ctx.index.closesArgument(this.ctx.file, this.ctx.resolver, path, p.parent, argIndex)) return true;
+        if (this.handedToCall(path, p.parent, argIndex)) return true;
       }
     }
     return false;
   }
+
+  /**
+   * Whether passing the response (or its body) to `path` hands it on: a workspace function that closes
+   * or keeps that parameter, or code outside the workspace that does more than read it.
+   */
+  private handedToCall(path: string[], call: SyntaxNode, argIndex: number): boolean {
+    const { index, file, resolver } = this.ctx;
+    if (index.resolveCallee(file, resolver, path, call)) return index.closesArgument(file, resolver, path, call, argIndex);
+    return !readsOnly(resolver.imports, path);
+  }
+}
+
+/** Name of the parameter of `literal` that receives argument `index` (the last one for variadics). */
+function parameterName(literal: SyntaxNode, index: number): string | null {
+  const names = named(field(literal, 'parameters')).flatMap((p) => fields(p, 'name').map((n) => n.text));
+  return names[Math.min(index, names.length - 1)] ?? null;
+}
+
+/**
+ * `name.Close()` or `name.Body.Close()` in `node`, looking into function literals only where they run
+ * (see Tracker.closesIn); `fn` is the function to search for calls of a literal assigned to a variable.
+ */
+function closesName(node: SyntaxNode, name: string, fn: SyntaxNode | null = null): boolean {
+  // `defer logError(resp.Body.Close)`, `NewReadCloserWrapper(r, resp.Body.Close)`, `{close: resp.Body.Close}`:
+  // the close handed as a method value to whoever makes it.
+  const closeValue = descendantsOfType(node, 'selector_expression').some(
+    (sel) =>
+      (sel.text === `${name}.Body.Close` || sel.text === `${name}.Close`) &&
+      CLOSE_VALUE_HOLDERS.has(sel.parent?.type ?? '') &&
+      !insideLiteralThatDoesNotRun(sel, node, fn),
+  );
+  if (closeValue) return true;
+  return descendantsOfType(node, 'call_expression').some((c) => {
+    const path = calleePath(c);
+    if (path?.length === 1 && path[0] && fn) {
+      // `cleanup()` / `defer cleanup()` where `cleanup := func() { resp.Body.Close() }`.
+      const literal = literalAssignedTo(fn, path[0]);
+      if (literal && literal.id !== node.id && closesName(literal, name, null)) return true;
+    }
+    if (!path || path[0] !== name || path[path.length - 1] !== 'Close' || !(path.length === 3 ? path[1] === 'Body' : path.length === 2)) return false;
+    return !insideLiteralThatDoesNotRun(c, node, fn);
+  });
+}
+
+/** Where a method value `resp.Body.Close` is handed on: an argument, a composite literal's element, an assignment. */
+const CLOSE_VALUE_HOLDERS = new Set(['argument_list', 'keyed_element', 'literal_element', 'expression_list']);
+
+/** The function literal `name := func() {…}` (or `=`) declared in `fn`, if any. */
+function literalAssignedTo(fn: SyntaxNode, name: string): SyntaxNode | null {
+  for (const decl of descendantsOfType(fn, ['short_var_declaration', 'assignment_statement'])) {
+    const left = named(field(decl, 'left'));
+    const i = left.findIndex((l) => l.text === name);
+    if (i < 0) continue;
+    const value = named(field(decl, 'right'))[i];
+    if (value?.type === 'func_literal') return value;
+  }
+  return null;
+}
+
+/**
+ * Whether `node` sits (below `top`) in a function literal that does not run where it is written: one
+ * assigned to a variable (its calls are followed separately) or stored. Literals called on the spot,
+ * deferred, started or passed to a call run.
+ */
+function insideLiteralThatDoesNotRun(node: SyntaxNode, top: SyntaxNode, _fn: SyntaxNode | null): boolean {
+  for (let n = node.parent; n && n.id !== top.id; n = n.parent) {
+    if (n.type !== 'func_literal') continue;
+    const p = n.parent;
+    if (p?.type === 'call_expression' && field(p, 'function')?.id === n.id) continue; // func(){…}()
+    if (p?.type === 'argument_list') continue; // a callback: t.Cleanup(func(){…}), wg.Go(func(){…})
+    return true;
+  }
+  return false;
 }
 
 /** Whether a statement (not its nested blocks) assigns `name`. */

@@ -99,3 +99,11 @@ func f(ctx context.Context, ch chan int, paths []string) {
   assert.equal(findings[0]?.range.start.character, line.indexOf('defer g.Close()'));
   assert.deepEqual(findings[1]?.range.start, { line: 6, character: 1 });
 });
+
+test('tests: false leaves out findings in _test.go files only', async () => {
+  const a = await analyzer();
+  assert.deepEqual(a.lintFile('/virtual/p/a_test.go', loopWithDefer(), { tests: false }), []);
+  assert.equal(a.lintFile('/virtual/p/a_test.go', loopWithDefer(), { tests: true }).length, 1);
+  assert.equal(a.lintFile('/virtual/p/a_test.go', loopWithDefer()).length, 1, 'reported by default');
+  assert.equal(a.lintFile('/virtual/p/a.go', loopWithDefer(), { tests: false }).length, 1);
+});
