@@ -1,10 +1,11 @@
 import { deferInLoop } from './deferInLoop';
+import { goroutineStuckOnChannel } from './goroutineStuckOnChannel';
 import { httpBodyNotClosed } from './httpBodyNotClosed';
 import type { Rule } from './rule';
 import { selectWithoutCtxDone } from './selectWithoutCtxDone';
 
 /** Every rule, in the order their findings are produced. The one list of rules: nothing else names them. */
-export const RULES = [deferInLoop, selectWithoutCtxDone, httpBodyNotClosed] as const;
+export const RULES = [deferInLoop, selectWithoutCtxDone, httpBodyNotClosed, goroutineStuckOnChannel] as const;
 
 export type RuleId = (typeof RULES)[number]['id'];
 

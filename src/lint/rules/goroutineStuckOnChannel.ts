@@ -1,0 +1,387 @@
+import { nodeRange, type SyntaxNode } from '../../go/parser';
+import { channelUses, localChannelOf, type ChannelUse, type LocalChannel } from '../../go/channelUses';
+import { selectCases } from '../../go/channels';
+import { contains, descendantsOfType, field, findByText, isFunction, isTerminatingCall, labelTarget, named, statements } from '../../go/syntax';
+import type { Fix } from '../types';
+import { defineRule, type RuleContext, type RuleFinding } from './rule';
+
+/**
+ * goroutine-stuck-on-channel: a function starts a goroutine that sends on a channel the function made
+ * (unbuffered, or with fewer slots than the goroutine sends), and some path of the function returns
+ * without receiving what it sends; or the goroutine waits on the channel (ranges over it, receives
+ * from it) and some path returns without closing it. The goroutine then blocks forever: the leak
+ * Go 1.27's goroutineleak profile proves at run time. Docs: docs/rules/goroutine-stuck-on-channel.md
+ */
+export const goroutineStuckOnChannel = defineRule({
+  id: 'goroutine-stuck-on-channel',
+  summary: 'a goroutine blocks forever on a channel its starter can return without receiving from (or closing): its stack and everything it holds',
+  severity: 'warning',
+  quickFix: 'Buffer the channel for every send of the goroutine',
+  check(ctx: RuleContext): RuleFinding[] {
+    const findings: RuleFinding[] = [];
+    for (const make of findByText(ctx.root, ctx.source, /\bmake\s*\(\s*(?:chan\b|<-\s*chan\b)/, 'call_expression', 2)) {
+      const ch = localChannelOf(make);
+      if (!ch || isMainOrInit(ch.owner)) continue;
+      const finding = checkChannel(ctx, ch);
+      if (finding) findings.push(finding);
+    }
+    return findings;
+  },
+});
+
+/** Received, closed or sent so far on a path: enough once it reaches what the goroutine needs. */
+type Credit = number;
+
+/** Where a path leaves the function without giving the goroutine what it waits for. */
+interface Abandon {
+  node: SyntaxNode;
+  /** How the path gets there: `an early return`, `the <-ctx.Done() case of the select`. */
+  how: string;
+}
+
+/** What one statement (list) does to the paths through it. */
+interface Outcome {
+  abandon: Abandon | null;
+  /** The least credit on a path that goes on after it; null when none goes on. */
+  out: Credit | null;
+}
+
+type Role = 'sender' | 'receiver';
+
+function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
+  const uses = channelUses(ch);
+  // Handed on (returned, stored, passed to a function, captured by a callback): someone else may receive.
+  if (uses.some((u) => u.kind === 'escape' || u.inOtherLiteral)) return null;
+  // By the go statement's node id: the tree hands out a new object for each visit of a node.
+  const byGoroutine = new Map<number, [SyntaxNode, ChannelUse[]]>();
+  const own: ChannelUse[] = [];
+  for (const u of uses) {
+    if (!u.goroutine) own.push(u);
+    else {
+      const entry = byGoroutine.get(u.goroutine.id) ?? [u.goroutine, []];
+      entry[1].push(u);
+      byGoroutine.set(u.goroutine.id, entry);
+    }
+  }
+  const blocking = (us: ChannelUse[], kinds: string[]) => us.filter((u) => kinds.includes(u.kind) && !u.guarded);
+  const senders = [...byGoroutine.values()].filter(([, us]) => blocking(us, ['send']).length > 0);
+  const receivers = [...byGoroutine.values()].filter(([, us]) => blocking(us, ['receive', 'range']).length > 0);
+  // Goroutines talking to each other over it (a pipeline), or one that closes it itself: not this pattern.
+  if (senders.length > 0 && receivers.length > 0) return null;
+  if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'close' || u.kind === 'receive' || u.kind === 'range') && us.some((u) => u.kind === 'send'))) return null;
+  if (senders.length > 0) {
+    if (own.some((u) => u.kind === 'send')) return null;
+    const go = senders[0]![0];
+    const sends = senders.reduce((n, [g]) => n + goroutineSends(g, ch.owner), 0);
+    if (ch.capacity === null || ch.capacity >= sends) return null;
+    const need = sends - ch.capacity;
+    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, need, sends);
+  }
+  if (receivers.length === 1 && ch.capacity !== null) {
+    const [go, us] = receivers[0]!;
+    if (own.some((u) => u.kind === 'receive' || u.kind === 'range')) return null;
+    const waits = blocking(us, ['receive', 'range']);
+    const need = waits.some((u) => u.kind === 'range' || inLoopWithin(u.node, field(go, 'body') ?? go)) ? Infinity : waits.length;
+    return report(ctx, ch, 'receiver', go, waits[0]!.node, need, 0);
+  }
+  return null;
+}
+
+function report(ctx: RuleContext, ch: LocalChannel, role: Role, go: SyntaxNode, blockedAt: SyntaxNode, need: number, sends: number): RuleFinding | null {
+  const abandon = firstAbandon(go, ch, role, need);
+  if (!abandon) return null;
+  const fn = functionName(ch.owner);
+  const line = (n: SyntaxNode) => n.startPosition.row + 1;
+  const buffer = ch.capacity === 0 ? 'unbuffered' : `${ch.capacity} slot${ch.capacity === 1 ? '' : 's'}`;
+  const where = `${abandon.how} at line ${line(abandon.node)}`;
+  const message =
+    role === 'sender'
+      ? `This goroutine sends on \`${ch.name}\` (${buffer}) at line ${line(blockedAt)}, but ${fn} can return without receiving ${need > 1 ? 'every value it sends' : 'it'} (${where}): the goroutine then blocks on its send forever.`
+      : `This goroutine waits on \`${ch.name}\` at line ${line(blockedAt)}, but ${fn} can return without ${need === Infinity ? 'closing it' : 'sending to it or closing it'} (${where}): the goroutine then blocks forever.`;
+  const fixes: Fix[] = [];
+  // Enough slots for every send is the whole fix: the goroutine then never waits for a receiver.
+  if (role === 'sender' && Number.isFinite(sends)) {
+    const args = field(ch.make, 'arguments');
+    const type = named(args)[0];
+    if (args && type) {
+      fixes.push({
+        title: `Give \`${ch.name}\` ${sends} slot${sends === 1 ? '' : 's'}: make(${type.text}, ${sends})`,
+        edits: [{ range: nodeRange(args), newText: `(${type.text}, ${sends})` }],
+      });
+    }
+  }
+  return { message, range: firstLineOf(ctx, go), fixes };
+}
+
+/** The go statement's first line: the warning marks where the goroutine starts, not its whole body. */
+function firstLineOf(ctx: RuleContext, go: SyntaxNode): RuleFinding['range'] {
+  const r = nodeRange(go);
+  if (r.start.line === r.end.line) return r;
+  const lineEnd = ctx.source.indexOf('\n', go.startIndex);
+  return { start: r.start, end: { line: r.start.line, character: r.start.character + (lineEnd - go.startIndex) } };
+}
+
+function functionName(owner: SyntaxNode): string {
+  if (owner.type === 'func_literal') return 'the enclosing function literal';
+  return `\`${field(owner, 'name')?.text ?? 'the function'}\``;
+}
+
+function isMainOrInit(owner: SyntaxNode): boolean {
+  if (owner.type !== 'function_declaration') return false;
+  const name = field(owner, 'name')?.text;
+  // main's return ends the process; init's goroutines are meant to live as long as it.
+  return name === 'init' || (name === 'main' && named(field(owner, 'parameters')).length === 0);
+}
+
+/** Whether `node` sits in a `for` loop below `top`. */
+function inLoopWithin(node: SyntaxNode, top: SyntaxNode): boolean {
+  for (let n = node.parent; n && n.id !== top.id && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return true;
+  return false;
+}
+
+/**
+ * How many values a started goroutine sends at most on one path: Infinity when it sends in a loop
+ * (unless the send leaves the loop right after) or when the `go` statement itself runs in a loop.
+ */
+function goroutineSends(go: SyntaxNode, owner: SyntaxNode): number {
+  if (inLoopWithin(go, field(owner, 'body') ?? owner)) return Infinity;
+  const call = named(go)[0];
+  const literal = call ? field(call, 'function') : null;
+  const body = literal?.type === 'func_literal' ? field(literal, 'body') : null;
+  if (!body) return Infinity;
+  const sends = (n: SyntaxNode) => descendantsOfType(n, 'send_statement').filter((s) => !isInNestedLiteral(s, body) && !isSelectCase(s)).length + selectSendCount(n, body);
+  const paths = sendPaths(statements(body), sends);
+  return Math.max(paths.ended, paths.falls ?? 0);
+}
+
+function isInNestedLiteral(node: SyntaxNode, top: SyntaxNode): boolean {
+  for (let n = node.parent; n && n.id !== top.id; n = n.parent) if (n.type === 'func_literal') return true;
+  return false;
+}
+
+function isSelectCase(send: SyntaxNode): boolean {
+  return send.parent?.type === 'communication_case';
+}
+
+/** Sends that are a select's only case (`select { case ch <- v: }`): they block like a plain send. */
+function selectSendCount(node: SyntaxNode, top: SyntaxNode): number {
+  return descendantsOfType(node, 'select_statement').filter((s) => !isInNestedLiteral(s, top) && selectCases(s).length === 1 && named(selectCases(s)[0]!).some((c) => c.type === 'send_statement')).length;
+}
+
+/** Max sends on paths through `stmts`: those that end inside (return) and those that go on. */
+function sendPaths(stmts: SyntaxNode[], sends: (n: SyntaxNode) => number): { ended: number; falls: number | null } {
+  let ended = 0;
+  let acc = 0;
+  for (const s of stmts) {
+    const r = sendPathsOf(s, sends);
+    ended = Math.max(ended, acc + r.ended);
+    if (r.falls === null) return { ended, falls: null };
+    acc += r.falls;
+  }
+  return { ended, falls: acc };
+}
+
+function sendPathsOf(s: SyntaxNode, sends: (n: SyntaxNode) => number): { ended: number; falls: number | null } {
+  switch (s.type) {
+    case 'return_statement':
+      return { ended: sends(s), falls: null };
+    case 'block':
+      return sendPaths(statements(s), sends);
+    case 'if_statement': {
+      const a = sendPaths(statements(field(s, 'consequence')), sends);
+      const altNode = field(s, 'alternative');
+      const b = altNode ? (altNode.type === 'block' ? sendPaths(statements(altNode), sends) : sendPathsOf(altNode, sends)) : { ended: 0, falls: 0 };
+      const falls = a.falls === null ? b.falls : b.falls === null ? a.falls : Math.max(a.falls, b.falls);
+      return { ended: Math.max(a.ended, b.ended), falls };
+    }
+    case 'for_statement': {
+      const body = field(s, 'body');
+      const inside = body ? sends(body) : 0;
+      if (inside === 0) return { ended: 0, falls: 0 };
+      // A send followed by a return or break leaves the loop: at most one per run of the loop.
+      const leavesAfterEach = descendantsOfType(body!, 'send_statement').every((send) => {
+        const list = send.parent;
+        const next = list ? named(list).filter((c) => c.type !== 'comment').find((c) => c.startIndex > send.startIndex) : undefined;
+        return next?.type === 'return_statement' || (next?.type === 'break_statement' && !labelTarget(next));
+      });
+      return leavesAfterEach ? { ended: 1, falls: 1 } : { ended: Infinity, falls: Infinity };
+    }
+    default: {
+      if (isTerminatingCall(s)) return { ended: 0, falls: null };
+      const n = sends(s);
+      return { ended: n, falls: n };
+    }
+  }
+}
+
+/**
+ * The first path after the `go` statement that leaves the owner with less than `need` received (a
+ * sender) or sent and closed (a receiver); null when every path gives the goroutine what it waits for.
+ */
+function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number): Abandon | null {
+  const body = field(ch.owner, 'body');
+  if (!body) return null;
+  const walker = new PathWalker(ch, role, need);
+  const rest: SyntaxNode[] = [];
+  for (let n: SyntaxNode = go; n.parent && n.id !== body.id; n = n.parent) {
+    if (isFunction(n.parent)) break;
+    if (n.parent.type !== 'statement_list') continue;
+    const siblings = named(n.parent).filter((c) => c.type !== 'comment');
+    rest.push(...siblings.slice(siblings.findIndex((c) => c.id === n.id) + 1));
+  }
+  // `defer close(jobs)` (or a deferred receive) already registered on the way to the go statement runs on every return.
+  const deferred = descendantsOfType(body, 'defer_statement').some(
+    (d) => d.startIndex < go.startIndex && !isInNestedLiteral(d, body) && !!d.parent && contains(d.parent, go) && walker.credits(d),
+  );
+  if (deferred) return null;
+  const outcome = walker.list(rest, 0);
+  if (outcome.abandon) return outcome.abandon;
+  if (outcome.out !== null && outcome.out < need) {
+    const end = body.lastChild ?? body;
+    return { node: end, how: role === 'sender' ? 'it ends without a receive' : 'it ends' };
+  }
+  return null;
+}
+
+class PathWalker {
+  constructor(
+    private readonly ch: LocalChannel,
+    private readonly role: Role,
+    private readonly need: number,
+  ) {}
+
+  list(stmts: SyntaxNode[], credit: Credit, how = 'the return'): Outcome {
+    let c = credit;
+    for (const s of stmts) {
+      const r = this.stmt(s, c, how);
+      if (r.abandon || r.out === null) return r;
+      c = r.out;
+    }
+    return { abandon: null, out: c };
+  }
+
+  private stmt(s: SyntaxNode, credit: Credit, how: string): Outcome {
+    if (credit >= this.need) return { abandon: null, out: credit };
+    switch (s.type) {
+      case 'return_statement': {
+        const c = credit + this.creditOf(s);
+        return c >= this.need ? { abandon: null, out: null } : { abandon: { node: s, how }, out: null };
+      }
+      case 'break_statement':
+      case 'continue_statement':
+      case 'goto_statement':
+      case 'fallthrough_statement':
+        return { abandon: null, out: null }; // leaves this list; the path is not followed further (conservative)
+      case 'expression_statement':
+        return isTerminatingCall(s) ? { abandon: null, out: null } : { abandon: null, out: credit + this.creditOf(s) };
+      case 'defer_statement':
+        // A deferred receive or close runs on every return after it.
+        return { abandon: null, out: this.creditOf(s) > 0 ? Infinity : credit };
+      case 'block':
+        return this.list(statements(s), credit, how);
+      case 'labeled_statement': {
+        const inner = named(s).find((c) => c.type !== 'label_name');
+        return inner ? this.stmt(inner, credit, how) : { abandon: null, out: credit };
+      }
+      case 'if_statement':
+        return this.ifStmt(s, credit, how);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+        return this.switchStmt(s, credit, how);
+      case 'select_statement':
+        return this.selectStmt(s, credit);
+      case 'for_statement':
+        return this.forStmt(s, credit, how);
+      default:
+        return { abandon: null, out: credit + this.creditOf(s) };
+    }
+  }
+
+  private ifStmt(s: SyntaxNode, credit: Credit, how: string): Outcome {
+    const head = [field(s, 'initializer'), field(s, 'condition')].reduce((n, part) => n + (part ? this.creditOf(part) : 0), 0);
+    const c = credit + head;
+    const a = this.list(statements(field(s, 'consequence')), c, how);
+    if (a.abandon) return a;
+    const altNode = field(s, 'alternative');
+    const b = altNode ? this.stmt(altNode, c, how) : { abandon: null, out: c };
+    if (b.abandon) return b;
+    return { abandon: null, out: least(a.out, b.out) };
+  }
+
+  private switchStmt(s: SyntaxNode, credit: Credit, how: string): Outcome {
+    const c = credit + named(s).filter((n) => !n.type.endsWith('_case')).reduce((n, part) => n + this.creditOf(part), 0);
+    const cases = named(s).filter((n) => n.type.endsWith('_case'));
+    let out: Credit | null = cases.some((n) => n.type === 'default_case') ? null : c;
+    for (const kase of cases) {
+      const r = this.list(statements(kase), c, how);
+      if (r.abandon) return r;
+      out = least(out, r.out);
+      // `break` inside a case leaves the switch: the path goes on after it.
+      if (descendantsOfType(kase, 'break_statement').some((b) => !labelTarget(b))) out = least(out, c);
+    }
+    return { abandon: null, out };
+  }
+
+  private selectStmt(s: SyntaxNode, credit: Credit): Outcome {
+    let out: Credit | null = null;
+    for (const kase of selectCases(s)) {
+      const comm = field(kase, 'communication');
+      const c = credit + (comm ? this.creditOf(comm) : 0);
+      const label = comm ? `the \`case ${comm.text.replace(/\s+/g, ' ')}\` of the select` : 'the `default` case of the select';
+      const r = this.list(statements(kase), c, `${label} returns`);
+      if (r.abandon) return r;
+      out = least(out, r.out);
+      if (descendantsOfType(kase, 'break_statement').some((b) => !labelTarget(b))) out = least(out, c);
+    }
+    return { abandon: null, out };
+  }
+
+  private forStmt(s: SyntaxNode, credit: Credit, how: string): Outcome {
+    const body = field(s, 'body');
+    const range = named(s).find((n) => n.type === 'range_clause');
+    const overChannel = range && field(range, 'right')?.text === this.ch.name;
+    const head = named(s).filter((n) => n.type !== 'block').reduce((n, part) => n + (overChannel ? 0 : this.creditOf(part)), 0);
+    // One run of the body: a return inside it before the loop received enough abandons the goroutine.
+    const start = credit + head + (overChannel && this.role === 'sender' ? 1 : 0);
+    const inside = body ? this.list(statements(body), start, how) : { abandon: null, out: start };
+    if (inside.abandon) return inside;
+    // After the loop: a loop that receives (or a range over the channel) is taken to receive all of it.
+    const loops = body ? this.creditOf(body) > 0 || overChannel : false;
+    const infinite = named(s).length === 1 && !descendantsOfType(body ?? s, 'break_statement').some((b) => !isInNestedLiteral(b, s));
+    if (infinite) return { abandon: null, out: null };
+    const after = loops && (this.role === 'sender' || this.need !== Infinity || this.closesIn(body!)) ? Infinity : loops ? credit + 1 : credit + head;
+    return { abandon: null, out: overChannel && this.role === 'sender' ? Infinity : after };
+  }
+
+  /** What `node` gives the goroutine: receives (sender), sends and closes (receiver) of the owner itself. */
+  private creditOf(node: SyntaxNode): Credit {
+    let n = 0;
+    for (const id of descendantsOfType(node, 'identifier')) {
+      if (id.text !== this.ch.name || isInNestedLiteral(id, node)) continue;
+      const p = id.parent;
+      if (this.role === 'sender') {
+        if (p?.type === 'unary_expression' && p.child(0)?.text === '<-') n++;
+        if (p?.type === 'range_clause') return Infinity;
+      } else {
+        if (p?.type === 'send_statement' && field(p, 'channel')?.id === id.id) n++;
+        if (p?.type === 'argument_list' && field(p.parent, 'function')?.text === 'close') return Infinity;
+      }
+    }
+    return n;
+  }
+
+  /** Whether a statement gives the goroutine anything (a receive, a send, a close). */
+  credits(node: SyntaxNode): boolean {
+    return this.creditOf(node) > 0;
+  }
+
+  private closesIn(node: SyntaxNode): boolean {
+    return this.creditOf(node) === Infinity;
+  }
+}
+
+function least(a: Credit | null, b: Credit | null): Credit | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
