@@ -110,6 +110,10 @@ function hasFakeTransport(ctx: RuleContext, client: SyntaxNode): boolean {
   if (client.type !== 'identifier') return false;
   const decl = ctx.resolver.lookup(client.text, client);
   if (!decl || (decl.node.type !== 'short_var_declaration' && decl.node.type !== 'var_spec')) return false;
+  // A client declared in the same top-level declaration only: what the rule reads stays inside the declaration it reports in.
+  let top: SyntaxNode = client;
+  while (top.parent && top.parent.type !== 'source_file') top = top.parent;
+  if (!contains(top, decl.node)) return false;
   return descendantsOfType(decl.node, 'keyed_element').some((element) => {
     const [key, value] = named(element);
     if (key?.text !== 'Transport' || !value) return false;
