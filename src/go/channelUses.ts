@@ -17,6 +17,8 @@ export interface LocalChannel {
   capacity: number | null;
   /** The function (declaration, method or literal) whose body declares it. */
   owner: SyntaxNode;
+  /** The statement list that declares it: the channel is out of reach once it ends. */
+  scope: SyntaxNode;
 }
 
 export type UseKind = 'send' | 'receive' | 'range' | 'close' | 'len' | 'escape';
@@ -44,7 +46,9 @@ export function localChannelOf(make: SyntaxNode): LocalChannel | null {
   if (list?.type !== 'expression_list' || named(list).length !== 1) return null;
   const holder = list.parent;
   let nameNode: SyntaxNode | undefined;
-  if ((holder?.type === 'short_var_declaration' || holder?.type === 'assignment_statement') && field(holder, 'right')?.id === list.id) {
+  // `ch := make(…)` and `var ch = make(…)` only: `ch = make(…)` gives a new channel to a variable declared
+  // elsewhere (a loop's `done = make(…)` read by a select outside), whose reach this file cannot bound.
+  if (holder?.type === 'short_var_declaration' && field(holder, 'right')?.id === list.id) {
     const left = named(field(holder, 'left'));
     if (left.length === 1) nameNode = left[0];
   } else if (holder?.type === 'var_spec') {
@@ -55,7 +59,10 @@ export function localChannelOf(make: SyntaxNode): LocalChannel | null {
   let owner: SyntaxNode | null = null;
   for (let n = make.parent; n; n = n.parent) if (isFunction(n)) { owner = n; break; }
   if (!owner || !field(owner, 'body')) return null;
-  return { name: nameNode.text, make, capacity: Number.isFinite(capacity) ? capacity : null, owner };
+  let stmt: SyntaxNode = holder!;
+  while (stmt.parent && stmt.parent.type !== 'statement_list' && stmt.parent.id !== owner.id) stmt = stmt.parent;
+  if (stmt.parent?.type !== 'statement_list') return null;
+  return { name: nameNode.text, make, capacity: Number.isFinite(capacity) ? capacity : null, owner, scope: stmt.parent };
 }
 
 /**

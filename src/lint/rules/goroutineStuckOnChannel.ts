@@ -71,24 +71,40 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
   if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'close' || u.kind === 'receive' || u.kind === 'range') && us.some((u) => u.kind === 'send'))) return null;
   if (senders.length > 0) {
     if (own.some((u) => u.kind === 'send')) return null;
+    if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'close'))) return null;
     const go = senders[0]![0];
-    const sends = senders.reduce((n, [g]) => n + goroutineSends(g, ch.owner), 0);
-    if (ch.capacity === null || ch.capacity >= sends) return null;
-    const need = sends - ch.capacity;
-    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, need, sends);
+    let sends = 0;
+    let unbounded: 'fanOut' | 'loop' | null = null;
+    for (const [g] of senders) {
+      const loop = loopAround(g, ch.scope);
+      // A goroutine started in a loop whose iterations receive from it: one goroutine per receive.
+      if (loop && !ownerReceivesIn(loop, ch)) unbounded = 'fanOut';
+      const n = goroutineSends(g);
+      if (n === Infinity) unbounded ??= 'loop';
+      else sends += n;
+    }
+    // How many goroutines or sends is unknown: with any slots the buffer may be enough; unbuffered, a fan-out
+    // must be received from as often as it started goroutines, a sending loop at least once.
+    if (ch.capacity === null || (unbounded && ch.capacity > 0)) return null;
+    if (unbounded) return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, unbounded === 'fanOut' ? Infinity : 1, Infinity, siblingsOf(ch, senders));
+    if (ch.capacity >= sends) return null;
+    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, sends - ch.capacity, sends, siblingsOf(ch, senders));
   }
   if (receivers.length === 1 && ch.capacity !== null) {
     const [go, us] = receivers[0]!;
     if (own.some((u) => u.kind === 'receive' || u.kind === 'range')) return null;
+    // Another goroutine closes it (`go func() { wg.Wait(); close(done) }()`).
+    if ([...byGoroutine.values()].some(([g, other]) => g.id !== go.id && other.some((u) => u.kind === 'close'))) return null;
+    if (loopAround(go, ch.scope)) return null;
     const waits = blocking(us, ['receive', 'range']);
     const need = waits.some((u) => u.kind === 'range' || inLoopWithin(u.node, field(go, 'body') ?? go)) ? Infinity : waits.length;
-    return report(ctx, ch, 'receiver', go, waits[0]!.node, need, 0);
+    return report(ctx, ch, 'receiver', go, waits[0]!.node, need, 0, new Set());
   }
   return null;
 }
 
-function report(ctx: RuleContext, ch: LocalChannel, role: Role, go: SyntaxNode, blockedAt: SyntaxNode, need: number, sends: number): RuleFinding | null {
-  const abandon = firstAbandon(go, ch, role, need);
+function report(ctx: RuleContext, ch: LocalChannel, role: Role, go: SyntaxNode, blockedAt: SyntaxNode, need: number, sends: number, siblings: Set<string>): RuleFinding | null {
+  const abandon = firstAbandon(go, ch, role, need, siblings);
   if (!abandon) return null;
   const fn = functionName(ch.owner);
   const line = (n: SyntaxNode) => n.startPosition.row + 1;
@@ -133,6 +149,34 @@ function isMainOrInit(owner: SyntaxNode): boolean {
   return name === 'init' || (name === 'main' && named(field(owner, 'parameters')).length === 0);
 }
 
+/** The innermost `for` loop between the channel's declaration and `go` (the goroutine starts once per iteration). */
+function loopAround(go: SyntaxNode, scope: SyntaxNode): SyntaxNode | null {
+  for (let n = go.parent; n && n.id !== scope.id && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return n;
+  return null;
+}
+
+/** Whether the owner itself receives from the channel inside `loop` (not in a function literal). */
+function ownerReceivesIn(loop: SyntaxNode, ch: LocalChannel): boolean {
+  return descendantsOfType(loop, 'identifier').some(
+    (id) => id.text === ch.name && !isInNestedLiteral(id, loop) && ((id.parent?.type === 'unary_expression' && id.parent.child(0)?.text === '<-') || id.parent?.type === 'range_clause'),
+  );
+}
+
+/**
+ * The other local channels the sending goroutines send on (`resultsCh` beside `errCh`): a goroutine that
+ * sends its result on one or its error on the other has sent its last value once either is received.
+ */
+function siblingsOf(ch: LocalChannel, senders: Array<[SyntaxNode, ChannelUse[]]>): Set<string> {
+  const names = new Set<string>();
+  for (const [go] of senders) {
+    for (const send of descendantsOfType(go, 'send_statement')) {
+      const target = field(send, 'channel');
+      if (target?.type === 'identifier' && target.text !== ch.name) names.add(target.text);
+    }
+  }
+  return names;
+}
+
 /** Whether `node` sits in a `for` loop below `top`. */
 function inLoopWithin(node: SyntaxNode, top: SyntaxNode): boolean {
   for (let n = node.parent; n && n.id !== top.id && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return true;
@@ -141,10 +185,9 @@ function inLoopWithin(node: SyntaxNode, top: SyntaxNode): boolean {
 
 /**
  * How many values a started goroutine sends at most on one path: Infinity when it sends in a loop
- * (unless the send leaves the loop right after) or when the `go` statement itself runs in a loop.
+ * (unless the send leaves the loop right after).
  */
-function goroutineSends(go: SyntaxNode, owner: SyntaxNode): number {
-  if (inLoopWithin(go, field(owner, 'body') ?? owner)) return Infinity;
+function goroutineSends(go: SyntaxNode): number {
   const call = named(go)[0];
   const literal = call ? field(call, 'function') : null;
   const body = literal?.type === 'func_literal' ? field(literal, 'body') : null;
@@ -218,16 +261,19 @@ function sendPathsOf(s: SyntaxNode, sends: (n: SyntaxNode) => number): { ended: 
  * The first path after the `go` statement that leaves the owner with less than `need` received (a
  * sender) or sent and closed (a receiver); null when every path gives the goroutine what it waits for.
  */
-function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number): Abandon | null {
+function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number, siblings: Set<string>): Abandon | null {
   const body = field(ch.owner, 'body');
   if (!body) return null;
-  const walker = new PathWalker(ch, role, need);
+  const walker = new PathWalker(ch, role, need, siblings);
+  // The statements after the go statement up to the end of the list that declares the channel: past it
+  // nothing can reach the channel any more.
   const rest: SyntaxNode[] = [];
-  for (let n: SyntaxNode = go; n.parent && n.id !== body.id; n = n.parent) {
-    if (isFunction(n.parent)) break;
+  for (let n: SyntaxNode = go; n.parent && n.id !== ch.scope.id; n = n.parent) {
+    if (isFunction(n.parent)) return null;
     if (n.parent.type !== 'statement_list') continue;
-    const siblings = named(n.parent).filter((c) => c.type !== 'comment');
-    rest.push(...siblings.slice(siblings.findIndex((c) => c.id === n.id) + 1));
+    const siblingStmts = named(n.parent).filter((c) => c.type !== 'comment');
+    rest.push(...siblingStmts.slice(siblingStmts.findIndex((c) => c.id === n.id) + 1));
+    if (n.parent.id === ch.scope.id) break;
   }
   // `defer close(jobs)` (or a deferred receive) already registered on the way to the go statement runs on every return.
   const deferred = descendantsOfType(body, 'defer_statement').some(
@@ -237,8 +283,10 @@ function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number
   const outcome = walker.list(rest, 0);
   if (outcome.abandon) return outcome.abandon;
   if (outcome.out !== null && outcome.out < need) {
-    const end = body.lastChild ?? body;
-    return { node: end, how: role === 'sender' ? 'it ends without a receive' : 'it ends' };
+    const atFunctionEnd = ch.scope.parent?.id === body.id;
+    const end = (atFunctionEnd ? body : ch.scope.parent ?? ch.scope).lastChild ?? body;
+    const what = atFunctionEnd ? 'it ends' : 'the block that declares the channel ends';
+    return { node: end, how: role === 'sender' ? `${what} without a receive` : what };
   }
   return null;
 }
@@ -248,6 +296,8 @@ class PathWalker {
     private readonly ch: LocalChannel,
     private readonly role: Role,
     private readonly need: number,
+    /** Channels whose receive means the sending goroutine sent its last value (siblingsOf). */
+    private readonly siblings: Set<string> = new Set(),
   ) {}
 
   list(stmts: SyntaxNode[], credit: Credit, how = 'the return'): Outcome {
@@ -357,8 +407,10 @@ class PathWalker {
   private creditOf(node: SyntaxNode): Credit {
     let n = 0;
     for (const id of descendantsOfType(node, 'identifier')) {
-      if (id.text !== this.ch.name || isInNestedLiteral(id, node)) continue;
+      if (isInNestedLiteral(id, node)) continue;
       const p = id.parent;
+      if (this.role === 'sender' && this.siblings.has(id.text) && p?.type === 'unary_expression' && p.child(0)?.text === '<-' && !isInNestedLiteral(id, node)) return Infinity;
+      if (id.text !== this.ch.name) continue;
       if (this.role === 'sender') {
         if (p?.type === 'unary_expression' && p.child(0)?.text === '<-') n++;
         if (p?.type === 'range_clause') return Infinity;
