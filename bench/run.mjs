@@ -162,3 +162,8 @@ benchmark('typing.mjs');
 
 // 6. Fleet ranking from a real Prometheus: 20 scraped instances, and 500 synthetic ones over 7 days (bench/fleet.mjs).
 benchmark('fleet.mjs');
+
+// 7. The analyzer on real code: findings per rule per 10k lines of well-known repositories (brought into
+//    ~/.cache/goroscope-bench/repos), a fixed sample of each rule's findings to judge by hand, and timakin's
+//    bodyclose beside http-body-not-closed on examples/ and the Go source tree (bench/realCode.mjs).
+benchmark('realCode.mjs');
