@@ -1,6 +1,6 @@
 import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { channelUses, localChannelOf, type ChannelUse, type LocalChannel } from '../../go/channelUses';
-import { selectCases } from '../../go/channels';
+import { channelName, isDoneCall, isTimerChannel, isTimerName, receivedChannel, selectCases } from '../../go/channels';
 import { contains, descendantsOfType, field, findByText, isFunction, isTerminatingCall, labelTarget, named, statements } from '../../go/syntax';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
@@ -23,7 +23,9 @@ export const goroutineStuckOnChannel = defineRule({
       const ch = localChannelOf(make);
       if (!ch || isMainOrInit(ch.owner)) continue;
       const finding = checkChannel(ctx, ch);
-      if (finding) findings.push(finding);
+      // One warning per goroutine: a goroutine that sends its result on one channel or its error on another
+      // is abandoned once, whichever channel the first finding names.
+      if (finding && !findings.some((f) => f.range.start.line === finding.range.start.line && f.range.start.character === finding.range.start.character)) findings.push(finding);
     }
     return findings;
   },
@@ -37,6 +39,8 @@ interface Abandon {
   node: SyntaxNode;
   /** How the path gets there: `an early return`, `the <-ctx.Done() case of the select`. */
   how: string;
+  /** The path gives up waiting (a context's Done, a timer): the goroutine is abandoned whatever it does. */
+  cancels?: boolean;
 }
 
 /** What one statement (list) does to the paths through it. */
@@ -75,11 +79,11 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     const go = senders[0]![0];
     let sends = 0;
     let unbounded: 'fanOut' | 'loop' | null = null;
-    for (const [g] of senders) {
+    for (const [g, us] of senders) {
       const loop = loopAround(g, ch.scope);
       // A goroutine started in a loop whose iterations receive from it: one goroutine per receive.
       if (loop && !ownerReceivesIn(loop, ch)) unbounded = 'fanOut';
-      const n = goroutineSends(g);
+      const n = goroutineSends(g, new Set(us.filter((u) => u.kind === 'send').map((u) => u.node.parent?.id ?? -1)));
       if (n === Infinity) unbounded ??= 'loop';
       else sends += n;
     }
@@ -106,6 +110,10 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
 function report(ctx: RuleContext, ch: LocalChannel, role: Role, go: SyntaxNode, blockedAt: SyntaxNode, need: number, sends: number, siblings: Set<string>): RuleFinding | null {
   const abandon = firstAbandon(go, ch, role, need, siblings);
   if (!abandon) return null;
+  // A goroutine that sends only on some of its paths (an error it may never meet) is abandoned for sure only
+  // when the starter gives up waiting (a context, a timer); after a success signal or an early return it has
+  // most likely sent nothing.
+  if (role === 'sender' && !abandon.cancels && !alwaysSends(go, ch, siblings)) return null;
   const fn = functionName(ch.owner);
   const line = (n: SyntaxNode) => n.startPosition.row + 1;
   const buffer = ch.capacity === 0 ? 'unbuffered' : `${ch.capacity} slot${ch.capacity === 1 ? '' : 's'}`;
@@ -177,6 +185,41 @@ function siblingsOf(ch: LocalChannel, senders: Array<[SyntaxNode, ChannelUse[]]>
   return names;
 }
 
+/** Whether every path of the goroutine sends on the channel (or on a sibling: its result or its error). */
+function alwaysSends(go: SyntaxNode, ch: LocalChannel, siblings: Set<string>): boolean {
+  const call = named(go)[0];
+  const literal = call ? field(call, 'function') : null;
+  const body = literal?.type === 'func_literal' ? field(literal, 'body') : null;
+  if (!body) return false;
+  const names = new Set([ch.name, ...siblings]);
+  // The literal's parameter that receives the channel sends for it.
+  const args = named(field(call ?? null, 'arguments'));
+  const params = named(field(literal, 'parameters')).flatMap((p) => p.childrenForFieldName('name').map((n) => n?.text ?? '_'));
+  args.forEach((a, i) => {
+    if (names.has(a.text) && params[i]) names.add(params[i]);
+  });
+  const sendsHere = (n: SyntaxNode) => n.type === 'send_statement' && names.has(field(n, 'channel')?.text ?? '');
+  const must = (stmts: SyntaxNode[]): boolean => {
+    for (const st of stmts) {
+      if (sendsHere(st)) return true;
+      if (st.type === 'return_statement' || isTerminatingCall(st)) return false;
+      if (st.type === 'block' && must(statements(st))) return true;
+      if (st.type === 'if_statement') {
+        const alt = field(st, 'alternative');
+        if (alt && must(statements(field(st, 'consequence'))) && (alt.type === 'block' ? must(statements(alt)) : must([alt]))) return true;
+        // A branch that returns without sending ends that path without a send.
+        if (descendantsOfType(field(st, 'consequence') ?? st, 'return_statement').length > 0 && !must(statements(field(st, 'consequence')))) return false;
+      }
+      if (st.type === 'select_statement' && selectCases(st).every((c) => named(c).some(sendsHere) || must(statements(c)))) return true;
+      if ((st.type === 'expression_switch_statement' || st.type === 'type_switch_statement') && named(st).some((c) => c.type === 'default_case')) {
+        if (named(st).filter((c) => c.type.endsWith('_case')).every((c) => must(statements(c)))) return true;
+      }
+    }
+    return false;
+  };
+  return must(statements(body));
+}
+
 /** Whether `node` sits in a `for` loop below `top`. */
 function inLoopWithin(node: SyntaxNode, top: SyntaxNode): boolean {
   for (let n = node.parent; n && n.id !== top.id && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return true;
@@ -187,12 +230,13 @@ function inLoopWithin(node: SyntaxNode, top: SyntaxNode): boolean {
  * How many values a started goroutine sends at most on one path: Infinity when it sends in a loop
  * (unless the send leaves the loop right after).
  */
-function goroutineSends(go: SyntaxNode): number {
+function goroutineSends(go: SyntaxNode, sendIds: Set<number>): number {
   const call = named(go)[0];
   const literal = call ? field(call, 'function') : null;
   const body = literal?.type === 'func_literal' ? field(literal, 'body') : null;
   if (!body) return Infinity;
-  const sends = (n: SyntaxNode) => descendantsOfType(n, 'send_statement').filter((s) => !isInNestedLiteral(s, body) && !isSelectCase(s)).length + selectSendCount(n, body);
+  const sends = (n: SyntaxNode) =>
+    descendantsOfType(n, 'send_statement').filter((s) => sendIds.has(s.id) && !isInNestedLiteral(s, body) && !isSelectCase(s)).length + selectSendCount(n, body, sendIds);
   const paths = sendPaths(statements(body), sends);
   return Math.max(paths.ended, paths.falls ?? 0);
 }
@@ -207,8 +251,10 @@ function isSelectCase(send: SyntaxNode): boolean {
 }
 
 /** Sends that are a select's only case (`select { case ch <- v: }`): they block like a plain send. */
-function selectSendCount(node: SyntaxNode, top: SyntaxNode): number {
-  return descendantsOfType(node, 'select_statement').filter((s) => !isInNestedLiteral(s, top) && selectCases(s).length === 1 && named(selectCases(s)[0]!).some((c) => c.type === 'send_statement')).length;
+function selectSendCount(node: SyntaxNode, top: SyntaxNode, sendIds: Set<number>): number {
+  return descendantsOfType(node, 'select_statement').filter(
+    (s) => !isInNestedLiteral(s, top) && selectCases(s).length === 1 && named(selectCases(s)[0]!).some((c) => c.type === 'send_statement' && sendIds.has(c.id)),
+  ).length;
 }
 
 /** Max sends on paths through `stmts`: those that end inside (return) and those that go on. */
@@ -236,6 +282,21 @@ function sendPathsOf(s: SyntaxNode, sends: (n: SyntaxNode) => number): { ended: 
       const b = altNode ? (altNode.type === 'block' ? sendPaths(statements(altNode), sends) : sendPathsOf(altNode, sends)) : { ended: 0, falls: 0 };
       const falls = a.falls === null ? b.falls : b.falls === null ? a.falls : Math.max(a.falls, b.falls);
       return { ended: Math.max(a.ended, b.ended), falls };
+    }
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'select_statement': {
+      // One case runs: the most any case sends. A select of one send case blocks like a plain send.
+      if (s.type === 'select_statement' && selectCases(s).length === 1) return { ended: sends(s), falls: sends(s) };
+      const cases = named(s).filter((c) => c.type.endsWith('_case'));
+      let ended = 0;
+      let falls: number | null = cases.some((c) => c.type === 'default_case') || s.type === 'select_statement' ? null : 0;
+      for (const c of cases) {
+        const r = sendPaths(statements(c), sends);
+        ended = Math.max(ended, r.ended);
+        if (r.falls !== null) falls = Math.max(falls ?? 0, r.falls);
+      }
+      return { ended, falls };
     }
     case 'for_statement': {
       const body = field(s, 'body');
@@ -379,7 +440,11 @@ class PathWalker {
       const c = credit + (comm ? this.creditOf(comm) : 0);
       const label = comm ? `the \`case ${comm.text.replace(/\s+/g, ' ')}\` of the select` : 'the `default` case of the select';
       const r = this.list(statements(kase), c, `${label} returns`);
-      if (r.abandon) return r;
+      if (r.abandon) {
+        const waited = receivedChannel(kase);
+        const cancels = !!waited && (isDoneCall(waited) || isTimerChannel(waited) || isTimerName(channelName(waited) ?? ''));
+        return { ...r, abandon: { ...r.abandon, cancels } };
+      }
       out = least(out, r.out);
       if (descendantsOfType(kase, 'break_statement').some((b) => !labelTarget(b))) out = least(out, c);
     }
