@@ -17,6 +17,8 @@ export const goroutineStuckOnChannel = defineRule({
   summary: 'a goroutine blocks forever on a channel its starter can return without receiving from (or closing): its stack and everything it holds',
   severity: 'warning',
   quickFix: 'Buffer the channel for every send of the goroutine',
+  // The channel, its goroutines and every path the rule follows are inside one function: its declaration alone.
+  dependsOn: [],
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const make of findByText(ctx.root, ctx.source, /\bmake\s*\(\s*(?:chan\b|<-\s*chan\b)/, 'call_expression', 2)) {
