@@ -33,6 +33,9 @@ export const goroutineStuckOnChannel = defineRule({
   },
 });
 
+/** What a goroutine receiving in a loop needs: more than any count of single sends, less than a loop of them. */
+const RECEIVES_IN_A_LOOP = Number.MAX_SAFE_INTEGER;
+
 /** Received, closed or sent so far on a path: enough once it reaches what the goroutine needs. */
 type Credit = number;
 
@@ -103,7 +106,9 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     if ([...byGoroutine.values()].some(([g, other]) => g.id !== go.id && other.some((u) => u.kind === 'close'))) return null;
     if (loopAround(go, ch.scope)) return null;
     const waits = blocking(us, ['receive', 'range']);
-    const need = waits.some((u) => u.kind === 'range' || inLoopWithin(u.node, field(go, 'body') ?? go)) ? Infinity : waits.length;
+    // A range ends only with a close; receives in a loop take turns with the owner's sends (a handshake), which a
+    // loop of sends is taken to match; a fixed number of receives needs as many sends (or a close).
+    const need = waits.some((u) => u.kind === 'range') ? Infinity : waits.some((u) => inLoopWithin(u.node, field(go, 'body') ?? go)) ? RECEIVES_IN_A_LOOP : waits.length;
     return report(ctx, ch, 'receiver', go, waits[0]!.node, need, 0, new Set());
   }
   return null;
