@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CLI_JS, REPO_ROOT, runCli } from './cliRunner';
+import { REPO_ROOT, runCli, runCliAsync as runCliShared } from './cliRunner';
 
 const fixtures = path.join(REPO_ROOT, 'test', 'fixtures', 'goroutines');
 
 /** Runs the CLI without blocking this process (a test server here must keep answering). */
-function runCliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_JS, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runCliAsync = (args: string[]) => runCliShared(args, { cwd: REPO_ROOT });
 
 interface JsonGroup {
   count: number;

@@ -7,29 +7,19 @@
  * also waits on a channel the running server holds): both are asserted.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { clusterGoroutines } from '../../src/goroutines/cluster';
 import { loadGoroutines } from '../../src/goroutines/load';
 import type { GoroutineSummary } from '../../src/goroutines/model';
 import { fetchRaw } from '../../src/pprof/fetch';
-import { CLI_JS, REPO_ROOT } from '../cli/cliRunner';
+import { REPO_ROOT, runCliAsync } from '../cli/cliRunner';
 import { buildLeakyService, startLeakyService, type LeakyService } from './leakyService';
 
 const QUOTE = /api\.\(\*Server\)\.handleQuote\.func[12]$/;
 const SEARCH = /search\.\(\*Service\)\.Search\.func1$/;
 const userFrame = (frames: ReadonlyArray<{ function: string }>) => frames.find((f) => f.function.startsWith('example.com/'))?.function ?? '';
 
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_JS, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) => runCliAsync(args, { cwd: REPO_ROOT });
 
 describe('Go 1.27.3 goroutine dumps and the goroutineleak profile, live', { timeout: 240_000 }, () => {
   let build: { binary: string; cleanup(): void } | undefined;
