@@ -2,6 +2,7 @@ import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { channelUses, localChannelOf, type ChannelUse, type LocalChannel } from '../../go/channelUses';
 import { channelName, isDoneCall, isTimerChannel, isTimerName, receivedChannel, selectCases } from '../../go/channels';
 import { contains, descendantsOfType, field, findByText, isFunction, isTerminatingCall, labelTarget, named, statements } from '../../go/syntax';
+import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit } from './goroutineStuckOnChannelShapes';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
@@ -86,11 +87,17 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     let unbounded: 'fanOut' | 'loop' | null = null;
     for (const [g, us] of senders) {
       const loop = loopAround(g, ch.scope);
-      // A goroutine started in a loop whose iterations receive from it: one goroutine per receive.
-      if (loop && !ownerReceivesIn(loop, ch)) unbounded = 'fanOut';
+      // A goroutine started in a loop whose iterations receive from it: one goroutine per receive. Started
+      // in a loop that runs a fixed number of times (`for i := 0; i < 2; i++`): that many goroutines.
+      let copies = 1;
+      if (loop && !ownerReceivesIn(loop, ch)) {
+        const fixed = startsPerRun(g, ch.scope);
+        if (fixed === null) unbounded = 'fanOut';
+        else copies = fixed;
+      }
       const n = goroutineSends(g, new Set(us.filter((u) => u.kind === 'send').map((u) => u.node.parent?.id ?? -1)));
       if (n === Infinity) unbounded ??= 'loop';
-      else sends += n;
+      else sends += n * copies;
     }
     // How many goroutines or sends is unknown: with any slots the buffer may be enough; unbuffered, a fan-out
     // must be received from as often as it started goroutines, a sending loop at least once.
@@ -107,8 +114,17 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     if (loopAround(go, ch.scope)) return null;
     const waits = blocking(us, ['receive', 'range']);
     // A range ends only with a close; receives in a loop take turns with the owner's sends (a handshake), which a
-    // loop of sends is taken to match; a fixed number of receives needs as many sends (or a close).
-    const need = waits.some((u) => u.kind === 'range') ? Infinity : waits.some((u) => inLoopWithin(u.node, field(go, 'body') ?? go)) ? RECEIVES_IN_A_LOOP : waits.length;
+    // loop of sends is taken to match, unless the value received decides when the loop ends (one send of it
+    // is enough); a fixed number of receives needs as many sends (or a close).
+    const top = field(go, 'body') ?? go;
+    const looped = waits.map((u) => [u, loopWithin(u.node, top)] as const).filter(([, loop]) => loop !== null);
+    const need = waits.some((u) => u.kind === 'range')
+      ? Infinity
+      : looped.length === 0
+        ? waits.length
+        : looped.every(([u, loop]) => receiveDecidesExit(u.node, loop!))
+          ? waits.length - looped.length + 1
+          : RECEIVES_IN_A_LOOP;
     return report(ctx, ch, 'receiver', go, waits[0]!.node, need, 0, new Set());
   }
   return null;
@@ -227,10 +243,22 @@ function alwaysSends(go: SyntaxNode, ch: LocalChannel, siblings: Set<string>): b
   return must(statements(body));
 }
 
-/** Whether `node` sits in a `for` loop below `top`. */
-function inLoopWithin(node: SyntaxNode, top: SyntaxNode): boolean {
-  for (let n = node.parent; n && n.id !== top.id && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return true;
-  return false;
+/** The innermost `for` loop around `node` below `top`, if any. */
+function loopWithin(node: SyntaxNode, top: SyntaxNode): SyntaxNode | null {
+  for (let n = node.parent; n && n.id !== top.id && !isFunction(n); n = n.parent) if (n.type === 'for_statement') return n;
+  return null;
+}
+
+/** How many goroutines one run of the owner starts at `go`: the product of the fixed trip counts of the loops around it; null when one is not fixed. */
+function startsPerRun(go: SyntaxNode, scope: SyntaxNode): number | null {
+  let copies = 1;
+  for (let n = go.parent; n && n.id !== scope.id && !isFunction(n); n = n.parent) {
+    if (n.type !== 'for_statement') continue;
+    const trips = constantTripCount(n);
+    if (trips === null) return null;
+    copies *= trips;
+  }
+  return copies;
 }
 
 /**
@@ -418,7 +446,9 @@ class PathWalker {
   private ifStmt(s: SyntaxNode, credit: Credit, how: string): Outcome {
     const head = [field(s, 'initializer'), field(s, 'condition')].reduce((n, part) => n + (part ? this.creditOf(part) : 0), 0);
     const c = credit + head;
-    const a = this.list(statements(field(s, 'consequence')), c, how);
+    // `if running == 0 { return }` after `running--` and a receive: every goroutine counted has reported.
+    const counted = this.role === 'sender' && endsCountdown(s, this.ch.name);
+    const a = this.list(statements(field(s, 'consequence')), counted ? Infinity : c, how);
     if (a.abandon) return a;
     const altNode = field(s, 'alternative');
     const b = altNode ? this.stmt(altNode, c, how) : { abandon: null, out: c };
@@ -443,6 +473,8 @@ class PathWalker {
   private selectStmt(s: SyntaxNode, credit: Credit): Outcome {
     let out: Credit | null = null;
     for (const kase of selectCases(s)) {
+      // A case nothing can ever make ready is never chosen: the paths go through the others.
+      if (caseCanNeverRun(kase, this.ch.owner)) continue;
       const comm = field(kase, 'communication');
       const c = credit + (comm ? this.creditOf(comm) : 0);
       const label = comm ? `the \`case ${comm.text.replace(/\s+/g, ' ')}\` of the select` : 'the `default` case of the select';
