@@ -1,14 +1,15 @@
 // Entry of dist/cli.js, the `goroscope` command.
-import { COMMANDS, findCommand } from './commands';
+import { loadCommand, loadCommands } from './commands';
+import type { Command } from './command';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './command';
 import { cliVersion } from './install';
 
-const USAGE = `usage: goroscope <command> [arguments]
+const usage = (commands: readonly Command[]): string => `usage: goroscope <command> [arguments]
 
 Go memory and goroutine diagnostics.
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join('\n')}
 
 Run "goroscope <command> --help" for a command's flags. "goroscope --version" prints the version.
 `;
@@ -18,9 +19,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     if (first === undefined) throw new UsageError('no command given (see goroscope --help)');
     if (first === '--help' || first === '-h' || first === 'help') {
-      const topic = first === 'help' && rest[0] !== undefined ? findCommand(rest[0]) : undefined;
+      const topic = first === 'help' && rest[0] !== undefined ? await loadCommand(rest[0]) : undefined;
       if (first === 'help' && rest[0] !== undefined && !topic) throw new UsageError(`unknown command "${rest[0]}"`);
-      io.stdout(topic ? topic.usage : USAGE);
+      io.stdout(topic ? topic.usage : usage(await loadCommands()));
       return EXIT_OK;
     }
     if (first === '--version' || first === '-v' || first === 'version') {
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return EXIT_OK;
     }
     if (first.startsWith('-')) throw new UsageError(`unknown flag ${first} (see goroscope --help)`);
-    const command = findCommand(first);
+    const command = await loadCommand(first);
     if (!command) throw new UsageError(`unknown command "${first}" (see goroscope --help)`);
     return await command.run(rest, io);
   } catch (err) {

@@ -17,7 +17,28 @@ export const GROUP_LABEL_VALUES = 3;
  * goroutine profile can be joined onto the groups of a debug=2 dump of the same moment with `joinLabels`.
  */
 export function clusterGoroutines(dump: GoroutineDump): GoroutineSummary {
-  const groups = dump.format === 'debug2' ? groupGoroutines(dump.goroutines) : groupRecords(dump.records, dump.profile === 'goroutineleak');
+  let groups: GoroutineGroup[];
+  if (dump.format === 'debug2') {
+    const grouping = new GoroutineGrouping();
+    for (const g of dump.goroutines) grouping.add(g);
+    groups = grouping.groups();
+  } else {
+    groups = groupRecords(dump.records, dump.profile === 'goroutineleak');
+  }
+  return summarizeGroups(groups, dump.total, dump.truncated);
+}
+
+/**
+ * Groups goroutines as a reader hands them over (readGoroutineDump), then summarizes them as
+ * clusterGoroutines does: a large dump is clustered without holding its goroutines.
+ */
+export function clusterGoroutineStream(read: (visit: (g: Goroutine) => void) => { total: number; truncated: boolean }): GoroutineSummary {
+  const grouping = new GoroutineGrouping();
+  const { total, truncated } = read((g) => grouping.add(g));
+  return summarizeGroups(grouping.groups(), total, truncated);
+}
+
+function summarizeGroups(groups: GoroutineGroup[], total: number, truncated: boolean): GoroutineSummary {
   groups.sort((a, b) => b.leaked - a.leaked || b.count - a.count || a.state.localeCompare(b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
   const states: Record<string, number> = {};
   let leaked = 0;
@@ -25,7 +46,7 @@ export function clusterGoroutines(dump: GoroutineDump): GoroutineSummary {
     states[g.state] = (states[g.state] ?? 0) + g.count;
     leaked += g.leaked;
   }
-  return { total: dump.total, leaked, truncated: dump.truncated, states, groups };
+  return { total, leaked, truncated, states, groups };
 }
 
 /**
@@ -74,48 +95,45 @@ class GroupLabels {
   }
 }
 
-function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
-  const byKey = new Map<string, GoroutineGroup>();
+/** Goroutines of a debug=2 dump grouped by state and stack, one at a time. */
+class GoroutineGrouping {
+  private readonly byKey = new Map<string, GoroutineGroup>();
   // Frame identity → small number: the parser shares frame objects, so equal frames are usually the
   // same object; equal frames that are not fall back to their text.
-  const frameIds = new Map<StackFrame, number>();
-  const textIds = new Map<string, number>();
-  const idOf = (f: StackFrame): number => {
-    let id = frameIds.get(f);
-    if (id === undefined) {
-      const text = `${f.function}\u0000${f.file}\u0000${f.line}`;
-      id = textIds.get(text);
-      if (id === undefined) textIds.set(text, (id = textIds.size));
-      frameIds.set(f, id);
-    }
-    return id;
-  };
-  // The parser shares one frames array per stack: its key is built once.
-  const stackKeys = new Map<readonly StackFrame[], string>();
-  const labelsOf = new Map<GoroutineGroup, GroupLabels>();
-  for (const g of goroutines) {
-    let stack = stackKeys.get(g.frames);
+  private readonly frameIds = new Map<StackFrame, number>();
+  private readonly textIds = new Map<string, number>();
+  // The parser shares one frames array per stack: its key is built once, and its groups (one per state) are
+  // found without building the state's key again.
+  private readonly stacks = new Map<readonly StackFrame[], { key: string; byState: Map<string, GoroutineGroup> }>();
+  private readonly labelsOf = new Map<GoroutineGroup, GroupLabels>();
+
+  add(g: Goroutine): void {
+    let stack = this.stacks.get(g.frames);
     if (stack === undefined) {
-      stack = '';
-      for (const f of g.frames) stack += `,${idOf(f)}`;
-      stackKeys.set(g.frames, stack);
+      let key = '';
+      for (const f of g.frames) key += `,${this.idOf(f)}`;
+      this.stacks.set(g.frames, (stack = { key, byState: new Map() }));
     }
-    const key = `${g.state}${stack}`;
-    let group = byKey.get(key);
+    let group = stack.byState.get(g.state);
     if (!group) {
-      group = {
-        count: 0,
-        leaked: 0,
-        state: g.state,
-        minWaitMinutes: null,
-        maxWaitMinutes: null,
-        createdBy: g.createdBy,
-        lockedToThread: false,
-        labels: null,
-        frames: g.frames,
-        ids: [],
-      };
-      byKey.set(key, group);
+      const key = `${g.state}${stack.key}`;
+      group = this.byKey.get(key);
+      if (!group) {
+        group = {
+          count: 0,
+          leaked: 0,
+          state: g.state,
+          minWaitMinutes: null,
+          maxWaitMinutes: null,
+          createdBy: g.createdBy,
+          lockedToThread: false,
+          labels: null,
+          frames: g.frames,
+          ids: [],
+        };
+        this.byKey.set(key, group);
+      }
+      stack.byState.set(g.state, group);
     }
     group.count++;
     group.ids.push(g.id);
@@ -126,13 +144,27 @@ function groupGoroutines(goroutines: readonly Goroutine[]): GoroutineGroup[] {
     if (g.lockedToThread) group.lockedToThread = true;
     if (g.leaked) group.leaked++;
     if (g.labels) {
-      let labels = labelsOf.get(group);
-      if (!labels) labelsOf.set(group, (labels = new GroupLabels()));
+      let labels = this.labelsOf.get(group);
+      if (!labels) this.labelsOf.set(group, (labels = new GroupLabels()));
       labels.add(g.labels);
     }
   }
-  for (const [group, labels] of labelsOf) group.labels = labels.result();
-  return [...byKey.values()];
+
+  groups(): GoroutineGroup[] {
+    for (const [group, labels] of this.labelsOf) group.labels = labels.result();
+    return [...this.byKey.values()];
+  }
+
+  private idOf(f: StackFrame): number {
+    let id = this.frameIds.get(f);
+    if (id === undefined) {
+      const text = `${f.function}\u0000${f.file}\u0000${f.line}`;
+      id = this.textIds.get(text);
+      if (id === undefined) this.textIds.set(text, (id = this.textIds.size));
+      this.frameIds.set(f, id);
+    }
+    return id;
+  }
 }
 
 function groupRecords(records: readonly StackRecord[], leaked: boolean): GoroutineGroup[] {

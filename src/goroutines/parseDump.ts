@@ -19,10 +19,45 @@ const FLAG_SUFFIX = / \((scan|leaked|durable)\)$/;
 // ` gp=0xc000002380 m=0 mp=0x5b4e40` between the id and the status (Go >= 1.23 with GOTRACEBACK=system).
 const SCHEDULER_FIELDS = /^ gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?$/;
 
-/** A stack seen in the dump: its frames (shared by every goroutine with that stack; never changed) and longer stacks. */
+/**
+ * A stack seen in the dump, as a node of a trie of frame objects: its last frame, the stack it extends, and
+ * longer stacks. Its frames array is made when a goroutine ends on it (a stack as deep as hostile text makes
+ * it costs its depth, not its depth squared), then shared by every goroutine with that stack: never change it.
+ */
 interface StackNode {
-  frames: StackFrame[];
+  parent: StackNode | null;
+  frame: StackFrame | null;
+  frames: StackFrame[] | null;
   next: Map<StackFrame, StackNode> | null;
+  /**
+   * The last few steps taken from here, with the text that took them: a goroutine printed like an earlier one
+   * compares its lines with these before it hashes any (most of a large dump's lines).
+   */
+  recent: Step[] | null;
+  /** The last `created by` line seen after this stack, as printed and read (goroutines with one stack mostly share their creator). */
+  creatorText: string;
+  creator: CreatorLine | null;
+}
+
+/** From a stack node to a longer one: a function line's function, then its file line as printed. */
+interface Step {
+  fn: string;
+  fileLine: string;
+  node: StackNode;
+}
+
+/** Steps remembered per stack node; past these, the maps decide. */
+const RECENT_STEPS = 6;
+
+/**
+ * A distinct file line (`\t/src/a.go:12 +0x3f`, its PC offset included): where it points, and one frame per
+ * function printed above it. Nearly always one: they are compared in a short list before a map is needed.
+ */
+interface FileLine {
+  file: string;
+  line: number;
+  frames: StackFrame[] | null;
+  byFunction: Map<string, StackFrame> | null;
 }
 
 /** A distinct `created by` line: its creator, and one CreatedBy per file line it was printed with. */
@@ -30,7 +65,16 @@ interface CreatorLine {
   function: string;
   goroutine: number | null;
   at: Map<string, CreatedBy>;
+  /** The file line it was last printed with, and what it gave (compared before the map is hashed). */
+  lastAt: string;
+  lastCreatedBy: CreatedBy | null;
 }
+
+/** Frames of one file line compared one by one before they go into a map (closures started on one line, inlined calls). */
+const FRAMES_BEFORE_MAP = 8;
+
+/** What a goroutine's frames are until it ends (framesOf gives them then). */
+const NO_FRAMES: StackFrame[] = [];
 
 /** Shared by every goroutine without ancestors (nearly all): one array less per goroutine. Never pushed to. */
 const NO_ANCESTORS: number[] = [];
@@ -38,6 +82,15 @@ const NO_ANCESTORS: number[] = [];
 export class DumpParseError extends Error {
   override name = 'DumpParseError';
 }
+
+/** What reading a debug=2 dump found besides its goroutines. */
+export interface DumpRead {
+  total: number;
+  /** The text ended in the middle of a goroutine (the runtime cuts dumps over 64 MB silently). */
+  truncated: boolean;
+}
+
+const NO_GOROUTINE = 'no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile';
 
 /** What a header's status says (`[select (leaked), 25 minutes, locked to thread]`), labels apart. */
 export interface HeaderStatus {
@@ -100,204 +153,277 @@ export function looksLikeGoroutineDump(text: string): boolean {
  */
 export function parseGoroutineDump(text: string): GoroutineDump {
   const goroutines: Goroutine[] = [];
-  const interned = new Map<string, string>();
-  const intern = (s: string): string => {
-    let v = interned.get(s);
-    if (v === undefined) {
-      interned.set(s, s);
-      v = s;
+  const { total, truncated } = readGoroutineDump(text, (g) => goroutines.push(g));
+  return { format: 'debug2', profile: 'goroutine', total, goroutines, truncated, records: [] };
+}
+
+/**
+ * Reads the goroutines of `text` one by one, in the order they are printed, and hands each to `visit`
+ * (which may keep it): clustering a large dump this way holds no goroutine it is done with. Throws
+ * DumpParseError when there is no goroutine at all.
+ */
+export function readGoroutineDump(text: string, visit: (g: Goroutine) => void): DumpRead {
+  const read = new DumpReader(visit).read(text);
+  if (read.total === 0) throw new DumpParseError(NO_GOROUTINE);
+  return read;
+}
+
+/**
+ * One pass over a dump's lines. Dumps repeat themselves: the same frames thousands of times, the same stacks,
+ * statuses, label sets and created-by lines. Each distinct one is read once and shared (one frame object per
+ * function and file line, one frames array per stack, found by walking a trie of frame objects), which also
+ * makes grouping by stack cheap.
+ */
+class DumpReader {
+  private readonly interned = new Map<string, string>();
+  private readonly fileLines = new Map<string, FileLine | null>();
+  private readonly stacks: StackNode = { parent: null, frame: null, frames: [], next: null, recent: null, creatorText: '', creator: null };
+  private readonly statuses = new Map<string, HeaderStatus>();
+  private readonly labelSets = new Map<string, Record<string, string> | null>();
+  private readonly createdByLines = new Map<string, CreatorLine | null>();
+
+  private current: Goroutine | null = null;
+  /** Where the current goroutine's frames so far end in the trie. */
+  private stack: StackNode = this.stacks;
+  /** A function line waiting for its file:line (frames and `created by` come in pairs). */
+  private pendingFunction: string | null = null;
+  private pendingCreatedBy: CreatorLine | null = null;
+  /** Lines of an ancestor's stack (GODEBUG=tracebackancestors): not the goroutine's own frames. */
+  private inAncestor = false;
+  private total = 0;
+  private truncated = false;
+
+  constructor(private readonly visit: (g: Goroutine) => void) {}
+
+  read(text: string): DumpRead {
+    let start = 0;
+    const length = text.length;
+    while (start <= length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = length;
+      const lineStart = start;
+      start = end + 1;
+      // Characters are read from the text itself, which is flat; a line is a slice of it.
+      if (end > lineStart && text.charCodeAt(end - 1) === 13 /* \r */) end--;
+      if (end === lineStart) {
+        // A blank line ends a goroutine, unless a frame still waits for its file line.
+        if (this.current !== null && this.pendingFunction === null && this.pendingCreatedBy === null) this.finish();
+        continue;
+      }
+      const first = text.charCodeAt(lineStart);
+      const line = text.slice(lineStart, end);
+      if (first === 103 /* g */ && line.startsWith('goroutine ')) {
+        const h = headerOf(line);
+        if (h) {
+          this.finish();
+          this.begin(h);
+          continue;
+        }
+      }
+      if (this.current === null) continue;
+      if (first === 9 /* \t */) this.indented(line);
+      else this.unindented(line, first);
     }
-    return v;
-  };
+    if (this.current) {
+      // The text ended without the blank line that closes a goroutine: cut off, unless it ended cleanly.
+      const g: Goroutine = this.current;
+      if (this.pendingFunction !== null || this.pendingCreatedBy !== null || (this.stack === this.stacks && !g.stackUnavailable)) this.truncated = true;
+      this.finish();
+    }
+    // The runtime stops writing a dump at its 64 MB buffer without a word.
+    if (length >= 64 * 1024 * 1024 - 1024) this.truncated = true;
+    return { total: this.total, truncated: this.truncated };
+  }
 
-  // Dumps repeat the same frames thousands of times: parse each distinct file line once and share
-  // one frame object per (function, file line), which also makes grouping by stack cheap.
-  const fileLines = new Map<string, { file: string; line: number } | null>();
-  const frames = new Map<string, Map<string, StackFrame>>();
-  const frameFor = (fn: string, raw: string, at: { file: string; line: number }): StackFrame => {
-    let byFn = frames.get(raw);
-    if (!byFn) frames.set(raw, (byFn = new Map()));
-    let frame = byFn.get(fn);
-    if (!frame) byFn.set(fn, (frame = { function: fn, file: at.file, line: at.line }));
-    return frame;
-  };
+  private finish(): void {
+    const g = this.current;
+    if (!g) return;
+    if (this.pendingFunction !== null || this.pendingCreatedBy !== null) this.truncated = true;
+    g.frames = framesOf(this.stack);
+    this.current = null;
+    this.pendingFunction = null;
+    this.pendingCreatedBy = null;
+    this.inAncestor = false;
+    this.total++;
+    this.visit(g);
+  }
 
-  // Stacks repeat even more: goroutines with the same frames share one frames array, found by walking a
-  // trie of frame objects (one Map lookup per frame) instead of building an array per goroutine.
-  const stacks: StackNode = { frames: [], next: null };
-  let stack = stacks;
+  private begin(h: typeof header): void {
+    const statusText = h.status;
+    let status = this.statuses.get(statusText);
+    if (!status) this.statuses.set(statusText, (status = parseHeaderStatus(statusText)));
+    let labels: Record<string, string> | null = null;
+    if (h.labels !== '') {
+      const text = h.labels;
+      labels = this.labelSets.get(text) ?? null;
+      if (!labels && !this.labelSets.has(text)) {
+        const read = readLabelSet(text, 0);
+        labels = read && read.end === text.length ? read.labels : null;
+        this.labelSets.set(text, labels);
+      }
+    }
+    this.stack = this.stacks;
+    this.current = {
+      id: h.id,
+      state: status.state,
+      waitMinutes: status.waitMinutes,
+      lockedToThread: status.lockedToThread,
+      flags: status.flags,
+      leaked: status.leaked,
+      bubble: status.bubble,
+      labels,
+      frames: NO_FRAMES,
+      elidedFrames: 0,
+      createdBy: null,
+      stackUnavailable: false,
+      ancestors: NO_ANCESTORS,
+    };
+  }
 
-  // Header statuses repeat (`chan receive`, `select, 12 minutes`): read each distinct one once. So do
-  // label sets (a route per request): one object per distinct text, shared by its goroutines.
-  const statuses = new Map<string, HeaderStatus>();
-  const labelSets = new Map<string, Record<string, string> | null>();
-  // `created by` lines repeat too (one creator, one parent): read each once, and share one CreatedBy per
-  // (creator line, file line) — the goroutines a loop started point at the same object, which no one changes.
-  const createdByLines = new Map<string, CreatorLine | null>();
-
-  let current: Goroutine | null = null;
-  // A function line waiting for its file:line (frames and `created by` come in pairs).
-  let pendingFunction: string | null = null;
-  let pendingCreatedBy: CreatorLine | null = null;
-  let inAncestor = false;
-  let truncated = false;
-
-  const finish = (): void => {
-    if (!current) return;
-    if (pendingFunction !== null || pendingCreatedBy !== null) truncated = true;
-    goroutines.push(current);
-    current = null;
-    pendingFunction = null;
-    pendingCreatedBy = null;
-    inAncestor = false;
-  };
-
-  let start = 0;
-  const length = text.length;
-  while (start <= length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-
-    if (line.startsWith('goroutine ')) {
-      const h = headerOf(line);
-      if (h) {
-        finish();
-        const statusText = h.status;
-        let status = statuses.get(statusText);
-        if (!status) statuses.set(statusText, (status = parseHeaderStatus(statusText)));
-        let labels: Record<string, string> | null = null;
-        if (h.labels !== '') {
-          const text = h.labels;
-          labels = labelSets.get(text) ?? null;
-          if (!labels && !labelSets.has(text)) {
-            const read = readLabelSet(text, 0);
-            labels = read && read.end === text.length ? read.labels : null;
-            labelSets.set(text, labels);
+  /** A file line (of a frame or of `created by`), `stack unavailable`, or a log's own indented line. */
+  private indented(line: string): void {
+    const g = this.current as Goroutine;
+    const fn = this.pendingFunction;
+    if (fn !== null && !this.inAncestor) {
+      const recent = this.stack.recent;
+      if (recent !== null) {
+        for (let i = 0; i < recent.length; i++) {
+          const step = recent[i] as Step;
+          if (step.fileLine === line && step.fn === fn) {
+            this.stack = step.node;
+            this.pendingFunction = null;
+            return;
           }
         }
-        stack = stacks;
-        current = {
-          id: h.id,
-          state: status.state,
-          waitMinutes: status.waitMinutes,
-          lockedToThread: status.lockedToThread,
-          flags: status.flags,
-          leaked: status.leaked,
-          bubble: status.bubble,
-          labels,
-          frames: stacks.frames,
-          elidedFrames: 0,
-          createdBy: null,
-          stackUnavailable: false,
-          ancestors: NO_ANCESTORS,
-        };
-        continue;
       }
     }
-    if (!current) continue;
-    const g: Goroutine = current;
-
-    if (line.length === 0) {
-      // A blank line ends a goroutine, unless a frame still waits for its file line.
-      if (pendingFunction === null && pendingCreatedBy === null) finish();
-      continue;
+    const createdBy = this.pendingCreatedBy;
+    if (createdBy !== null && !this.inAncestor && createdBy.lastAt === line && createdBy.lastCreatedBy) {
+      g.createdBy = createdBy.lastCreatedBy;
+      this.pendingCreatedBy = null;
+      return;
     }
-    if (line.charCodeAt(0) === 9 /* \t */) {
-      let at = fileLines.get(line);
-      if (at === undefined) {
-        const fl = FILE_LINE.exec(line);
-        at = fl ? { file: intern(fl[1] ?? ''), line: Number(fl[2]) } : null;
-        fileLines.set(line, at);
-      }
-      if (at) {
-        if (pendingCreatedBy) {
-          if (!inAncestor) {
-            let createdBy = pendingCreatedBy.at.get(line);
-            if (!createdBy) {
-              createdBy = { function: pendingCreatedBy.function, file: at.file, line: at.line, goroutine: pendingCreatedBy.goroutine };
-              pendingCreatedBy.at.set(line, createdBy);
-            }
-            g.createdBy = createdBy;
-          }
-          pendingCreatedBy = null;
-        } else if (pendingFunction !== null) {
-          if (!inAncestor) {
-            const frame = frameFor(pendingFunction, line, at);
-            let next = stack.next?.get(frame);
-            if (!next) {
-              next = { frames: [...stack.frames, frame], next: null };
-              (stack.next ??= new Map()).set(frame, next);
-            }
-            stack = next;
-            g.frames = next.frames;
-          }
-          pendingFunction = null;
+    let at = this.fileLines.get(line);
+    if (at === undefined) {
+      const fl = FILE_LINE.exec(line);
+      at = fl ? { file: this.intern(fl[1] ?? ''), line: Number(fl[2]), frames: null, byFunction: null } : null;
+      this.fileLines.set(line, at);
+    }
+    if (at) {
+      if (createdBy) {
+        if (!this.inAncestor) {
+          let c = createdBy.at.get(line);
+          if (!c) createdBy.at.set(line, (c = { function: createdBy.function, file: at.file, line: at.line, goroutine: createdBy.goroutine }));
+          createdBy.lastAt = line;
+          createdBy.lastCreatedBy = c;
+          g.createdBy = c;
         }
-        continue;
+        this.pendingCreatedBy = null;
+      } else if (fn !== null) {
+        if (!this.inAncestor) {
+          const frame = frameAt(at, fn);
+          const stack = this.stack;
+          let next = stack.next?.get(frame);
+          if (!next) {
+            next = { parent: stack, frame, frames: null, next: null, recent: null, creatorText: '', creator: null };
+            (stack.next ??= new Map()).set(frame, next);
+          }
+          const recent = (stack.recent ??= []);
+          if (recent.length < RECENT_STEPS) recent.push({ fn, fileLine: line, node: next });
+          this.stack = next;
+        }
+        this.pendingFunction = null;
       }
-      if (line.includes('stack unavailable')) {
-        g.stackUnavailable = true;
-        continue;
+      return;
+    }
+    if (line.includes('stack unavailable')) {
+      g.stackUnavailable = true;
+      return;
+    }
+    // Some other indented line (a log's own formatting): the goroutine ended before it.
+    this.finish();
+  }
+
+  /** A call line, `created by`, an elision, an ancestor's header, or a line that is no part of a goroutine. */
+  private unindented(line: string, first: number): void {
+    const g = this.current as Goroutine;
+    // A function line without its file line: the dump was interleaved or cut; keep what we have.
+    this.pendingFunction = null;
+    this.pendingCreatedBy = null;
+    if (first === 99 /* c */ && line.startsWith('created by ')) {
+      const stack = this.stack;
+      if (stack.creator !== null && stack.creatorText === line) {
+        this.pendingCreatedBy = stack.creator;
+        return;
       }
-      // Some other indented line (a log's own formatting): the goroutine ended before it.
-      finish();
-      continue;
-    }
-    if (pendingFunction !== null || pendingCreatedBy !== null) {
-      // A function line without its file line: the dump was interleaved or cut; keep what we have.
-      pendingFunction = null;
-      pendingCreatedBy = null;
-    }
-    if (line.startsWith('created by ')) {
-      let c = createdByLines.get(line);
+      let c = this.createdByLines.get(line);
       if (c === undefined) {
         const m = CREATED_BY.exec(line);
-        c = m ? { function: intern(m[1] ?? ''), goroutine: m[2] ? Number(m[2]) : null, at: new Map() } : null;
-        createdByLines.set(line, c);
+        c = m ? { function: this.intern(m[1] ?? ''), goroutine: m[2] ? Number(m[2]) : null, at: new Map(), lastAt: '', lastCreatedBy: null } : null;
+        this.createdByLines.set(line, c);
       }
       if (c) {
-        pendingCreatedBy = c;
-        continue;
+        stack.creatorText = line;
+        stack.creator = c;
+        this.pendingCreatedBy = c;
+        return;
       }
-    }
-    if (line.startsWith('...')) {
+    } else if (first === 46 /* . */ && line.startsWith('...')) {
       const e = ELIDED.exec(line);
       if (e) {
-        if (!inAncestor) g.elidedFrames = e[1] === 'additional' ? -1 : Number(e[1]);
-        continue;
+        if (!this.inAncestor) g.elidedFrames = e[1] === 'additional' ? -1 : Number(e[1]);
+        return;
       }
-    }
-    if (line.startsWith('[originating from goroutine ')) {
+    } else if (first === 91 /* [ */ && line.startsWith('[originating from goroutine ')) {
       const a = ANCESTOR.exec(line);
       if (a) {
         if (g.ancestors === NO_ANCESTORS) g.ancestors = [];
         g.ancestors.push(Number(a[1]));
-        inAncestor = true;
-        continue;
+        this.inAncestor = true;
+        return;
       }
     }
-    if (isCallLine(line)) {
-      pendingFunction = functionOfCall(line);
-      continue;
+    // `pkg.fn(args)`, `pkg.(*T).m(...)`: function names start with a letter, `_` or a path character; call
+    // lines end with `)`. Arguments never hold a parenthesis: the last `(` opens them.
+    if (line.charCodeAt(line.length - 1) === 41 /* ) */ && first !== 32 && first !== 91 /* [ */ && line.indexOf('(') > 0) {
+      this.pendingFunction = line.slice(0, line.lastIndexOf('('));
+      return;
     }
     // Anything else (a log line right after a goroutine) ends it.
-    finish();
+    this.finish();
   }
-  if (current) {
-    // The text ended without the blank line that closes a goroutine: cut off, unless it ended cleanly.
-    const g: Goroutine = current;
-    if (pendingFunction !== null || pendingCreatedBy !== null || (g.frames.length === 0 && !g.stackUnavailable)) truncated = true;
-    finish();
+
+  private intern(s: string): string {
+    let v = this.interned.get(s);
+    if (v === undefined) this.interned.set(s, (v = s));
+    return v;
   }
-  // The runtime stops writing a dump at its 64 MB buffer without a word.
-  if (text.length >= 64 * 1024 * 1024 - 1024) truncated = true;
-  if (goroutines.length === 0) {
-    throw new DumpParseError('no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile');
+}
+
+/** The frames of a stack node, innermost first: made once, on the first goroutine that ends there. */
+function framesOf(node: StackNode): StackFrame[] {
+  if (node.frames !== null) return node.frames;
+  const frames: StackFrame[] = [];
+  for (let n: StackNode | null = node; n !== null && n.frame !== null; n = n.parent) frames.push(n.frame);
+  frames.reverse();
+  node.frames = frames;
+  return frames;
+}
+
+/** The frame of `fn` at a file line: one object per (function, file line), shared by every stack through it. */
+function frameAt(at: FileLine, fn: string): StackFrame {
+  const frames = (at.frames ??= []);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i] as StackFrame;
+    if (f.function === fn) return f;
   }
-  return { format: 'debug2', profile: 'goroutine', total: goroutines.length, goroutines, truncated, records: [] };
+  let frame = at.byFunction?.get(fn);
+  if (!frame) {
+    frame = { function: fn, file: at.file, line: at.line };
+    if (frames.length < FRAMES_BEFORE_MAP) frames.push(frame);
+    else (at.byFunction ??= new Map()).set(fn, frame);
+  }
+  return frame;
 }
 
 /** One result object for every header: its fields are read before the next header is. */
@@ -349,11 +475,4 @@ function headerOf(line: string): { id: number; status: string; labels: string } 
   }
   header.id = id;
   return header;
-}
-
-/** `pkg.fn(args)`, `pkg.(*T).m(...)`, `runtime.gopark(...)`: a frame's call line. */
-function isCallLine(line: string): boolean {
-  const c = line.charCodeAt(0);
-  // Function names start with a letter, `_` or a path character; call lines end with `)`.
-  return line.endsWith(')') && c !== 32 && c !== 91 /* [ */ && line.indexOf('(') > 0;
 }

@@ -6,8 +6,8 @@
 import { findLeakSuspects, type LeakSnapshot } from '../leaks/suspects';
 import { takeLeakSnapshot } from '../leaks/watch';
 import { WatchStore } from '../leaks/watchStore';
-import { clusterGoroutines, joinLabels } from './cluster';
-import { loadGoroutines } from './load';
+import { joinLabels } from './cluster';
+import { loadGoroutines, loadGoroutineSummary } from './load';
 import { buildGoroutinesView } from './view';
 import type { WatchSnapshotView } from '../protocol/goroutinesView';
 import { GOROUTINES_WORKER_ERRORS, goroutinesWorker, goroutinesWorkerHost } from '../protocol/goroutinesWorker';
@@ -44,7 +44,7 @@ serveWorker({
   errors: GOROUTINES_WORKER_ERRORS,
   requests: {
     analyze: async (request) => {
-      const summary = clusterGoroutines(loadGoroutines(request.dump));
+      const summary = loadGoroutineSummary(request.dump);
       const joined = request.labels ? joinLabels(summary, loadGoroutines(request.labels)) : 0;
       const source = joined > 0 ? { ...request.source, source: `${request.source.source}, labels from debug=1` } : request.source;
       return buildGoroutinesView(summary, source);

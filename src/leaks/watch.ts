@@ -1,5 +1,5 @@
-import { clusterGoroutines, joinLabels } from '../goroutines/cluster';
-import { loadGoroutines } from '../goroutines/load';
+import { joinLabels } from '../goroutines/cluster';
+import { loadGoroutines, loadGoroutineSummary } from '../goroutines/load';
 import type { GoroutineSummary } from '../goroutines/model';
 import { DEFAULT_VIEW_LIMITS } from '../goroutines/view';
 import { decodeProfile } from '../pprof/decode';
@@ -44,7 +44,7 @@ export async function takeLeakSnapshot(
       leakDetection = offered === null ? null : offered ? leakPass(base) : 'not offered';
       const kind = leakDetection === 'ran' ? 'goroutineleak' : 'goroutine';
       const dump = await fetchRaw(profileUrl(base, kind, { debug: 2 }), fetchOpts, 'text');
-      const summary = clusterGoroutines(loadGoroutines(dump.body));
+      const summary = loadGoroutineSummary(dump.body);
       if (!summary.groups.some((g) => g.labels)) {
         const labelled = await fetchRaw(profileUrl(base, 'goroutine', { debug: 1 }), fetchOpts, 'text').catch(() => null);
         if (labelled) joinLabels(summary, loadGoroutines(labelled.body));

@@ -1,15 +1,27 @@
 import type { Command } from '../command';
-import { goroutinesCommand } from './goroutines';
-import { handlersCommand } from './handlers';
-import { lintCommand } from './lint';
-import { watchCommand } from './watch';
-import { profileCommand } from './profile';
-import { reportCommand } from './report';
-import { fleetCommand } from './fleet';
 
-/** Every `goroscope <command>`, in the order `--help` lists them. Later: profile, goroutines, watch, handlers, report. */
-export const COMMANDS: readonly Command[] = [lintCommand, profileCommand, goroutinesCommand, watchCommand, handlersCommand, reportCommand, fleetCommand];
+/**
+ * Every `goroscope <command>`, in the order `--help` lists them. A command's module is loaded when the command
+ * runs: the modules bring the lint engine, tree-sitter, HTTP, the pprof decoder, and `goroscope goroutines
+ * dump.txt` starts faster without the others' (the bundle keeps each module's top level in a function that
+ * runs on its first import).
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Command>]> = [
+  ['lint', async () => (await import('./lint')).lintCommand],
+  ['profile', async () => (await import('./profile')).profileCommand],
+  ['goroutines', async () => (await import('./goroutines')).goroutinesCommand],
+  ['watch', async () => (await import('./watch')).watchCommand],
+  ['handlers', async () => (await import('./handlers')).handlersCommand],
+  ['report', async () => (await import('./report')).reportCommand],
+  ['fleet', async () => (await import('./fleet')).fleetCommand],
+];
 
-export function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((c) => c.name === name);
+/** The command called `name`, loaded; undefined when there is none. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return COMMANDS.find(([n]) => n === name)?.[1]();
+}
+
+/** Every command, loaded (for `goroscope --help`). */
+export function loadCommands(): Promise<Command[]> {
+  return Promise.all(COMMANDS.map(([, load]) => load()));
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Goroutine, GoroutineDump } from '../../../src/goroutines/model';
-import { DumpParseError, functionOfCall, looksLikeGoroutineDump, parseGoroutineDump, parseHeaderStatus } from '../../../src/goroutines/parseDump';
+import { DumpParseError, functionOfCall, looksLikeGoroutineDump, parseGoroutineDump, parseHeaderStatus, readGoroutineDump } from '../../../src/goroutines/parseDump';
 import { repoRoot } from '../lint/fixtureHarness';
 
 const fixture = (name: string) => readFileSync(path.join(repoRoot, 'test', 'fixtures', 'goroutines', name), 'utf8');
@@ -241,4 +241,45 @@ test('goroutines printed with the same labels share one label object', () => {
   const [a, b] = running('go1.27.3-stack.txt', 'main.main.func1');
   assert.ok(a && b);
   assert.equal(a.labels, b.labels);
+});
+
+test('a goroutine printed like an earlier one but for one function or file line gets its own frames and creator', () => {
+  // The reader compares lines with the ones earlier goroutines were printed with before it hashes any: a
+  // closure started on its parent's line prints the same file line under another function.
+  const g = (id: number, fn: string, created: string) => `goroutine ${id} [select]:\n${fn}()\n\t/src/a.go:5 +0x1\nmain.run()\n\t/src/a.go:9 +0x2\ncreated by main.start in goroutine 1\n\t${created} +0x3\n\n`;
+  const dump = parseGoroutineDump(g(1, 'main.a', '/src/m.go:3') + g(2, 'main.a.func1', '/src/m.go:3') + g(3, 'main.a', '/src/m.go:4') + g(4, 'main.a', '/src/m.go:3'));
+  assert.deepEqual(
+    dump.goroutines.map((x) => [x.frames.map((f) => `${f.function}@${f.line}`).join(' < '), `${x.createdBy?.file}:${x.createdBy?.line}`]),
+    [
+      ['main.a@5 < main.run@9', '/src/m.go:3'],
+      ['main.a.func1@5 < main.run@9', '/src/m.go:3'],
+      ['main.a@5 < main.run@9', '/src/m.go:4'],
+      ['main.a@5 < main.run@9', '/src/m.go:3'],
+    ],
+  );
+  assert.equal(dump.goroutines[0]?.frames, dump.goroutines[3]?.frames);
+  assert.equal(dump.goroutines[0]?.createdBy, dump.goroutines[3]?.createdBy);
+});
+
+test('readGoroutineDump hands over each goroutine in dump order and says what parseGoroutineDump says', () => {
+  for (const name of ['go1.27.3-sigquit.txt', 'leaky-service.after-leak-pass.debug2.txt']) {
+    const text = fixture(name);
+    const cut = text.slice(0, text.lastIndexOf('\t'));
+    for (const t of [text, cut]) {
+      const seen: Goroutine[] = [];
+      const read = readGoroutineDump(t, (g) => seen.push(g));
+      const whole = parseGoroutineDump(t);
+      assert.deepEqual(seen, whole.goroutines, name);
+      assert.deepEqual(read, { total: whole.total, truncated: whole.truncated }, name);
+    }
+  }
+  assert.throws(() => readGoroutineDump('no dump here\n', () => assert.fail('nothing to visit')), DumpParseError);
+});
+
+test('a goroutine 50,000 frames deep (hostile text; the runtime prints 100 at most) costs its depth, not its depth squared', () => {
+  const frames = Array.from({ length: 50_000 }, (_, i) => `main.f${i}()\n\t/src/a.go:${i + 1} +0x1\n`).join('');
+  const dump = parseGoroutineDump(`goroutine 1 [running]:\n${frames}\ngoroutine 2 [running]:\n${frames}`);
+  assert.deepEqual(dump.goroutines.map((g) => g.frames.length), [50_000, 50_000]);
+  assert.equal(dump.goroutines[0]?.frames, dump.goroutines[1]?.frames);
+  assert.deepEqual(dump.goroutines[1]?.frames[49_999], { function: 'main.f49999', file: '/src/a.go', line: 50_000 });
 });
