@@ -2,7 +2,7 @@ import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { channelUses, localChannelOf, type ChannelUse, type LocalChannel } from '../../go/channelUses';
 import { channelName, isDoneCall, isTimerChannel, isTimerName, receivedChannel, selectCases } from '../../go/channels';
 import { contains, descendantsOfType, field, findByText, isFunction, isTerminatingCall, labelTarget, named, statements } from '../../go/syntax';
-import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit } from './goroutineStuckOnChannelShapes';
+import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit, receivesCounted } from './goroutineStuckOnChannelShapes';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
@@ -85,6 +85,7 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     const go = senders[0]![0];
     let sends = 0;
     let unbounded: 'fanOut' | 'loop' | null = null;
+    const started: Array<{ go: SyntaxNode; sends: number }> = [];
     for (const [g, us] of senders) {
       const loop = loopAround(g, ch.scope);
       // A goroutine started in a loop whose iterations receive from it: one goroutine per receive. Started
@@ -97,14 +98,20 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
       }
       const n = goroutineSends(g, new Set(us.filter((u) => u.kind === 'send').map((u) => u.node.parent?.id ?? -1)));
       if (n === Infinity) unbounded ??= 'loop';
-      else sends += n * copies;
+      else {
+        sends += n * copies;
+        started.push({ go: g, sends: n * copies });
+      }
     }
     // How many goroutines or sends is unknown: with any slots the buffer may be enough; unbuffered, a fan-out
     // must be received from as often as it started goroutines, a sending loop at least once.
     if (ch.capacity === null || (unbounded && ch.capacity > 0)) return null;
     if (unbounded) return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, unbounded === 'fanOut' ? Infinity : 1, Infinity, siblingsOf(ch, senders));
     if (ch.capacity >= sends) return null;
-    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, sends - ch.capacity, sends, siblingsOf(ch, senders));
+    // A return before a later goroutine starts owes only the sends of those already started.
+    const capacity = ch.capacity;
+    const needAt = (at: SyntaxNode) => Math.max(0, started.filter((s) => s.go.startIndex < at.startIndex).reduce((n, s) => n + s.sends, 0) - capacity);
+    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, sends - ch.capacity, sends, siblingsOf(ch, senders), needAt);
   }
   if (receivers.length === 1 && ch.capacity !== null) {
     const [go, us] = receivers[0]!;
@@ -130,8 +137,18 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
   return null;
 }
 
-function report(ctx: RuleContext, ch: LocalChannel, role: Role, go: SyntaxNode, blockedAt: SyntaxNode, need: number, sends: number, siblings: Set<string>): RuleFinding | null {
-  const abandon = firstAbandon(go, ch, role, need, siblings);
+function report(
+  ctx: RuleContext,
+  ch: LocalChannel,
+  role: Role,
+  go: SyntaxNode,
+  blockedAt: SyntaxNode,
+  need: number,
+  sends: number,
+  siblings: Set<string>,
+  needAt: (at: SyntaxNode) => number = () => need,
+): RuleFinding | null {
+  const abandon = firstAbandon(go, ch, role, need, siblings, needAt);
   if (!abandon) return null;
   // A goroutine that sends only on some of its paths (an error it may never meet) is abandoned for sure only
   // when the starter gives up waiting (a context, a timer); after a success signal or an early return it has
@@ -337,13 +354,15 @@ function sendPathsOf(s: SyntaxNode, sends: (n: SyntaxNode) => number): { ended: 
       const body = field(s, 'body');
       const inside = body ? sends(body) : 0;
       if (inside === 0) return { ended: 0, falls: 0 };
-      // A send followed by a return or break leaves the loop: at most one per run of the loop.
-      const leavesAfterEach = descendantsOfType(body!, 'send_statement').every((send) => {
+      // A send followed by a return or break leaves the loop: at most one per run of the loop. When every
+      // one is followed by a return, the path that leaves the loop by its condition sent nothing in it.
+      const after = descendantsOfType(body!, 'send_statement').map((send) => {
         const list = send.parent;
         const next = list ? named(list).filter((c) => c.type !== 'comment').find((c) => c.startIndex > send.startIndex) : undefined;
-        return next?.type === 'return_statement' || (next?.type === 'break_statement' && !labelTarget(next));
+        return next?.type === 'return_statement' ? 'return' : next?.type === 'break_statement' && !labelTarget(next) ? 'break' : 'stays';
       });
-      return leavesAfterEach ? { ended: 1, falls: 1 } : { ended: Infinity, falls: Infinity };
+      if (after.includes('stays')) return { ended: Infinity, falls: Infinity };
+      return { ended: 1, falls: after.includes('break') ? 1 : 0 };
     }
     default: {
       if (isTerminatingCall(s)) return { ended: 0, falls: null };
@@ -357,10 +376,10 @@ function sendPathsOf(s: SyntaxNode, sends: (n: SyntaxNode) => number): { ended: 
  * The first path after the `go` statement that leaves the owner with less than `need` received (a
  * sender) or sent and closed (a receiver); null when every path gives the goroutine what it waits for.
  */
-function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number, siblings: Set<string>): Abandon | null {
+function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number, siblings: Set<string>, needAt: (at: SyntaxNode) => number): Abandon | null {
   const body = field(ch.owner, 'body');
   if (!body) return null;
-  const walker = new PathWalker(ch, role, need, siblings);
+  const walker = new PathWalker(ch, role, need, siblings, needAt);
   // The statements after the go statement up to the end of the list that declares the channel: past it
   // nothing can reach the channel any more.
   const rest: SyntaxNode[] = [];
@@ -394,6 +413,8 @@ class PathWalker {
     private readonly need: number,
     /** Channels whose receive means the sending goroutine sent its last value (siblingsOf). */
     private readonly siblings: Set<string> = new Set(),
+    /** What a return at this node owes: `need`, or less before some of the goroutines have started. */
+    private readonly needAt: (at: SyntaxNode) => number = () => need,
   ) {}
 
   list(stmts: SyntaxNode[], credit: Credit, how = 'the return'): Outcome {
@@ -411,7 +432,7 @@ class PathWalker {
     switch (s.type) {
       case 'return_statement': {
         const c = credit + this.creditOf(s);
-        return c >= this.need ? { abandon: null, out: null } : { abandon: { node: s, how }, out: null };
+        return c >= this.needAt(s) ? { abandon: null, out: null } : { abandon: { node: s, how }, out: null };
       }
       case 'break_statement':
       case 'continue_statement':
@@ -447,8 +468,9 @@ class PathWalker {
     const head = [field(s, 'initializer'), field(s, 'condition')].reduce((n, part) => n + (part ? this.creditOf(part) : 0), 0);
     const c = credit + head;
     // `if running == 0 { return }` after `running--` and a receive: every goroutine counted has reported.
-    const counted = this.role === 'sender' && endsCountdown(s, this.ch.name);
-    const a = this.list(statements(field(s, 'consequence')), counted ? Infinity : c, how);
+    // `if steps == 2 { return }` where `steps++` follows each receive: that many were received.
+    const counted = this.role === 'sender' ? (endsCountdown(s, this.ch.name) ? Infinity : receivesCounted(s, this.ch.name, this.ch.owner)) : 0;
+    const a = this.list(statements(field(s, 'consequence')), Math.max(c, counted), how);
     if (a.abandon) return a;
     const altNode = field(s, 'alternative');
     const b = altNode ? this.stmt(altNode, c, how) : { abandon: null, out: c };

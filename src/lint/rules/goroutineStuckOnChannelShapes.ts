@@ -142,3 +142,42 @@ export function caseCanNeverRun(kase: SyntaxNode, owner: SyntaxNode): boolean {
   const completes = sending ? ['receive', 'range'] : ['send', 'close'];
   return !uses.some((u) => completes.includes(u.kind));
 }
+
+/**
+ * How many values of `channel` the consequence of `ifStmt` knows were received, from counters: the
+ * condition requires `steps == 2` (or `>= 2`, as one of its `&&` terms) and every `steps++` of the
+ * function follows a receive from `channel` (tailscale's loopback test counts two steps of each side).
+ * 0 when it knows nothing.
+ */
+export function receivesCounted(ifStmt: SyntaxNode, channel: string, owner: SyntaxNode): number {
+  const body = field(owner, 'body');
+  if (!body) return 0;
+  let known = 0;
+  for (const term of conjuncts(field(ifStmt, 'condition'))) {
+    const op = field(term, 'operator')?.text;
+    const left = field(term, 'left');
+    const right = field(term, 'right');
+    if ((op !== '==' && op !== '>=') || left?.type !== 'identifier' || right?.type !== 'int_literal') continue;
+    const bumps = descendantsOfType(body, 'inc_statement').filter((inc) => named(inc)[0]?.text === left.text && innermostLiteral(inc, body) === null);
+    if (bumps.length > 0 && bumps.every((inc) => followsReceive(inc, channel))) known = Math.max(known, intValue(right) ?? 0);
+  }
+  return known;
+}
+
+function conjuncts(cond: SyntaxNode | null): SyntaxNode[] {
+  if (!cond) return [];
+  const c = unparen(cond);
+  if (c.type === 'binary_expression' && field(c, 'operator')?.text === '&&') return [...conjuncts(field(c, 'left')), ...conjuncts(field(c, 'right'))];
+  return [c];
+}
+
+/** Whether a statement comes after a receive from `channel` in its list, or in a select case receiving from it. */
+function followsReceive(stmt: SyntaxNode, channel: string): boolean {
+  const list = stmt.parent;
+  if (list?.type !== 'statement_list') return false;
+  const receives = (n: SyntaxNode) => descendantsOfType(n, 'unary_expression').some((u) => u.child(0)?.text === '<-' && unparen(named(u)[0] ?? u).text === channel);
+  if (named(list).some((s) => s.endIndex <= stmt.startIndex && receives(s))) return true;
+  const kase = list.parent?.type === 'communication_case' ? list.parent : null;
+  const comm = kase ? field(kase, 'communication') : null;
+  return !!comm && receives(comm);
+}
