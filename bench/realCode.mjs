@@ -21,6 +21,41 @@ const reposDir = process.env.GOROSCOPE_BENCH_REPOS ?? path.join(cache, 'repos');
 const goEnv = { ...process.env, GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'go1.27.3' };
 const goSrc = process.env.GOROSCOPE_BENCH_GOSRC ?? path.join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: goEnv }).trim(), 'src');
 const RULES = ['defer-in-loop', 'select-without-ctx-done', 'http-body-not-closed', 'goroutine-stuck-on-channel'];
+// The repositories the benchmark (and bench/judged/) was measured on: directory → GitHub repository and the
+// commit judged. Bring each with the search tool's fetch (`github:<repo>`), then
+//   git --git-dir <fetched> archive <commit> -- ':(glob)**/*.go' ':(glob)**/go.mod' | tar -x -C <dir>/<name>
+// (only the Go files: some snapshots lack their large data files). Any other directory there is linted too.
+const REPOSITORIES = {
+  caddy: ['caddyserver/caddy', '0cf03d32f7d99cf160d5375e8a40fbe3d910d515'],
+  'client-go': ['kubernetes/client-go', '32ce75a7d6bc6960fd048d3d1e3b34185418d8c8'],
+  cometbft: ['cometbft/cometbft', '5bba72c14f2be2b06ac4d89dbdf6712e2e5e095c'],
+  containerd: ['containerd/containerd', '301026e58c619e63d09c0ec411012e54c0124b03'],
+  dgraph: ['dgraph-io/dgraph', '64804bd2855465cdcb61aad52d27a9d793568aa1'],
+  etcd: ['etcd-io/etcd', 'c34dc7ee0048fd2bcc44d50beff002e5e8069b69'],
+  fabric: ['hyperledger/fabric', '0c423ac47fd87fc3d4084eb06d6589bc518ed1ff'],
+  'go-ethereum': ['ethereum/go-ethereum', '02b73d4ea7181464175e0a6cbecc0a3a2655a562'],
+  'go-libp2p': ['libp2p/go-libp2p', '0d90292576f8f68f54e3ef05ee688581ee4df913'],
+  'grpc-go': ['grpc/grpc-go', '4793ad0474669eafbd5346c8a3d098fdfa542498'],
+  hugo: ['gohugoio/hugo', '7b5199fdeff7d7682e9f979f468d55bc7b67b934'],
+  jaeger: ['jaegertracing/jaeger', '8498073ff809b1a3923521920a9b1b017ea97ecf'],
+  kubo: ['ipfs/kubo', '867cdc5d80d88f390f3ee2882ff50e056ffe3aad'],
+  lnd: ['lightningnetwork/lnd', '90ea05d5a7f9239ede8eb4e2f36d9a66c39e67d5'],
+  loki: ['grafana/loki', '65e30f8488e8a5ea2013c6881675f8103a8f6bc7'],
+  minio: ['minio/minio', '7aac2a2c5b7c882e68c1ce017d8256be2feea27f'],
+  moby: ['moby/moby', 'b985e2313a8676e18072b442911fc8f64f17d440'],
+  'nats-server': ['nats-io/nats-server', '1787eee035cf0253c201fa0f05afad92b6f296dc'],
+  nomad: ['hashicorp/nomad', 'aa026cc99cfb74a77e519a1c1f0c78ba1b452705'],
+  'opentelemetry-collector': ['open-telemetry/opentelemetry-collector', '934999fbab274d10cbf18704b4594a6fb2049887'],
+  prometheus: ['prometheus/prometheus', 'd15adb9ad7e5d9fbde3a9a8f30200593a5a14d86'],
+  rclone: ['rclone/rclone', '64ab1ac32260238eefca3c61327f5faf1c6e106f'],
+  syncthing: ['syncthing/syncthing', '328d910aee822178f55442c76bc7e35ce34d68cc'],
+  tailscale: ['tailscale/tailscale', 'de9ec7ee25627e0e518f53c710a3fc3d947c86c1'],
+  telegraf: ['influxdata/telegraf', 'b27263146617cefe16c0b300107b58b111a7fa57'],
+  temporal: ['temporalio/temporal', '6805caea59e35d0611ed96be69641b8d86bff11c'],
+  terraform: ['hashicorp/terraform', '883c7221ee2e0bc2fad6912fd4b3cc4b53a598a7'],
+  thanos: ['thanos-io/thanos', 'e103a81bd5943697394afcb4fb592b6ffa806c30'],
+  traefik: ['traefik/traefik', 'fd5a576df2e8aeb0bfc8a96b6ef6e60a61f7ec0a'],
+};
 const SAMPLE = 25;
 const results = { machine: { cpus: os.availableParallelism(), load: os.loadavg()[0], date: new Date().toISOString() }, repositories: {}, perRule: {}, bodyclose: {} };
 
@@ -56,6 +91,9 @@ function sampleOf(items, n, seed) {
 // 1. Real repositories.
 const repos = existsSync(reposDir) ? readdirSync(reposDir).filter((n) => existsSync(path.join(reposDir, n))).sort() : [];
 if (repos.length === 0) console.log(`realCode: no repositories under ${reposDir} (see the comment at the top of bench/realCode.mjs)`);
+for (const [name, [repo, commit]] of Object.entries(REPOSITORIES)) {
+  if (!repos.includes(name)) console.log(`realCode: ${name} missing: fetch github:${repo}, then git archive ${commit} into ${path.join(reposDir, name)}`);
+}
 const all = [];
 let totalLines = 0;
 for (const name of repos) {

@@ -2,7 +2,7 @@ import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { channelUses, localChannelOf, type ChannelUse, type LocalChannel } from '../../go/channelUses';
 import { channelName, isDoneCall, isTimerChannel, isTimerName, receivedChannel, selectCases } from '../../go/channels';
 import { contains, descendantsOfType, field, findByText, isFunction, isTerminatingCall, labelTarget, named, statements } from '../../go/syntax';
-import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit, receivesCounted } from './goroutineStuckOnChannelShapes';
+import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit, receivesCounted, stopsEndingGoroutine } from './goroutineStuckOnChannelShapes';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
@@ -106,12 +106,14 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     // How many goroutines or sends is unknown: with any slots the buffer may be enough; unbuffered, a fan-out
     // must be received from as often as it started goroutines, a sending loop at least once.
     if (ch.capacity === null || (unbounded && ch.capacity > 0)) return null;
-    if (unbounded) return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, unbounded === 'fanOut' ? Infinity : 1, Infinity, siblingsOf(ch, senders));
+    // A stop signal the one goroutine takes only to return: once the owner's send of it completes, it is gone.
+    const stoppers = senders.length === 1 && !loopAround(go, ch.scope) ? stopsEndingGoroutine(go, ch.owner) : new Set<string>();
+    if (unbounded) return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, unbounded === 'fanOut' ? Infinity : 1, Infinity, siblingsOf(ch, senders), undefined, stoppers);
     if (ch.capacity >= sends) return null;
     // A return before a later goroutine starts owes only the sends of those already started.
     const capacity = ch.capacity;
     const needAt = (at: SyntaxNode) => Math.max(0, started.filter((s) => s.go.startIndex < at.startIndex).reduce((n, s) => n + s.sends, 0) - capacity);
-    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, sends - ch.capacity, sends, siblingsOf(ch, senders), needAt);
+    return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, sends - ch.capacity, sends, siblingsOf(ch, senders), needAt, stoppers);
   }
   if (receivers.length === 1 && ch.capacity !== null) {
     const [go, us] = receivers[0]!;
@@ -147,8 +149,9 @@ function report(
   sends: number,
   siblings: Set<string>,
   needAt: (at: SyntaxNode) => number = () => need,
+  stoppers: Set<string> = new Set(),
 ): RuleFinding | null {
-  const abandon = firstAbandon(go, ch, role, need, siblings, needAt);
+  const abandon = firstAbandon(go, ch, role, need, siblings, needAt, stoppers);
   if (!abandon) return null;
   // A goroutine that sends only on some of its paths (an error it may never meet) is abandoned for sure only
   // when the starter gives up waiting (a context, a timer); after a success signal or an early return it has
@@ -376,10 +379,18 @@ function sendPathsOf(s: SyntaxNode, sends: (n: SyntaxNode) => number): { ended: 
  * The first path after the `go` statement that leaves the owner with less than `need` received (a
  * sender) or sent and closed (a receiver); null when every path gives the goroutine what it waits for.
  */
-function firstAbandon(go: SyntaxNode, ch: LocalChannel, role: Role, need: number, siblings: Set<string>, needAt: (at: SyntaxNode) => number): Abandon | null {
+function firstAbandon(
+  go: SyntaxNode,
+  ch: LocalChannel,
+  role: Role,
+  need: number,
+  siblings: Set<string>,
+  needAt: (at: SyntaxNode) => number,
+  stoppers: Set<string>,
+): Abandon | null {
   const body = field(ch.owner, 'body');
   if (!body) return null;
-  const walker = new PathWalker(ch, role, need, siblings, needAt);
+  const walker = new PathWalker(ch, role, need, siblings, needAt, stoppers);
   // The statements after the go statement up to the end of the list that declares the channel: past it
   // nothing can reach the channel any more.
   const rest: SyntaxNode[] = [];
@@ -415,6 +426,8 @@ class PathWalker {
     private readonly siblings: Set<string> = new Set(),
     /** What a return at this node owes: `need`, or less before some of the goroutines have started. */
     private readonly needAt: (at: SyntaxNode) => number = () => need,
+    /** Channels whose send by the owner means the sending goroutine has returned (stopsEndingGoroutine). */
+    private readonly stoppers: Set<string> = new Set(),
   ) {}
 
   list(stmts: SyntaxNode[], credit: Credit, how = 'the return'): Outcome {
@@ -536,6 +549,7 @@ class PathWalker {
       if (isInNestedLiteral(id, node)) continue;
       const p = id.parent;
       if (this.role === 'sender' && this.siblings.has(id.text) && p?.type === 'unary_expression' && p.child(0)?.text === '<-' && !isInNestedLiteral(id, node)) return Infinity;
+      if (this.role === 'sender' && this.stoppers.has(id.text) && p?.type === 'send_statement' && field(p, 'channel')?.id === id.id) return Infinity;
       if (id.text !== this.ch.name) continue;
       if (this.role === 'sender') {
         if (p?.type === 'unary_expression' && p.child(0)?.text === '<-') n++;

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../../go/parser';
-import { channelUses, innermostLiteral, localChannelOf } from '../../go/channelUses';
+import { channelUses, innermostLiteral, localChannelOf, type LocalChannel } from '../../go/channelUses';
 import { receivedChannel } from '../../go/channels';
 import { descendantsOfType, field, isFunction, labelTarget, named, unparen } from '../../go/syntax';
 
@@ -127,14 +127,7 @@ export function caseCanNeverRun(kase: SyntaxNode, owner: SyntaxNode): boolean {
   const sending = comm.type === 'send_statement';
   const target = sending ? field(comm, 'channel') : receivedChannel(kase);
   if (target?.type !== 'identifier') return false;
-  const body = field(owner, 'body');
-  if (!body) return false;
-  const made = descendantsOfType(body, 'call_expression')
-    .filter((c) => field(c, 'function')?.text === 'make')
-    .map((c) => localChannelOf(c))
-    .filter((ch) => ch?.name === target.text && ch.owner.id === owner.id);
-  // One channel of that name in the function, made before the select (a second one could be either).
-  const ch = made.length === 1 ? made[0]! : null;
+  const ch = localChannelNamed(target.text, owner);
   if (!ch || ch.make.startIndex > kase.startIndex) return false;
   if (sending && ch.capacity !== 0) return false;
   const uses = channelUses(ch);
@@ -180,4 +173,60 @@ function followsReceive(stmt: SyntaxNode, channel: string): boolean {
   const kase = list.parent?.type === 'communication_case' ? list.parent : null;
   const comm = kase ? field(kase, 'communication') : null;
   return !!comm && receives(comm);
+}
+
+/** The one channel named `name` that `owner` makes itself; null when there is none or more than one. */
+function localChannelNamed(name: string, owner: SyntaxNode): LocalChannel | null {
+  const body = field(owner, 'body');
+  if (!body) return null;
+  const made = descendantsOfType(body, 'call_expression')
+    .filter((c) => field(c, 'function')?.text === 'make')
+    .map((c) => localChannelOf(c))
+    .filter((ch): ch is LocalChannel => ch?.name === name && ch.owner.id === owner.id);
+  return made.length === 1 ? made[0]! : null;
+}
+
+/**
+ * The unbuffered local channels the owner only sends on and `go`'s goroutine only receives from to return
+ * (`case <-stop: return`): once the owner's send completes, the goroutine has taken it and is gone, so it
+ * will never send anything more (tailscale's sendData stops its reader this way).
+ */
+export function stopsEndingGoroutine(go: SyntaxNode, owner: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  const body = field(owner, 'body');
+  if (!body) return names;
+  for (const make of descendantsOfType(body, 'call_expression')) {
+    if (field(make, 'function')?.text !== 'make') continue;
+    const ch = localChannelOf(make);
+    if (!ch || ch.owner.id !== owner.id || ch.capacity !== 0 || localChannelNamed(ch.name, owner) === null) continue;
+    const uses = channelUses(ch);
+    if (uses.length === 0 || uses.some((u) => u.kind === 'escape' || u.inOtherLiteral)) continue;
+    const own = uses.filter((u) => !u.goroutine);
+    const theirs = uses.filter((u) => u.goroutine);
+    // The owner sends it (and may close it on the way out, `defer close(stop)`); nobody else touches it.
+    if (!own.some((u) => u.kind === 'send') || own.some((u) => u.kind !== 'send' && u.kind !== 'close')) continue;
+    if (theirs.length === 0 || theirs.some((u) => u.goroutine!.id !== go.id || u.kind !== 'receive' || !returnsOnReceipt(u.node))) continue;
+    names.add(ch.name);
+  }
+  return names;
+}
+
+/** Whether taking this receive ends the goroutine: `case <-stop: return`, or `<-stop` then `return`. */
+function returnsOnReceipt(id: SyntaxNode): boolean {
+  let expr = id.parent;
+  while (expr?.type === 'parenthesized_expression') expr = expr.parent;
+  const holder = expr?.parent;
+  const firstOf = (list: SyntaxNode | null | undefined) => named(list).filter((c) => c.type !== 'comment')[0];
+  if (holder?.type === 'receive_statement' || holder?.type === 'expression_statement') {
+    const kase = holder.parent;
+    if (kase?.type === 'communication_case' && field(kase, 'communication')?.id === holder.id) {
+      const list = named(kase).find((c) => c.type === 'statement_list');
+      return firstOf(list)?.type === 'return_statement';
+    }
+    if (holder.type === 'expression_statement' && kase?.type === 'statement_list') {
+      const next = named(kase).filter((c) => c.type !== 'comment').find((c) => c.startIndex > holder.startIndex);
+      return next?.type === 'return_statement';
+    }
+  }
+  return false;
 }
