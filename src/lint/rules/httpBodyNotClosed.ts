@@ -592,8 +592,29 @@ class Tracker {
    */
   private handedToCall(path: string[], call: SyntaxNode, argIndex: number): boolean {
     const { index, file, resolver } = this.ctx;
+    if (path.length === 2 && path[1] === 'MaxBytesReader' && path[0] && resolver.imports.get(path[0]) === 'net/http') return this.wrapperHandled(call);
     if (index.resolveCallee(file, resolver, path, call)) return index.closesArgument(file, resolver, path, call, argIndex);
     return !readsOnly(resolver.imports, path);
+  }
+
+  /**
+   * `http.MaxBytesReader(w, resp.Body, n)` wraps the body: closing the wrapper closes it. The body is
+   * handed on only when the wrapper is: closed, returned, stored or passed on; not when it is dropped
+   * (`_ = http.MaxBytesReader(…)`, a statement) or only read.
+   */
+  private wrapperHandled(call: SyntaxNode): boolean {
+    let e = call;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const p = e.parent;
+    if (p?.type === 'expression_statement') return false;
+    const holder = p?.type === 'expression_list' ? p.parent : null;
+    if (!p || !holder || (holder.type !== 'short_var_declaration' && holder.type !== 'assignment_statement') || field(holder, 'right')?.id !== p.id) return true;
+    const target = named(field(holder, 'left'))[named(p).findIndex((x) => x.id === e.id)];
+    if (!target || target.type !== 'identifier') return true; // `resp.Body = http.MaxBytesReader(…)`: stored
+    if (target.text === '_' || !this.fn) return false;
+    const wrapper = target.text;
+    if (closesName(this.fn, wrapper, this.fn)) return true;
+    return descendantsOfType(this.fn, 'identifier').some((id) => id.text === wrapper && id.startIndex > target.endIndex && isHandedOn(id));
   }
 }
 
