@@ -114,10 +114,15 @@ function hasFakeTransport(ctx: RuleContext, client: SyntaxNode): boolean {
   let top: SyntaxNode = client;
   while (top.parent && top.parent.type !== 'source_file') top = top.parent;
   if (!contains(top, decl.node)) return false;
+  const isFake = (value: SyntaxNode) => descendantsOfType(value, 'func_literal').length > 0 || /fake|mock|stub|roundtripperfunc/i.test(value.text);
   return descendantsOfType(decl.node, 'keyed_element').some((element) => {
     const [key, value] = named(element);
     if (key?.text !== 'Transport' || !value) return false;
-    return descendantsOfType(value, 'func_literal').length > 0 || /fake|mock|stub|roundtripperfunc/i.test(value.text);
+    if (isFake(value)) return true;
+    // `rt := &authRoundTripper{next: roundTripperFunc(func(…) { … })}` … `Transport: rt`: a fake inside a wrapper.
+    const expr = value.type === 'literal_element' ? (named(value)[0] ?? value) : value;
+    const held = expr.type === 'identifier' ? ctx.resolver.lookup(expr.text, expr) : undefined;
+    return !!held && (held.node.type === 'short_var_declaration' || held.node.type === 'var_spec') && contains(top, held.node) && isFake(held.node);
   });
 }
 
