@@ -241,7 +241,13 @@ export class TypeResolver {
         let found: Declaration | undefined;
         for (const stmt of named(scope)) {
           if (stmt.startIndex >= child.startIndex) break;
-          found = this.declaredBy(stmt, name, scope) ?? found;
+          const d = this.declaredBy(stmt, name, scope);
+          if (!d) continue;
+          // `ctx, span := tracer.Start(ctx, …)`: a := of several names reuses the ones already declared in
+          // the same block (or among the parameters, in a function's body), with their type (the Go spec's
+          // redeclaration), whatever the call returns as far as the source shows.
+          const earlier = d.type === undefined && isRedeclaring(stmt) ? (found ?? this.parameterOfBody(scope, name)) : undefined;
+          found = earlier?.type !== undefined ? { ...d, type: earlier.type } : d;
         }
         return found;
       }
@@ -286,6 +292,12 @@ export class TypeResolver {
       default:
         return undefined;
     }
+  }
+
+  /** The parameter (or receiver, or named result) `name` when `list` is the body of a function. */
+  private parameterOfBody(list: SyntaxNode, name: string): Declaration | undefined {
+    const fn = list.parent?.type === 'block' ? list.parent.parent : null;
+    return fn && (fn.type === 'function_declaration' || fn.type === 'method_declaration' || fn.type === 'func_literal') ? this.declaredBySignature(fn, name) : undefined;
   }
 
   private declaredBySignature(fn: SyntaxNode, name: string): Declaration | undefined {
@@ -463,4 +475,9 @@ export function zeroValue(type: string | undefined, pkg: PackageScope, spelled: 
   if (underlying !== undefined && underlying !== '?') return zeroValue(underlying, pkg, spelled, depth + 1);
   // A type of another package, or one whose kind the source does not show: *new(T) is its zero value either way.
   return `*new(${spelled})`;
+}
+
+/** A `:=` of several names: it may redeclare (reuse) some of them. */
+function isRedeclaring(stmt: SyntaxNode): boolean {
+  return stmt.type === 'short_var_declaration' && named(field(stmt, 'left')).length > 1;
 }

@@ -234,6 +234,11 @@ function leavesLoop(ctx: RuleContext, select: SyntaxNode, commCase: SyntaxNode, 
   }
   const rest = restOfIteration(select, loop);
   if (restAlwaysLeaves(rest, loop)) return true;
+  // `for { expectRPC(ctx, t, …); select { case <-time.After(d): case <-got: return } }`: each round hands
+  // the context and the test to a helper, which fails the test once the context is cancelled.
+  if (failsTestOnCancel(ctx, loop, select)) return true;
+  // `for !stop.HasFired() { select { case <-timer.C: stop.Fire() … } }`: the branch ends the loop through its condition.
+  if (kindOfLoop(ctx, loop) === 'condition' && callsOnCondition(loop, body)) return true;
   if (way === 'timer') return false;
   // `case <-stop: quit = true` … `if quit { return }` (later in the iteration or at the start of the
   // next; the flag may also be set just before the select), `case v, ok = <-in:` … `if !ok { return }`,
@@ -253,6 +258,31 @@ function leavesLoop(ctx: RuleContext, select: SyntaxNode, commCase: SyntaxNode, 
   const loopBody = field(loop, 'body');
   const header = named(loop).filter((c) => c.id !== loopBody?.id);
   return header.some((h) => descendantsOfType(h, 'identifier').some((i) => marks.has(i.text)));
+}
+
+/** Whether the loop's body, outside the select, calls something given both a context and the test (`t`, `b`, `tb`). */
+function failsTestOnCancel(ctx: RuleContext, loop: SyntaxNode, select: SyntaxNode): boolean {
+  const body = field(loop, 'body');
+  if (!body || !ctx.file.endsWith('_test.go')) return false;
+  return descendantsOfType(body, 'argument_list').some((args) => {
+    if (contains(select, args)) return false;
+    const values = named(args);
+    return values.some((a) => isContextExpression(ctx, a)) && values.some((a) => a.type === 'identifier' && /^\*?testing\.(T|B|TB|F)$/.test(ctx.resolver.lookup(a.text, a)?.type ?? ''));
+  });
+}
+
+/** Whether `stmts` call a method on something the loop's condition reads (`stop.Fire()` for `for !stop.HasFired()`). */
+function callsOnCondition(loop: SyntaxNode, stmts: SyntaxNode[]): boolean {
+  const loopBody = field(loop, 'body');
+  const header = named(loop).filter((c) => c.id !== loopBody?.id);
+  const read = new Set(header.flatMap((h) => descendantsOfType(h, 'identifier').map((i) => i.text)));
+  return stmts.some((st) =>
+    descendantsOfType(st, 'call_expression').some((call) => {
+      const fn = field(call, 'function');
+      const receiver = fn?.type === 'selector_expression' ? field(fn, 'operand') : null;
+      return receiver?.type === 'identifier' && read.has(receiver.text);
+    }),
+  );
 }
 
 /** Names a list of statements assigns (`x = …`, `x := …`, `x++`). */
@@ -301,11 +331,18 @@ function handedToWork(fn: SyntaxNode, name: string): boolean {
     if (p.type === 'send_statement' && field(p, 'value')?.id === id.id) return true;
     if (p.type === 'send_statement' && field(p, 'channel')?.id === id.id && insideGoroutine(p, fn)) return true;
   }
-  return descendantsOfType(fn, 'go_statement').some((g) => stopsChannelIn(g, name));
+  return descendantsOfType(fn, ['go_statement', 'func_literal']).some((g) => (g.type === 'go_statement' || insideGoroutine(g.namedChildren[0] ?? g, fn)) && stopsChannelIn(g, name));
 }
 
+/** Inside a `go` statement, or a function literal given to `wg.Go` / `g.Go` (sync.WaitGroup, errgroup): a goroutine. */
 function insideGoroutine(node: SyntaxNode, fn: SyntaxNode): boolean {
-  for (let n = node.parent; n && n.id !== fn.id; n = n.parent) if (n.type === 'go_statement') return true;
+  for (let n = node.parent; n && n.id !== fn.id; n = n.parent) {
+    if (n.type === 'go_statement') return true;
+    if (n.type === 'func_literal' && n.parent?.type === 'argument_list') {
+      const callee = n.parent.parent ? field(n.parent.parent, 'function') : null;
+      if (callee?.type === 'selector_expression' && field(callee, 'field')?.text === 'Go') return true;
+    }
+  }
   return false;
 }
 

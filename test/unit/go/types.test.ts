@@ -71,6 +71,35 @@ func f(ctx c.Context, r *http.Request) {
   assert.deepEqual(resolver.typeOf(call!), ['context.Context']);
 });
 
+test('resolver: a := of several names reuses the names the block (or the parameters) already declared, with their type', async () => {
+  const src = `package p
+import "context"
+func f(ctx context.Context, n int) {
+	ctx, span := tracer.Start(ctx, "f")
+	_ = ctx /*A*/
+	n, extra := lookup()
+	_ = n /*B*/
+	if true {
+		ctx, other := tracer.Start(ctx, "inner")
+		_ = ctx /*C*/
+		_ = other
+	}
+	_, _ = span, extra
+	go func() {
+		ctx, done := tracer.Start(ctx, "goroutine")
+		_ = ctx /*D*/
+		_ = done
+	}()
+}`;
+  const root = await parse(src);
+  const resolver = new TypeResolver(fileImports(root), new PackageIndex().scopeFor('none'));
+  const typeAt = (marker: string) => resolver.typeOf(identifierAt(root, src, marker))?.[0];
+  assert.equal(typeAt('ctx /*A*/'), 'context.Context', 'the parameter, reused in the body');
+  assert.equal(typeAt('n /*B*/'), 'int');
+  assert.equal(typeAt('ctx /*C*/'), undefined, 'a new variable in an inner block: its type is the call\'s, unknown here');
+  assert.equal(typeAt('ctx /*D*/'), undefined, 'the body of a literal declares a new variable: the captured ctx is in another block');
+});
+
 test('package index: struct fields across files, package vars, functions that close their parameter', async () => {
   const parser = await loadGoParser(distDir);
   const index = new PackageIndex();
