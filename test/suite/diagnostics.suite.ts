@@ -12,14 +12,15 @@ import { EXTENSION_ID, fixtureUri, waitFor } from './workspace';
 
 const run = promisify(execFile);
 
-const RULES = ['defer-in-loop', 'select-without-ctx-done', 'http-body-not-closed'] as const;
+const RULES = ['defer-in-loop', 'select-without-ctx-done', 'http-body-not-closed', 'goroutine-stuck-on-channel'] as const;
 type Rule = (typeof RULES)[number];
 
-/** Where each rule puts its warning: the statement, the keyword, the call. */
+/** Where each rule puts its warning: the statement, the keyword, the call, the go statement. */
 const REPORTED_AT: Record<Rule, RegExp> = {
   'defer-in-loop': /^defer /,
   'select-without-ctx-done': /^select\b/,
   'http-body-not-closed': /^http\.Get\(/,
+  'goroutine-stuck-on-channel': /^go func\(\)/,
 };
 
 suite('diagnostics', () => {
@@ -53,6 +54,9 @@ suite('diagnostics', () => {
       assert.match(d.code.target.toString(), new RegExp(`docs/rules/${rule}\\.md$`));
       assert.match(d.message, /^\S.*\.$/s, `${rule}: one sentence`);
     }
+    // The fourth rule names the channel, the blocking send and the path that abandons it.
+    const stuck = diagnostics.find((d) => ruleOf(d) === 'goroutine-stuck-on-channel');
+    assert.match(stuck?.message ?? '', /^This goroutine sends on `price` \(unbuffered\) at line \d+, but `quoteOf` can return without receiving it \(the `case <-ctx\.Done\(\)` of the select returns at line \d+\)/);
   });
 
   test('//nolint:defer-in-loop silences its line, and only because of the comment', async () => {
@@ -81,7 +85,7 @@ suite('diagnostics', () => {
     try {
       await lint.update('disabledRules', ['defer-in-loop'], vscode.ConfigurationTarget.Workspace);
       const left = await waitForGoroscope(doc.uri, 'defer-in-loop to go away', (d) => !d.some((x) => ruleOf(x) === 'defer-in-loop') && d.length > 0);
-      assert.deepEqual(left.map(ruleOf).sort(), ['http-body-not-closed', 'select-without-ctx-done']);
+      assert.deepEqual(left.map(ruleOf).sort(), ['goroutine-stuck-on-channel', 'http-body-not-closed', 'select-without-ctx-done']);
     } finally {
       await lint.update('disabledRules', undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -120,6 +124,27 @@ suite('diagnostics', () => {
           '\t\treturn "", err',
           '\tcase <-ctx.Done():',
           '\t\treturn "", ctx.Err()',
+          '\t}',
+          '}',
+        ].join('\n'),
+      );
+    });
+
+    test('goroutine-stuck-on-channel: "Give `price` 1 slot: make(chan float64, 1)"', async () => {
+      await applyQuickFix('goroutine-stuck-on-channel', 'Give `price` 1 slot: make(chan float64, 1)');
+      assert.equal(
+        functionText(await open('quickfix.go'), 'latestPrice'),
+        [
+          'func latestPrice(ctx context.Context, symbol string) (float64, error) {',
+          '\tprice := make(chan float64, 1)',
+          '\tgo func() {',
+          '\t\tprice <- float64(len(symbol))',
+          '\t}()',
+          '\tselect {',
+          '\tcase p := <-price:',
+          '\t\treturn p, nil',
+          '\tcase <-ctx.Done():',
+          '\t\treturn 0, ctx.Err()',
           '\t}',
           '}',
         ].join('\n'),
