@@ -63,6 +63,9 @@ export const PRUNE_FRACTION = 1 / 2500;
 /** Graph widths pruneFraction believes: narrower is still pruned for 400 px, wider for 4,000 px. */
 const GRAPH_WIDTH_RANGE = [400, 4000] as const;
 
+/** pruneFraction's smallest answer: a tree pruned this finely serves a graph of any width. */
+export const FINEST_PRUNE_FRACTION = 1 / GRAPH_WIDTH_RANGE[1];
+
 /**
  * The share of the zoomed frame under which boxes are folded into their parent, for a graph this many
  * CSS pixels wide: one pixel. The graph draws nothing narrower than a pixel (FlameView's minFrameSize), so

@@ -58,7 +58,7 @@ export interface SessionOptions {
 }
 
 /** Top rows sent to the page; the table shows at most 200 of them sorted either way. */
-const TOP_ROWS = 500;
+export const TOP_ROWS = 500;
 
 export class ProfileSession {
   private viewId = 0;

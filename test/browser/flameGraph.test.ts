@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Function as PprofFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
-import { readAssets, reportHtml } from '../../src/cli/commands/report';
+import { readAssets, reportHtml, reportInput } from '../../src/cli/commands/report';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -50,7 +50,14 @@ describe('report.html in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-report-'));
     const file = path.join(dir, 'report.html');
-    writeFileSync(file, reportHtml([{ title: 'hostile.pb.gz', bytes: fixture('hostile.pb.gz') }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }, { title: 'before-sessions.pb.gz', bytes: withoutSessionStore() }, { title: 'goroutine.pb.gz', bytes: fixture('goroutine.pb.gz') }], readAssets(path.resolve('dist'))));
+    // As `goroscope report` writes it: each profile with its first view, which the page paints before it decodes the profiles.
+    const inputs = await Promise.all([
+      reportInput('hostile.pb.gz', fixture('hostile.pb.gz')),
+      reportInput('heap-2.pb.gz', fixture('heap-2.pb.gz')),
+      reportInput('before-sessions.pb.gz', withoutSessionStore()),
+      reportInput('goroutine.pb.gz', fixture('goroutine.pb.gz')),
+    ]);
+    writeFileSync(file, reportHtml(inputs, readAssets(path.resolve('dist'))));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'dark' });
     page.on('dialog', (d) => {
@@ -368,6 +375,46 @@ describe('report.html in Chromium', () => {
       assert.deepEqual(pageErrors, []);
     } finally {
       await other.close();
+    }
+  });
+
+  it('reads a profile gzipped as several members, as Go and pprof do, within the size limit over all of them', async () => {
+    // heap-2's profile.proto cut in three, each part gzipped on its own, the members concatenated (cat a.gz b.gz c.gz).
+    const raw = gunzipSync(fixture('heap-2.pb.gz'));
+    const cuts = [0, Math.floor(raw.length / 3), Math.floor((2 * raw.length) / 3), raw.length];
+    const members = Buffer.concat(cuts.slice(1).map((end, i) => gzipSync(raw.subarray(cuts[i], end))));
+    assert.deepEqual(gunzipSync(members), raw, 'node reads all the members as one stream');
+    const file = path.join(dir, 'members.html');
+    writeFileSync(file, reportHtml([{ title: 'members.pb.gz', bytes: members }, { title: 'heap-2.pb.gz', bytes: fixture('heap-2.pb.gz') }], readAssets(path.resolve('dist'))));
+    const other = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const pageErrors: string[] = [];
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await other.goto(`file://${file}`);
+      await other.waitForSelector('#app[data-ready="true"] .d3-flame-graph g.frame');
+      const status = async () => (await other.locator('.status').textContent()) ?? '';
+      const whole = (await status()).replace('members.pb.gz', '');
+      assert.match(whole, /inuse_space: [\d.]+ MB total/);
+      await other.locator('.tab', { hasText: 'heap-2.pb.gz' }).click();
+      await other.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('heap-2.pb.gz'));
+      assert.equal((await status()).replace('heap-2.pb.gz', ''), whole, 'the same profile as the one-member file');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await other.close();
+    }
+    // Two members of 10 MiB each unpacked, under a limit of 16 MiB: the limit counts them together.
+    const block = Buffer.alloc(10 * 1024 * 1024);
+    for (let i = 0; i < block.length; i += 4) block.set([0x12, 0x02, 0x10, 0x01], i);
+    const member = gzipSync(block, { level: 9 });
+    const bombFile = path.join(dir, 'members-bomb.html');
+    writeFileSync(bombFile, reportHtml([{ title: 'two.pb.gz', bytes: Buffer.concat([member, member]) }], readAssets(path.resolve('dist')), 16 * 1024 * 1024));
+    const bombPage = await browser.newPage();
+    try {
+      await bombPage.goto(`file://${bombFile}`);
+      await bombPage.waitForFunction(() => document.querySelector('#app')?.textContent?.includes('cannot be shown'), undefined, { timeout: 30_000 });
+      assert.match((await bombPage.locator('#app').textContent()) ?? '', /^This report cannot be shown: two\.pb\.gz: the profile is larger than the size limit of 16 MiB once (unpacked|decoded)/);
+    } finally {
+      await bombPage.close();
     }
   });
 

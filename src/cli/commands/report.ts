@@ -3,16 +3,19 @@
  * flame-graph UI (the webview bundle and its CSS inlined), one tab per input, for sharing a
  * snapshot with someone without VS Code. Works offline: the page makes no request at all (its
  * CSP says so). Each profile is embedded as its own bytes (base64 of the gzipped profile.proto, about
- * a third of the decoded model as JSON), which the page decodes with the same core; profile strings are
- * shown as text.
+ * a third of the decoded model as JSON), which the page decodes with the same core, and its first view
+ * (firstView.ts), which the page paints before decoding anything; profile strings are shown as text.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodePackedProfileStreamed } from '../../pprof/decode';
+import { firstView, type FirstView } from '../../pprof/firstView';
+import { TOP_ROWS } from '../../pprof/session';
+import type { SizeLimit } from '../../pprof/sizeLimit';
 import { kindFor, parsePprofUrl, profileUrl, PROFILE_KINDS } from '../../pprof/endpoints';
 import { fetchProfile } from '../../pprof/fetch';
-import type { ReportData } from '../../protocol/report';
+import { profileBytesElement, type ReportData } from '../../protocol/report';
 import { MAX_SIZE_FLAG, parseArgs, sizeLimitOf } from '../args';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command';
 import { distDir } from '../install';
@@ -21,6 +24,13 @@ export interface ReportInput {
   title: string;
   /** profile.proto bytes, gzipped or not, as captured. */
   bytes: Uint8Array;
+  /** Its default view: absent, the page decodes the profile before it shows anything. */
+  first?: FirstView;
+}
+
+/** A profile as the report embeds it: decoded here (one clear error now rather than a report that cannot show it) for its first view. */
+export async function reportInput(title: string, bytes: Uint8Array, limit: SizeLimit = {}): Promise<ReportInput> {
+  return { title, bytes, first: firstView(await decodePackedProfileStreamed(bytes, limit), TOP_ROWS) };
 }
 
 export const reportCommand: Command = {
@@ -69,8 +79,7 @@ Exit status: 0 on success, 2 on a usage, network or profile error.
       try {
         const isUrl = /^https?:\/\//i.test(source);
         const bytes = isUrl ? await fetchInput(source, kind, seconds, limit.maxBytes) : readInput(source, io.cwd);
-        await decodePackedProfileStreamed(bytes, limit); // one clear error now rather than a report that cannot show it
-        inputs.push({ title: isUrl ? urlTitle(source, kind) : path.basename(source), bytes });
+        inputs.push(await reportInput(isUrl ? urlTitle(source, kind) : path.basename(source), bytes, limit));
       } catch (err) {
         if (err instanceof Error && ['ProfileError', 'TransportError', 'EndpointError'].includes(err.name)) {
           throw new UsageError(`${source}: ${err.message}`);
@@ -135,11 +144,16 @@ export function reportHtml(inputs: readonly ReportInput[], assets: ReportAssets,
   const nonce = randomBytes(18).toString('base64url');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`;
   const data: ReportData = {
-    version: 2,
+    version: 3,
     generatedAt: new Date().toISOString(),
     ...(maxBytes !== undefined ? { maxBytes } : {}),
-    profiles: inputs.map((i) => ({ title: i.title, base64: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength).toString('base64') })),
+    profiles: inputs.map((input, i) => ({ title: input.title, bytesElement: profileBytesElement(i), ...(input.first ? { first: input.first } : {}) })),
   };
+  // Base64 has no character that could end the element or start markup.
+  const bytes = inputs.map(
+    (input, i) =>
+      `<script type="application/octet-stream" id="${profileBytesElement(i)}">${Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')}</script>`,
+  );
   const title = `Goroscope report: ${inputs.map((i) => i.title).join(', ')}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -160,6 +174,7 @@ ${inlineSafe(assets.style, 'style')}
 <script nonce="${nonce}">
 ${inlineSafe(assets.script, 'script')}
 </script>
+${bytes.join('\n')}
 </body>
 </html>
 `;
