@@ -37,6 +37,9 @@ export class ProfileApp {
   private prunedFor = 0;
   private readonly tooltip: Tooltip;
   private selected: FlameNode | undefined;
+  /** The latest view's top table once the host sent it, and the one the table shows. */
+  private table: { viewId: number; rows: TopRow[] } | undefined;
+  private shownTable: { viewId: number; rows: TopRow[] } | undefined;
   private searchSeq = 0;
   private readonly disposers: Array<() => void> = [];
 
@@ -194,6 +197,7 @@ export class ProfileApp {
     performance.mark('goroscope:view');
     this.flame.render(view.tree, { inverted: view.inverted, comparing: view.baseTitle !== undefined });
     performance.mark('goroscope:graph');
+    void this.loadTable(view.viewId);
     this.onZoom([view.tree]);
     this.setStatus();
     this.root.dataset.viewId = String(view.viewId);
@@ -223,19 +227,37 @@ export class ProfileApp {
     this.compareButton.textContent = view.baseTitle === undefined ? 'Compare…' : 'Change base…';
     this.baseDropdown.hidden = true;
     this.saveButton.hidden = !view.canSave;
-    // The table (hundreds of toolkit elements) fills in when the page is idle.
-    const viewId = view.viewId;
+    this.fillTable();
+    this.root.dataset.ready = 'true';
+    if (this.searchField.value !== '') void this.search(this.searchField.value);
+    else this.searchShare.textContent = '';
+  }
+
+  /** Asks for the view's top table (the host builds it while the page paints the graph). */
+  private async loadTable(viewId: number): Promise<void> {
+    try {
+      const table = await this.rpc.request('topTable', { viewId }, { timeoutMs: VIEW_TIMEOUT_MS });
+      if (this.view?.viewId !== viewId) return;
+      this.table = table;
+      this.fillTable();
+    } catch (err) {
+      if (this.view?.viewId === viewId) this.fail(err);
+    }
+  }
+
+  /** The table (hundreds of toolkit elements) fills in when the page is idle, once the controls are in and the rows came. */
+  private fillTable(): void {
+    const table = this.table;
+    if (!this.controlsReady || !table || table.viewId !== this.view?.viewId) return;
     requestIdleCallback(
       () => {
-        if (this.view?.viewId !== viewId) return;
-        this.top.setRows(view.top);
+        if (this.view?.viewId !== table.viewId || this.shownTable === table) return;
+        this.shownTable = table;
+        this.top.setRows(table.rows);
         performance.mark('goroscope:table');
       },
       { timeout: 400 },
     );
-    this.root.dataset.ready = 'true';
-    if (this.searchField.value !== '') void this.search(this.searchField.value);
-    else this.searchShare.textContent = '';
   }
 
   private setStatus(): void {

@@ -57,7 +57,7 @@ export interface SessionOptions {
   save?: () => Promise<string | undefined>;
 }
 
-/** Top rows sent to the page; the table shows at most 200 of them sorted either way. */
+/** Top rows sent to the page (topTable); the table shows at most 200 of them sorted either way. */
 export const TOP_ROWS = 500;
 
 export class ProfileSession {
@@ -67,6 +67,8 @@ export class ProfileSession {
   private inverted = false;
   private base: { id: string; title: string; profileId: number } | undefined;
   private treeId = -1;
+  /** The current view's request, and its top table once asked for. */
+  private current: { request: ViewRequest; top?: Promise<TopResult> } | undefined;
   /** Trees go to the page pruned for this graph width (pruneFraction); undefined until the page says. */
   private graphWidth: number | undefined;
   private readonly openedBases = new Map<string, OpenedProfile>();
@@ -95,6 +97,13 @@ export class ProfileSession {
       if (m.baseId === undefined) return this.change(() => (this.base = undefined));
       const base = await this.openBase(m.baseId);
       return this.change(() => (this.base = base));
+    },
+    topTable: async (m) => {
+      if (m.viewId !== this.viewId || !this.current) throw new Error('the view changed; its table comes with the new one');
+      const current = this.current;
+      current.top ??= this.options.engine.top({ ...current.request, limit: TOP_ROWS });
+      const top = await current.top;
+      return { viewId: m.viewId, rows: [...top.rows].sort((a, b) => Math.abs(b.flat) - Math.abs(a.flat)).slice(0, TOP_ROWS) };
     },
     expandNode: async (m) => {
       if (m.viewId !== this.viewId) throw new Error('the view changed; zoom again');
@@ -157,28 +166,31 @@ export class ProfileSession {
     const { engine } = this.options;
     const { summary } = this.options.profile;
     const request = this.viewRequest();
-    const [tree, top] = await Promise.all([engine.tree({ ...request, minFraction: pruneFraction(this.graphWidth) }), engine.top({ ...request, limit: TOP_ROWS })]);
-    this.treeId = tree.treeId;
+    const tree = engine.tree({ ...request, minFraction: pruneFraction(this.graphWidth) });
+    // The table comes after the graph (topTable), but a comparison's base total is in its top's total.
+    const top = this.base ? engine.top({ ...request, limit: TOP_ROWS }) : undefined;
+    const [built, baseTop] = await Promise.all([tree, top]);
+    this.treeId = built.treeId;
     this.viewId++;
+    this.current = top ? { request, top } : { request };
     const view: ProfileView = {
       viewId: this.viewId,
       title: this.options.title,
       sampleTypes: summary.sampleTypes,
-      sampleIndex: tree.sampleIndex,
-      unit: tree.sampleType.unit,
-      total: tree.total,
-      tree: tree.root,
-      top: [...top.rows].sort((a, b) => Math.abs(b.flat) - Math.abs(a.flat)).slice(0, TOP_ROWS),
+      sampleIndex: built.sampleIndex,
+      unit: built.sampleType.unit,
+      total: built.total,
+      tree: built.root,
       filter: this.filter,
       inverted: this.inverted,
       canOpenSource: this.options.openSource !== undefined,
       canSave: this.options.save !== undefined,
       canCompare: this.options.listBases !== undefined,
     };
-    if (this.base) {
+    if (this.base && baseTop) {
       view.baseTitle = this.base.title;
       // The top's total is this profile's minus the base's, under the same filter.
-      view.baseTotal = tree.total - top.total;
+      view.baseTotal = built.total - baseTop.total;
     }
     return view;
   }

@@ -23,7 +23,6 @@ export interface ProfileView {
   total: number;
   /** Pruned: boxes far below a pixel are folded into their parent (FlameNode.truncated). */
   tree: FlameNode;
-  top: TopRow[];
   filter: ViewFilter;
   inverted: boolean;
   /** Set while comparing: the base's title; tree nodes then carry `delta`, and the top rows are changes. */
@@ -62,6 +61,11 @@ export const flameHost = {
     setInverted: request(obj({ inverted: bool() }), trusted<ProfileView>()),
     /** The graph became wider than its tree was pruned for: the same view, pruned for the new width. */
     setGraphWidth: request(obj({ graphWidth: int() }), trusted<ProfileView>()),
+    /**
+     * The view's top table, largest flat first: asked for once the graph is drawn, so that a view's first
+     * paint waits for its tree only.
+     */
+    topTable: request(obj({ viewId: int() }), trusted<{ viewId: number; rows: TopRow[] }>()),
     /** The subtree of a node the user zoomed into, pruned relative to it. */
     expandNode: request(obj({ viewId: int(), nodeId: int() }), trusted<{ viewId: number; node: FlameNode }>()),
     listBases: request(none, trusted<BaseCandidate[]>()),

@@ -12,16 +12,16 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileWorker } from '../../pprof/decodeInWorker';
-import type { TopRow } from '../../pprof/model';
 import { formatPercent } from '../../pprof/units';
 import { goTestInvocation, type GoTestProfileKind } from '../../tests/command';
 import { goTestName, type GoTestKind } from '../../tests/model';
 import { runGoTest, type GoTestRun } from '../../tests/runGoTest';
+import { readRunProfiles } from '../../tests/runProfiles';
 import { costText, failureMessage, lensSummary, outcomeText, perOp, type ProfileTotals } from '../../tests/summary';
 import type { InlineCosts } from '../costs/inlineCosts';
 import type { TestRun, TestRuns } from './runs';
 import { goTestSettingsFor } from './settings';
-import { openTestProfile, testProfileKey, viewButton, viewLabel, viewsOf, type TestProfileView } from './testProfiles';
+import { openTestProfile, testProfileKey, testViewKey, viewButton, viewLabel, viewsOf, type TestProfileView } from './testProfiles';
 
 /** What the lens passes: the file and the test's path of names as written. */
 export interface ProfileTestArgs {
@@ -171,7 +171,10 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
     vscode.window.setStatusBarMessage(`Goroscope: profiling ${testName} cancelled`, 5000);
     return 'cancelled';
   }
-  const read = await readProfiles(deps, run);
+  // The run's id names its profiles in the window's pprof worker: what is read here is decoded once for
+  // the panel and inline costs too.
+  const runId = deps.runs.reserveId();
+  const read = await readRunProfiles(deps.worker(), run.bytes, (profile) => testProfileKey({ id: runId }, profile), deps.log);
   const summary = lensSummary(arg.kind, testName, outcome, run.benchmarks, read.totals);
   const hottest = read.hottest.map((r) => `${shortName(r.function)} ${formatPercent(r.flat, read.totals.cpuNanos ?? 0)}`).join(', ');
   const benchLines = run.benchmarks.map((b) => `${b.name}: ${perOp(b)} (${b.iterations} iterations)`);
@@ -184,7 +187,7 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
   ]
     .filter((l) => l !== '')
     .join('\n');
-  const record = deps.runs.add({
+  const record = deps.runs.add(runId, {
     file: arg.file,
     testName,
     kind: arg.kind,
@@ -217,7 +220,7 @@ async function report(deps: ProfileTestDeps, arg: ProfileTestArgs, testName: str
   const source = opened?.view === 'allocs' ? record.mem : record.cpu;
   if (source) {
     const sampleType = opened?.view === 'allocs' ? 'alloc_space' : undefined;
-    void deps.costs.show({ key: testProfileKey(record, opened?.view ?? 'cpu'), bytes: () => source }, `${testName} · ${viewLabel(opened?.view ?? 'cpu')}`, sampleType).catch((err: unknown) => deps.log(`inline costs of ${testName}: ${String(err)}`));
+    void deps.costs.show({ key: testViewKey(record, opened?.view ?? 'cpu'), bytes: () => source }, `${testName} · ${viewLabel(opened?.view ?? 'cpu')}`, sampleType).catch((err: unknown) => deps.log(`inline costs of ${testName}: ${String(err)}`));
   }
   const tooShort = record.cpu && !record.cpuSampled ? ' It ran too briefly for a CPU sample (the profiler takes 100 a second): showing its allocations.' : '';
   result.message = `${testName} ${summary}.${hottest ? ` Hottest: ${hottest}.` : ''}${tooShort}`;
@@ -236,66 +239,6 @@ async function openFirst(deps: ProfileTestDeps, run: TestRun): Promise<TestProfi
   if (!view) return undefined;
   const title = await openTestProfile(deps.context, deps.runs, run, view);
   return title ? { title, view } : undefined;
-}
-
-/** Totals and hottest functions, read in the pprof worker; a profile that does not decode is left out (and logged). */
-async function readProfiles(deps: ProfileTestDeps, run: FinishedRun): Promise<ReadProfiles> {
-  const worker = deps.worker();
-  const out: ReadProfiles = { totals: {}, hottest: [] };
-  const { cpu, mem, block, mutex } = run.bytes;
-  if (cpu) {
-    try {
-      const opened = await worker.open(cpu);
-      try {
-        const top = await worker.top({ profileId: opened.profileId });
-        out.totals.cpuNanos = top.total;
-        out.hottest = [...top.rows].sort((a, b) => b.flat - a.flat).slice(0, 3).filter((r) => r.flat > 0);
-      } finally {
-        void worker.close(opened.profileId).catch(() => {});
-      }
-      out.cpu = cpu;
-    } catch (err) {
-      deps.log(`the CPU profile of the run does not decode: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (mem) {
-    try {
-      const opened = await worker.open(mem);
-      try {
-        out.totals.allocBytes = (await worker.top({ profileId: opened.profileId, sampleIndex: 'alloc_space' })).total;
-        out.totals.allocObjects = (await worker.top({ profileId: opened.profileId, sampleIndex: 'alloc_objects' })).total;
-      } finally {
-        void worker.close(opened.profileId).catch(() => {});
-      }
-      out.mem = mem;
-    } catch (err) {
-      deps.log(`the memory profile of the run does not decode: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  for (const [kind, bytes, total] of [['block', block, 'blockedNanos'], ['mutex', mutex, 'mutexWaitNanos']] as const) {
-    if (!bytes) continue;
-    try {
-      const opened = await worker.open(bytes);
-      try {
-        out.totals[total] = (await worker.top({ profileId: opened.profileId, sampleIndex: 'delay' })).total;
-      } finally {
-        void worker.close(opened.profileId).catch(() => {});
-      }
-      out[kind] = bytes;
-    } catch (err) {
-      deps.log(`the ${kind} profile of the run does not decode: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return out;
-}
-
-interface ReadProfiles {
-  totals: ProfileTotals;
-  hottest: TopRow[];
-  cpu?: Uint8Array;
-  mem?: Uint8Array;
-  block?: Uint8Array;
-  mutex?: Uint8Array;
 }
 
 /** go test compiles what is on disk: modified Go files (and go.mod, go.sum, go.work) are saved first. */

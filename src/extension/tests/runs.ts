@@ -40,8 +40,13 @@ export class TestRuns implements vscode.Disposable {
     return `${file}\0${testName}`;
   }
 
-  add(run: Omit<TestRun, 'id'>): TestRun {
-    const record: TestRun = { ...run, id: this.nextId++ };
+  /** An id for a run about to be added: its profiles are named by it before its record exists. */
+  reserveId(): number {
+    return this.nextId++;
+  }
+
+  add(id: number, run: Omit<TestRun, 'id'>): TestRun {
+    const record: TestRun = { ...run, id };
     const key = TestRuns.key(run.file, run.testName);
     const list = [record, ...(this.byTest.get(key) ?? [])].slice(0, PER_TEST);
     this.byTest.delete(key);

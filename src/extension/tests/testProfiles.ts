@@ -6,12 +6,13 @@
  */
 import * as vscode from 'vscode';
 import { showProfile } from '../panel';
+import type { GoTestProfileKind } from '../../tests/command';
 import type { TestRun, TestRuns } from './runs';
 
 export type TestProfileView = 'cpu' | 'allocs' | 'heap' | 'block' | 'mutex';
 
 /** Which of the run's profiles a view shows, and which of its sample types. */
-const VIEWS: Record<TestProfileView, { label: string; button: string; profile: 'cpu' | 'mem' | 'block' | 'mutex'; sampleType?: string; description: string }> = {
+const VIEWS: Record<TestProfileView, { label: string; button: string; profile: GoTestProfileKind; sampleType?: string; description: string }> = {
   cpu: { label: 'CPU', button: 'Show CPU', profile: 'cpu', description: 'where the test spent CPU time (sampled 100 times a second)' },
   allocs: { label: 'allocations', button: 'Show Allocations', profile: 'mem', sampleType: 'alloc_space', description: 'bytes allocated over the whole run (the memory profile\'s alloc_space)' },
   heap: { label: 'heap in use', button: 'Show Heap in Use', profile: 'mem', sampleType: 'inuse_space', description: 'bytes still in use when the test ended (inuse_space): what it kept' },
@@ -35,9 +36,17 @@ export function viewsOf(run: TestRun): TestProfileView[] {
   return VIEW_ORDER.filter((view) => run[VIEWS[view].profile] !== undefined);
 }
 
-/** Names a run's profile in the window's pprof worker: the panel and inline costs read one decode of it. */
-export function testProfileKey(run: Pick<TestRun, 'id'>, view: TestProfileView): string {
-  return `test-run:${run.id}:${view}`;
+/**
+ * Names a run's profile in the window's pprof worker: the run's result (totals, hottest), its panels and
+ * inline costs read one decode of it (the allocations and heap views share the memory profile's).
+ */
+export function testProfileKey(run: Pick<TestRun, 'id'>, profile: GoTestProfileKind): string {
+  return `test-run:${run.id}:${profile}`;
+}
+
+/** The key of the profile a view shows. */
+export function testViewKey(run: Pick<TestRun, 'id'>, view: TestProfileView): string {
+  return testProfileKey(run, VIEWS[view].profile);
 }
 
 /** Opens (or reveals) one view of a run; resolves to the panel's title, undefined when the run lacks it. */
@@ -50,15 +59,15 @@ export async function openTestProfile(context: vscode.ExtensionContext, runs: Te
   await showProfile(context, {
     title,
     bytes,
-    snapshotId: testProfileKey(run, view),
-    profileKey: testProfileKey(run, view),
+    snapshotId: `test-run:${run.id}:${view}`,
+    profileKey: testViewKey(run, view),
     ...(spec.sampleType ? { sampleType: spec.sampleType } : {}),
     listBaseCandidates: async () =>
       runs
         .earlier(run)
         .map((r) => ({ r, b: r[spec.profile] }))
         .filter((c): c is { r: TestRun; b: Uint8Array } => c.b !== undefined)
-        .map(({ r, b }) => ({ id: `test-run:${r.id}:${view}`, title: `${r.testName} · ${spec.label} · ${r.finished.toLocaleTimeString()} (${r.summary})`, bytes: async () => b })),
+        .map(({ r, b }) => ({ id: testViewKey(r, view), title: `${r.testName} · ${spec.label} · ${r.finished.toLocaleTimeString()} (${r.summary})`, bytes: async () => b })),
   });
   return title;
 }

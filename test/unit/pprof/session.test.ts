@@ -48,9 +48,23 @@ describe('ProfileSession', () => {
     assert.equal(view.unit, 'bytes');
     assert.equal(view.tree.total, view.total);
     assert.ok(view.total > 0);
-    assert.ok(view.top.length > 0);
     assert.equal(view.canOpenSource, false);
     assert.equal(view.canCompare, true);
+  });
+
+  it('sends a view’s top table when the page asks for it after the graph, largest flat first, and not for an older view', async () => {
+    const { ask } = sessionOver(['heap-1.pb.gz']);
+    const view = await ask('ready', {});
+    assert.equal('top' in view, false, 'the first paint waits for the tree only');
+    const table = await ask('topTable', { viewId: view.viewId });
+    assert.equal(table.viewId, view.viewId);
+    assert.ok(table.rows.length > 0);
+    const flats = table.rows.map((r) => Math.abs(r.flat));
+    assert.deepEqual(flats, [...flats].sort((a, b) => b - a));
+    assert.equal(table.rows.reduce((sum, r) => sum + r.flat, 0), view.total, 'every function of the small profile, flat summing to the total');
+    const inverted = await ask('setInverted', { inverted: true });
+    await assert.rejects(ask('topTable', { viewId: view.viewId }), /view changed/);
+    assert.deepEqual(await ask('topTable', { viewId: inverted.viewId }), { ...table, viewId: inverted.viewId }, 'inverting changes no function\'s flat or cum');
   });
 
   it('switches sample type and keeps the view id moving', async () => {
