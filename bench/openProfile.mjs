@@ -1,8 +1,8 @@
 // Open a 500,000-sample heap profile to the first paint of its flame graph, decode included, as the user
 // waits (issue 12: target 1 s for both), beside `go tool pprof -top` on the same file in the same run:
 //  - panel: the extension host's path. The clock starts when the "command" starts: the host reads the file
-//    (as the custom editor does), the pprof worker (a fresh one, as the first profile of a window gets)
-//    decodes it, the session (src/pprof/session.ts) answers the page's ready with the view; at
+//    (as the custom editor does, starting the pprof worker's thread meanwhile), the pprof worker (a fresh
+//    one, as the first profile of a window gets) decodes it, the session (src/pprof/session.ts) answers the page's ready with the view; at
 //    the same moment the page starts loading (dist/webview.js under panelHtml's page, served over loopback
 //    HTTP as VS Code serves a webview's files through its service worker). The page's messages reach the
 //    host by HTTP instead of VS Code's postMessage. VS Code's own making of the webview is not included
@@ -138,20 +138,27 @@ const reportMB = +(readFileSync(reportFile).length / 1e6).toFixed(1);
 const epochNow = () => performance.timeOrigin + performance.now();
 const browser = new CdpBrowser('/usr/bin/chromium');
 
+/** The page's performance marks (ProfileApp's goroscope:view, goroscope:graph, …) by name, ms after its time origin. */
+const PAGE_MARKS = `Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name.replace('goroscope:', ''), Math.round(m.startTime)]))`;
+
 /** One panel load: returns [ms to first paint, ms to the host's view, ms the page's navigation started after the clock]. */
 async function panelLoad() {
   const tab = await browser.open(VIEWPORT);
   const worker = new host.ProfileWorker(path.join(dist, 'pprofWorker.js'));
   try {
     const t0 = epochNow();
+    worker.warm();
     const navigated = tab.navigate(`${origin}/panel.html`);
     const session = readFile(file).then(async (bytes) => new host.ProfileSession({ title: path.basename(file), engine: worker, profile: { summary: await worker.open(bytes), release: () => {} } }));
     current = { session };
     session.catch(() => {});
     await navigated;
     const decoded = await session.then(() => epochNow() - t0);
-    const [paint, pageStart] = await tab.waitFor('globalThis.__paintEpoch', ['performance.timeOrigin']);
-    if (process.env.VERBOSE) console.log(`  panel: page asked at ${(current.asked - t0).toFixed(0)} ms, decoded ${decoded.toFixed(0)}, view sent ${(current.replied - t0).toFixed(0)}, painted ${(paint - t0).toFixed(0)}`);
+    const [paint, pageStart, marks] = await tab.waitFor('globalThis.__paintEpoch', ['performance.timeOrigin', PAGE_MARKS]);
+    if (process.env.VERBOSE) {
+      const page = Object.entries(marks).map(([name, at]) => `${name} ${(pageStart + at - t0).toFixed(0)}`).join(', ');
+      console.log(`  panel: page asked at ${(current.asked - t0).toFixed(0)} ms, decoded ${decoded.toFixed(0)}, view sent ${(current.replied - t0).toFixed(0)}, painted ${(paint - t0).toFixed(0)} (page: ${page})`);
+    }
     return [paint - t0, decoded, pageStart - t0];
   } finally {
     worker.dispose();

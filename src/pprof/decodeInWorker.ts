@@ -62,6 +62,11 @@ export class ProfileWorker {
     });
   }
 
+  /** Starts the worker's thread if it is not running: call it before reading a profile that it will decode next. */
+  warm(): void {
+    this.channel.warm();
+  }
+
   /**
    * Decodes a profile and keeps it in the worker until `close`; the bytes are copied, the caller's stay
    * usable. A profile larger than the limit once unpacked is a ProfileError (ProfileTooLargeError's message).

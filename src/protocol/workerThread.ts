@@ -66,6 +66,11 @@ export class WorkerChannel<Host extends SideSpec, Thread extends SideSpec> {
     if (!this.disposed) this.start().notify(method, params);
   }
 
+  /** Starts the worker thread now, if none runs, so that a request about to come does not wait for it to load. */
+  warm(): void {
+    if (!this.disposed) this.start();
+  }
+
   /** Whether a worker thread is running now. */
   get running(): boolean {
     return this.worker !== undefined;

@@ -125,6 +125,8 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
   constructor(private readonly context: vscode.ExtensionContext) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
+    // The worker's thread loads while the file is read: the first profile of a window waits for neither alone.
+    worker?.warm();
     return new ProfileDocument(uri, await vscode.workspace.fs.readFile(uri));
   }
 
