@@ -418,6 +418,27 @@ describe('report.html in Chromium', () => {
     }
   });
 
+  it('paints from the first view before decoding: damaged bytes still show the graph, and what needs the profile says why not', async () => {
+    const input = await reportInput('heap-2.pb.gz', fixture('heap-2.pb.gz'));
+    const file = path.join(dir, 'first-view.html');
+    writeFileSync(file, reportHtml([{ ...input, bytes: fixture('heap-2.pb.gz').subarray(0, 300) }], readAssets(path.resolve('dist'))));
+    const other = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const pageErrors: string[] = [];
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await other.goto(`file://${file}`);
+      await other.waitForSelector('#app[data-ready="true"] .d3-flame-graph g.frame');
+      assert.ok(await other.locator('g.frame', { hasText: 'Create' }).count() > 0, 'the session store is drawn');
+      await other.locator('.top vscode-data-grid-row', { hasText: 'sessions.(*Store).Create' }).waitFor();
+      await other.locator('vscode-text-field[placeholder^="Search"]').locator('input').fill('Create');
+      await other.waitForFunction(() => document.querySelector('.message.error')?.textContent?.includes('heap-2.pb.gz'));
+      assert.match((await other.locator('.message.error').textContent()) ?? '', /^heap-2\.pb\.gz: truncated or corrupt gzip data/);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says once, as text, when an embedded profile cannot be decoded', async () => {
     const file = path.join(dir, 'tampered.html');
     const tampered = Buffer.from(fixture('heap-2.pb.gz').subarray(0, 300));

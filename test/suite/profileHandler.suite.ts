@@ -77,7 +77,10 @@ suite('profile this handler', () => {
     assert.ok(r.load.sent >= 5 && r.load.sent <= 25, `about 20 requests at 20/s for 1 s: ${r.load.sent}`);
     assert.equal(r.load.stoppedBy, 'time');
     assert.ok(r.cpuShare > 0.2, `handlePrimes under load holds a large share of the CPU: ${r.cpuShare}`);
-    assert.match(r.hottest[0]?.function ?? '', /api\.isPrime$/);
+    // The runtime's own frames are left out, as in test/integration/handlerLoad.test.ts: on a loaded
+    // machine runtime.asyncPreempt (the preemption trampoline, called from inside isPrime) takes many of
+    // the leaf samples.
+    assert.match(r.hottest.find((row) => !row.function.startsWith('runtime.'))?.function ?? '', /api\.isPrime$/);
     assert.deepEqual(r.label, { key: 'route', value: '/primes' }, 'the demo labels requests with their route');
     assert.equal(r.opened.focus, r.focus, 'the flame graph opened focused on the handler');
     assert.equal(r.cpuSnapshot.seconds, 1);
