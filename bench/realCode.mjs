@@ -26,10 +26,14 @@ const RULES = ['defer-in-loop', 'select-without-ctx-done', 'http-body-not-closed
 //   git --git-dir <fetched> archive <commit> -- ':(glob)**/*.go' ':(glob)**/go.mod' | tar -x -C <dir>/<name>
 // (only the Go files: some snapshots lack their large data files). Any other directory there is linted too.
 const REPOSITORIES = {
+  'argo-cd': ['argoproj/argo-cd', '37ee0097cf851bc2dd7665fc081bbce61a7e836e'],
   caddy: ['caddyserver/caddy', '0cf03d32f7d99cf160d5375e8a40fbe3d910d515'],
+  cli: ['docker/cli', '28f756087eea5fa301f3fbf12b01ae62f91521c2'],
   'client-go': ['kubernetes/client-go', '32ce75a7d6bc6960fd048d3d1e3b34185418d8c8'],
   cometbft: ['cometbft/cometbft', '5bba72c14f2be2b06ac4d89dbdf6712e2e5e095c'],
   containerd: ['containerd/containerd', '301026e58c619e63d09c0ec411012e54c0124b03'],
+  'controller-runtime': ['kubernetes-sigs/controller-runtime', '86a0d40e047cf6b7b18d1eb47d15639821863d05'],
+  coredns: ['coredns/coredns', '4b26cced32717eac6dd725e308d7415c8b9db147'],
   dgraph: ['dgraph-io/dgraph', '64804bd2855465cdcb61aad52d27a9d793568aa1'],
   etcd: ['etcd-io/etcd', 'c34dc7ee0048fd2bcc44d50beff002e5e8069b69'],
   fabric: ['hyperledger/fabric', '0c423ac47fd87fc3d4084eb06d6589bc518ed1ff'],
@@ -44,9 +48,13 @@ const REPOSITORIES = {
   minio: ['minio/minio', '7aac2a2c5b7c882e68c1ce017d8256be2feea27f'],
   moby: ['moby/moby', 'b985e2313a8676e18072b442911fc8f64f17d440'],
   'nats-server': ['nats-io/nats-server', '1787eee035cf0253c201fa0f05afad92b6f296dc'],
+  'nats.go': ['nats-io/nats.go', '850f889cf3d63bfd1a549ab9af59f0145146fb41'],
   nomad: ['hashicorp/nomad', 'aa026cc99cfb74a77e519a1c1f0c78ba1b452705'],
+  nsq: ['nsqio/nsq', '3103474b6c5afe8feca0a598797e82c06ed726e3'],
   'opentelemetry-collector': ['open-telemetry/opentelemetry-collector', '934999fbab274d10cbf18704b4594a6fb2049887'],
+  podman: ['containers/podman', 'c6580b4a5219c9efb9ab79a540637d8a58b736f8'],
   prometheus: ['prometheus/prometheus', 'd15adb9ad7e5d9fbde3a9a8f30200593a5a14d86'],
+  raft: ['hashicorp/raft', '1837036daf50bd973bcb0f3fc536b2d451cebf5d'],
   rclone: ['rclone/rclone', '64ab1ac32260238eefca3c61327f5faf1c6e106f'],
   syncthing: ['syncthing/syncthing', '328d910aee822178f55442c76bc7e35ce34d68cc'],
   tailscale: ['tailscale/tailscale', 'de9ec7ee25627e0e518f53c710a3fc3d947c86c1'],

@@ -2,7 +2,7 @@ import { nodeRange, type SyntaxNode } from '../../go/parser';
 import { channelUses, localChannelOf, type ChannelUse, type LocalChannel } from '../../go/channelUses';
 import { channelName, isDoneCall, isTimerChannel, isTimerName, receivedChannel, selectCases } from '../../go/channels';
 import { contains, descendantsOfType, field, findByText, isFunction, isTerminatingCall, labelTarget, named, statements } from '../../go/syntax';
-import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit, receivesCounted, stopsEndingGoroutine } from './goroutineStuckOnChannelShapes';
+import { caseCanNeverRun, constantTripCount, endsCountdown, receiveDecidesExit, receivesCounted, runsOnOneIteration, stopsEndingGoroutine } from './goroutineStuckOnChannelShapes';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
@@ -76,8 +76,11 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
   const blocking = (us: ChannelUse[], kinds: string[]) => us.filter((u) => kinds.includes(u.kind) && !u.guarded);
   const senders = [...byGoroutine.values()].filter(([, us]) => blocking(us, ['send']).length > 0);
   const receivers = [...byGoroutine.values()].filter(([, us]) => blocking(us, ['receive', 'range']).length > 0);
-  // Goroutines talking to each other over it (a pipeline), or one that closes it itself: not this pattern.
+  // Goroutines talking to each other over it (a pipeline, even when the receiving one waits in a select with
+  // other cases: argo-cd's ticker goroutine), or one that closes it itself: not this pattern.
   if (senders.length > 0 && receivers.length > 0) return null;
+  const sending = new Set(senders.map(([g]) => g.id));
+  if (senders.length > 0 && [...byGoroutine.values()].some(([g, us]) => !sending.has(g.id) && us.some((u) => u.kind === 'receive' || u.kind === 'range'))) return null;
   if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'close' || u.kind === 'receive' || u.kind === 'range') && us.some((u) => u.kind === 'send'))) return null;
   if (senders.length > 0) {
     if (own.some((u) => u.kind === 'send')) return null;
@@ -126,7 +129,7 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     // loop of sends is taken to match, unless the value received decides when the loop ends (one send of it
     // is enough); a fixed number of receives needs as many sends (or a close).
     const top = field(go, 'body') ?? go;
-    const looped = waits.map((u) => [u, loopWithin(u.node, top)] as const).filter(([, loop]) => loop !== null);
+    const looped = waits.map((u) => [u, loopWithin(u.node, top)] as const).filter(([u, loop]) => loop !== null && !runsOnOneIteration(u.node, loop));
     const need = waits.some((u) => u.kind === 'range')
       ? Infinity
       : looped.length === 0
@@ -460,7 +463,8 @@ class PathWalker {
       case 'block':
         return this.list(statements(s), credit, how);
       case 'labeled_statement': {
-        const inner = named(s).find((c) => c.type !== 'label_name');
+        // `loop: // why` puts a comment between the label and its statement.
+        const inner = named(s).find((c) => c.type !== 'label_name' && c.type !== 'comment');
         return inner ? this.stmt(inner, credit, how) : { abandon: null, out: credit };
       }
       case 'if_statement':

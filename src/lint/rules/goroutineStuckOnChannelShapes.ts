@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../../go/parser';
 import { channelUses, innermostLiteral, localChannelOf, type LocalChannel } from '../../go/channelUses';
 import { receivedChannel } from '../../go/channels';
-import { descendantsOfType, field, isFunction, labelTarget, named, unparen } from '../../go/syntax';
+import { contains, descendantsOfType, field, isFunction, labelTarget, named, unparen } from '../../go/syntax';
 
 /**
  * Shapes of real code that give a goroutine what it waits for although a plain count of receives, sends
@@ -9,11 +9,17 @@ import { descendantsOfType, field, isFunction, labelTarget, named, unparen } fro
  * test/fixtures/lint/goroutine-stuck-on-channel/realcode.go proven leak-free by the runtime).
  */
 
-/** How many times a `for` loop runs when its code fixes it: `for i := 0; i < 2; i++`, `for range 3`; else null. */
+/**
+ * How many times a `for` loop runs when its code fixes it: `for i := 0; i < 2; i++`, `for range 3`, a range
+ * over a literal list (`for _, n := range []string{"a", "b"}`); else null.
+ */
 export function constantTripCount(loop: SyntaxNode): number | null {
   const range = named(loop).find((n) => n.type === 'range_clause');
   if (range) {
     const right = field(range, 'right');
+    if (right?.type === 'composite_literal' && field(right, 'type')?.type !== 'map_type') {
+      return named(field(right, 'body')).filter((e) => e.type === 'literal_element' || e.type === 'keyed_element').length;
+    }
     return right?.type === 'int_literal' ? intValue(right) : null;
   }
   const clause = named(loop).find((n) => n.type === 'for_clause');
@@ -227,6 +233,25 @@ function returnsOnReceipt(id: SyntaxNode): boolean {
       const next = named(kase).filter((c) => c.type !== 'comment').find((c) => c.startIndex > holder.startIndex);
       return next?.type === 'return_statement';
     }
+  }
+  return false;
+}
+
+/**
+ * Whether `node` inside `loop` runs on one iteration only: under `if i == 0 { … }` where `i` is the loop's
+ * own counter (`for i := 0; i < 2; i++`) and the body does not move it (nats.go's two-server test server).
+ */
+export function runsOnOneIteration(node: SyntaxNode, loop: SyntaxNode): boolean {
+  const clause = named(loop).find((n) => n.type === 'for_clause');
+  const init = field(clause ?? null, 'initializer');
+  const counter = init?.type === 'short_var_declaration' ? named(field(init, 'left'))[0]?.text : undefined;
+  if (!counter || constantTripCount(loop) === null) return false;
+  for (let n = node.parent; n && n.id !== loop.id; n = n.parent) {
+    if (n.type !== 'if_statement' || !contains(field(n, 'consequence') ?? n, node)) continue;
+    const cond = field(n, 'condition');
+    if (cond?.type !== 'binary_expression' || field(cond, 'operator')?.text !== '==') continue;
+    const sides = [field(cond, 'left'), field(cond, 'right')];
+    if (sides.some((x) => x?.text === counter) && sides.some((x) => x?.type === 'int_literal')) return true;
   }
   return false;
 }
