@@ -62,6 +62,8 @@ export class IncrementalDocument {
   private declarations = new Map<string, Declaration>();
   /** Counts edits: the `file` dependency. */
   private textVersion = 0;
+  /** Counts lints, so a declaration with a syntax error gets a key of its own each time. */
+  private lints = 0;
   /** What went wrong in this lint outside the rules. */
   private problems: string[] = [];
   private summaryParts: { packageName: string; parts: SummaryPart[] } | undefined;
@@ -109,7 +111,11 @@ export class IncrementalDocument {
     const analyzeStart = performance.now();
 
     const units = topLevelDeclarations(root, text);
-    const keys = units.map((u) => declarationKey(text, u.startIndex, u.endIndex));
+    // The same text can parse as something else where tree-sitter recovers from an error before it (a
+    // function declaration read as a function literal): the node's type is part of the key, and a node
+    // with an error in it is never reused, since its shape depends on the text around it.
+    this.lints++;
+    const keys = units.map((u) => `${u.node.hasError ? `!${this.lints}` : ''}${u.node.type}:${declarationKey(text, u.startIndex, u.endIndex)}`);
     const previous = this.declarations;
     this.declarations = new Map();
     const declarations = keys.map((key) => {
