@@ -110,7 +110,8 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
     // must be received from as often as it started goroutines, a sending loop at least once.
     if (ch.capacity === null || (unbounded && ch.capacity > 0)) return null;
     // A stop signal the one goroutine takes only to return: once the owner's send of it completes, it is gone.
-    const stoppers = senders.length === 1 && !loopAround(go, ch.scope) ? stopsEndingGoroutine(go, ch.owner) : new Set<string>();
+    // Looked for only when the owner sends on another channel (it reads every channel of the function).
+    const stoppers = senders.length === 1 && !loopAround(go, ch.scope) ? () => stopsEndingGoroutine(go, ch.owner) : () => new Set<string>();
     if (unbounded) return report(ctx, ch, 'sender', go, blocking(senders[0]![1], ['send'])[0]!.node, unbounded === 'fanOut' ? Infinity : 1, Infinity, siblingsOf(ch, senders), undefined, stoppers);
     if (ch.capacity >= sends) return null;
     // A return before a later goroutine starts owes only the sends of those already started.
@@ -152,7 +153,7 @@ function report(
   sends: number,
   siblings: Set<string>,
   needAt: (at: SyntaxNode) => number = () => need,
-  stoppers: Set<string> = new Set(),
+  stoppers: () => Set<string> = () => new Set(),
 ): RuleFinding | null {
   const abandon = firstAbandon(go, ch, role, need, siblings, needAt, stoppers);
   if (!abandon) return null;
@@ -389,7 +390,7 @@ function firstAbandon(
   need: number,
   siblings: Set<string>,
   needAt: (at: SyntaxNode) => number,
-  stoppers: Set<string>,
+  stoppers: () => Set<string>,
 ): Abandon | null {
   const body = field(ch.owner, 'body');
   if (!body) return null;
@@ -430,8 +431,10 @@ class PathWalker {
     /** What a return at this node owes: `need`, or less before some of the goroutines have started. */
     private readonly needAt: (at: SyntaxNode) => number = () => need,
     /** Channels whose send by the owner means the sending goroutine has returned (stopsEndingGoroutine). */
-    private readonly stoppers: Set<string> = new Set(),
+    private readonly findStoppers: () => Set<string> = () => new Set(),
   ) {}
+
+  private stoppers: Set<string> | undefined;
 
   list(stmts: SyntaxNode[], credit: Credit, how = 'the return'): Outcome {
     let c = credit;
@@ -553,7 +556,7 @@ class PathWalker {
       if (isInNestedLiteral(id, node)) continue;
       const p = id.parent;
       if (this.role === 'sender' && this.siblings.has(id.text) && p?.type === 'unary_expression' && p.child(0)?.text === '<-' && !isInNestedLiteral(id, node)) return Infinity;
-      if (this.role === 'sender' && this.stoppers.has(id.text) && p?.type === 'send_statement' && field(p, 'channel')?.id === id.id) return Infinity;
+      if (this.role === 'sender' && id.text !== this.ch.name && p?.type === 'send_statement' && field(p, 'channel')?.id === id.id && (this.stoppers ??= this.findStoppers()).has(id.text)) return Infinity;
       if (id.text !== this.ch.name) continue;
       if (this.role === 'sender') {
         if (p?.type === 'unary_expression' && p.child(0)?.text === '<-') n++;
