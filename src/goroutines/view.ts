@@ -62,15 +62,30 @@ export function buildGoroutinesView(summary: GoroutineSummary, source: ViewSourc
 
 /**
  * What the page says of a group the Go runtime proved leaked: the proof, and whether a lint rule explains
- * it (a finding on the line where the goroutines block in the user's code) — or, once the findings were
- * looked for, that none does. Null for a group with no proven leak.
+ * it — a finding on the line where the goroutines block in the user's code, or on the `go` statement that
+ * started them (their created-by line, where goroutine-stuck-on-channel reports) — or, once the findings
+ * were looked for, that none does. Null for a group with no proven leak.
  */
 export function leakVerdict(group: Pick<GroupView, 'count' | 'leaked' | 'blockingFrame' | 'findings'>, findingsChecked: boolean): string | null {
   if (group.leaked === 0) return null;
   const proof = group.leaked === group.count ? 'Proven leaked by the Go runtime' : `${group.leaked.toLocaleString('en-US')} of these ${group.count.toLocaleString('en-US')} proven leaked by the Go runtime`;
-  const rules = [...new Set(group.findings.filter((f) => f.frame === group.blockingFrame).map((f) => f.rule))];
-  if (rules.length > 0) return `${proof}, and ${rules.join(' and ')} reports the line where ${group.leaked === 1 ? 'it blocks' : 'they block'}.`;
+  const they = group.leaked === 1 ? 'it' : 'they';
+  const rulesOf = (findings: readonly FrameFinding[]): string => [...new Set(findings.map((f) => f.rule))].join(' and ');
+  const blocking = group.findings.filter((f) => f.frame === group.blockingFrame);
+  const start = group.findings.filter((f) => f.frame === 'createdBy');
+  const reasons: string[] = [];
+  if (blocking.length > 0) reasons.push(`${rulesOf(blocking)} reports the line where ${they} ${they === 'it' ? 'blocks' : 'block'}`);
+  if (start.length > 0) {
+    const at = start[0] as FrameFinding;
+    reasons.push(`${rulesOf(start)} reports the go statement that started ${group.leaked === 1 ? 'it' : 'them'} (${baseName(at.file)}:${at.line})`);
+  }
+  if (reasons.length > 0) return `${proof}, and ${reasons.join('; ')}.`;
   return findingsChecked ? `${proof}. No rule explains this one yet.` : `${proof}.`;
+}
+
+/** `quote.go` of `/ws/internal/api/quote.go` (or of a Windows path). */
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 export interface GroupFilter {
@@ -105,9 +120,10 @@ export interface LocatedFinding {
 }
 
 /**
- * Attaches findings to the group frames whose line they cover. `localPathOf` maps a frame (its file as the
- * build machine printed it, its function) to the local file findings are reported in, or undefined.
- * Returns how many findings were attached in all.
+ * Attaches findings to the group frames whose line they cover, and to the groups' created-by lines (the
+ * `go` statement that started them, where goroutine-stuck-on-channel reports). `localPathOf` maps a frame
+ * (its file as the build machine printed it, its function) to the local file findings are reported in, or
+ * undefined. Returns how many findings were attached in all.
  */
 export function linkFindings(groups: readonly GroupView[], findings: readonly LocatedFinding[], localPathOf: (frame: StackFrame) => string | undefined): number {
   const byFile = new Map<string, LocatedFinding[]>();
@@ -119,15 +135,17 @@ export function linkFindings(groups: readonly GroupView[], findings: readonly Lo
   let linked = 0;
   for (const group of groups) {
     const attached: FrameFinding[] = [];
-    group.frames.forEach((frame, index) => {
+    const attach = (frame: StackFrame, at: FrameFinding['frame']): void => {
       const local = localPathOf(frame);
       if (local === undefined) return;
       for (const f of byFile.get(local) ?? []) {
         if (frame.line >= f.line && frame.line <= f.endLine) {
-          attached.push({ frame: index, rule: f.rule, severity: f.severity, message: f.message, file: f.file, line: f.line });
+          attached.push({ frame: at, rule: f.rule, severity: f.severity, message: f.message, file: f.file, line: f.line });
         }
       }
-    });
+    };
+    group.frames.forEach((frame, index) => attach(frame, index));
+    if (group.createdBy) attach(group.createdBy, 'createdBy');
     group.findings = attached;
     linked += attached.length;
   }

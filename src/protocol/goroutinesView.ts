@@ -7,8 +7,11 @@ import type { Series, Suspect } from '../leaks/suspects';
 
 /** A static finding (goroscope lint) on the line of one of a group's frames. */
 export interface FrameFinding {
-  /** Index into the group's frames. */
-  frame: number;
+  /**
+   * Index into the group's frames, or `createdBy`: a finding on the `go` statement that started the
+   * goroutines (their created-by line), where a rule such as goroutine-stuck-on-channel reports them.
+   */
+  frame: number | 'createdBy';
   rule: string;
   severity: string;
   message: string;

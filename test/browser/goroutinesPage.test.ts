@@ -35,10 +35,20 @@ function viewOf(): GoroutinesView {
     userModules: ['example.com/leaky-service'],
     canOpenSource: true,
   });
-  // What goroscope lint reports in quote.go: the price goroutine's select (line 41), nothing on the stock goroutine's send.
-  const line = readFileSync(path.resolve('examples/leaky-service/internal/api/quote.go'), 'utf8').split('\n').findIndex((l) => l.trim() === 'select {') + 1;
-  linkFindings(view.groups, [{ file: QUOTE_GO, line, endLine: line, rule: 'select-without-ctx-done', severity: 'warning', message: `never receives from ctx.Done() ${HOSTILE}` }], (f) => (f.file.endsWith('/internal/api/quote.go') ? QUOTE_GO : undefined));
-  return { ...view, findingsStatus: '1 static finding on the stacks of 1 group.', findingsChecked: true };
+  // What goroscope lint reports in quote.go: the price goroutine's select (line 41), and the go statement that
+  // starts the stock goroutine (line 47, the stock groups' created-by line), not its send.
+  const lines = readFileSync(path.resolve('examples/leaky-service/internal/api/quote.go'), 'utf8').split('\n');
+  const select = lines.findIndex((l) => l.trim() === 'select {') + 1;
+  const go = lines.findIndex((l, i) => l.trim() === 'go func() {' && lines[i + 1]?.trim().startsWith('levels <-')) + 1;
+  linkFindings(
+    view.groups,
+    [
+      { file: QUOTE_GO, line: select, endLine: select, rule: 'select-without-ctx-done', severity: 'warning', message: `never receives from ctx.Done() ${HOSTILE}` },
+      { file: QUOTE_GO, line: go, endLine: go, rule: 'goroutine-stuck-on-channel', severity: 'warning', message: `This goroutine sends on \`levels\` (unbuffered) ${HOSTILE}` },
+    ],
+    (f) => (f.file.endsWith('/internal/api/quote.go') ? QUOTE_GO : undefined),
+  );
+  return { ...view, findingsStatus: '3 static findings on the stacks of 3 groups.', findingsChecked: true };
 }
 
 describe('the Goroutines page in Chromium', () => {
@@ -79,7 +89,7 @@ describe('the Goroutines page in Chromium', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the groups Go proved leaked come first, marked, with the rule that explains one and none for the other', async () => {
+  it('the groups Go proved leaked come first, marked, each with the rule that explains it: where it blocks, or the go statement that started it', async () => {
     const proven = view.groups.filter((g) => g.leaked > 0);
     assert.equal(proven.length, 2, 'the fixture holds the two /quote groups');
     assert.equal(await page.locator('.group[data-leaked]').count(), 2);
@@ -88,7 +98,14 @@ describe('the Goroutines page in Chromium', () => {
     assert.ok(badges.every((b) => /^([\d,]+ )?proven leaked by the Go runtime$/.test(b)), badges.join(' | '));
     const verdicts = await page.locator('.group[data-leaked] .leak-verdict').allInnerTexts();
     assert.equal(verdicts.filter((v) => /, and select-without-ctx-done reports the line where (it blocks|they block)\.$/.test(v)).length, 1, verdicts.join(' | '));
-    assert.equal(verdicts.filter((v) => /\. No rule explains this one yet\.$/.test(v)).length, 1, verdicts.join(' | '));
+    assert.equal(verdicts.filter((v) => /, and goroutine-stuck-on-channel reports the go statement that started (it|them) \(quote\.go:47\)\.$/.test(v)).length, 1, verdicts.join(' | '));
+    assert.equal(verdicts.filter((v) => /No rule explains/.test(v)).length, 0, verdicts.join(' | '));
+    // The finding itself shows under the created-by line it is on, as text.
+    const stock = page.locator('.group[data-leaked]', { hasText: 'goroutine-stuck-on-channel reports the go statement' });
+    const note = stock.locator('.created-by .frame-finding');
+    assert.equal(await note.count(), 1);
+    assert.match(await note.innerText(), /^⚠ goroutine-stuck-on-channel: This goroutine sends on `levels` \(unbuffered\) <img src=x onerror=alert\(1\)> api\/quote\.go:47$/);
+    assert.equal(await stock.locator('.stack .frame-finding').count(), 0, 'not on the send, where no rule reports');
     assert.match(await page.locator('.g-header .leaked-total').innerText(), new RegExp(`^${view.leaked} goroutines proven leaked by the Go runtime`));
     assert.equal(await page.locator('.group:not([data-leaked]) .leak-verdict').count(), 0, 'no verdict on groups nothing proved');
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -77,12 +77,18 @@ suite('goroutines', () => {
     assert.ok(search);
     assert.deepEqual([search.state, search.leaked, search.labels], ['select', 0, { route: '/search' }], 'Go cannot prove the search leak');
     assert.equal(search.count, Math.max(...shown.view.groups.map((g) => g.count)), 'the largest group');
-    // The workspace holds the service's source (leaky-service/go.mod): the finding on the line the price goroutines wait at.
+    // The workspace holds the service's source (leaky-service/go.mod): the finding on the line the price goroutines
+    // wait at, and goroutine-stuck-on-channel's on the go statement that started the stock goroutines (their
+    // created-by line, quote.go:47).
     const withFindings = await shown.withFindings;
     assert.equal(withFindings.findingsChecked, true, withFindings.findingsStatus);
-    const verdicts = withFindings.groups.filter((g) => g.leaked > 0).map((g) => [g.frames[g.blockingFrame]?.function.replace(/.*\./, ''), leakVerdict(g, withFindings.findingsChecked)]);
-    assert.ok(verdicts.some(([fn, v]) => fn === 'func1' && /select-without-ctx-done reports the line where/.test(v ?? '')), JSON.stringify(verdicts));
-    assert.ok(verdicts.some(([fn, v]) => fn === 'func2' && /No rule explains this one yet\.$/.test(v ?? '')), JSON.stringify(verdicts));
+    const verdicts = withFindings.groups.filter((g) => g.leaked > 0).map((g) => [g.frames[g.blockingFrame]?.function.replace(/.*\./, ''), leakVerdict(g, withFindings.findingsChecked), g.createdBy?.line]);
+    assert.ok(verdicts.some(([fn, v]) => fn === 'func1' && /select-without-ctx-done reports the line where/.test(String(v))), JSON.stringify(verdicts));
+    assert.ok(
+      verdicts.some(([fn, v, line]) => fn === 'func2' && line === 47 && /, and goroutine-stuck-on-channel reports the go statement that started (it|them) \(quote\.go:47\)\.$/.test(String(v))),
+      JSON.stringify(verdicts),
+    );
+    assert.ok(verdicts.every(([, v]) => !/No rule explains/.test(String(v))), JSON.stringify(verdicts));
     // The search goroutines' select waits on s.closed, a way out the rule accepts (Close closes it): no finding there.
     assert.deepEqual(withFindings.groups.find((g) => SEARCH_LEAK.test(g.frames[0]?.function ?? ''))?.findings, []);
   });

@@ -7,7 +7,7 @@
  */
 import { filterGroups, leakVerdict, type GroupFilter } from '../../src/goroutines/view';
 import type { StackFrame } from '../../src/goroutines/model';
-import type { GoroutinesView, GroupView } from '../../src/protocol/goroutinesPage';
+import type { FrameFinding, GoroutinesView, GroupView } from '../../src/protocol/goroutinesPage';
 import type { GoroutinesRpc } from './index';
 import { checkbox, dropdown, textField } from '../toolkit';
 import { el, linkButton, plural, shortLocation, waitRange } from './dom';
@@ -131,6 +131,8 @@ export class GoroutinesApp extends PageApp<GoroutinesView> {
       created.append(el('span', 'key', 'created by '), el('span', 'fn', g.createdBy.function), el('span', undefined, ' at '));
       created.append(this.sourceLink(g.createdBy, view));
       if (g.createdBy.goroutine !== null) created.append(el('span', undefined, ` in goroutine ${g.createdBy.goroutine}`));
+      const creator = g.createdBy.function;
+      for (const finding of g.findings.filter((x) => x.frame === 'createdBy')) created.append(this.findingNote(finding, creator, view));
       body.append(created);
     }
     if (g.labels && Object.keys(g.labels).length > 0) {
@@ -143,12 +145,7 @@ export class GoroutinesApp extends PageApp<GoroutinesView> {
     g.frames.forEach((f, index) => {
       const item = el('li', 'frame');
       item.append(el('span', 'fn', f.function), el('span', undefined, ' '), this.sourceLink(f, view));
-      for (const finding of g.findings.filter((x) => x.frame === index)) {
-        const note = el('div', `frame-finding ${finding.severity}`);
-        note.append(el('span', 'rule', `⚠ ${finding.rule}`), el('span', undefined, `: ${finding.message} `));
-        if (view.canOpenSource) note.append(linkButton(shortLocation(finding.file, finding.line), 'Open the finding', () => void this.openSource(f.function, finding.file, finding.line)));
-        item.append(note);
-      }
+      for (const finding of g.findings.filter((x) => x.frame === index)) item.append(this.findingNote(finding, f.function, view));
       stack.append(item);
     });
     body.append(stack);
@@ -160,6 +157,14 @@ export class GoroutinesApp extends PageApp<GoroutinesView> {
     }
     details.append(body);
     return details;
+  }
+
+  /** A static finding under the frame (or created-by line) it is on; `fn` is that frame's function. */
+  private findingNote(finding: FrameFinding, fn: string, view: GoroutinesView): HTMLElement {
+    const note = el('div', `frame-finding ${finding.severity}`);
+    note.append(el('span', 'rule', `⚠ ${finding.rule}`), el('span', undefined, `: ${finding.message} `));
+    if (view.canOpenSource) note.append(linkButton(shortLocation(finding.file, finding.line), 'Open the finding', () => void this.openSource(fn, finding.file, finding.line)));
+    return note;
   }
 
   private sourceLink(frame: StackFrame, view: GoroutinesView): HTMLElement {

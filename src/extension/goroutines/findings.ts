@@ -21,7 +21,8 @@ export async function collectFindings(
 ): Promise<LocatedFinding[]> {
   const files = new Set<string>();
   for (const g of groups) {
-    for (const f of g.frames) {
+    // The created-by line too: the `go` statement where goroutine-stuck-on-channel reports.
+    for (const f of g.createdBy ? [...g.frames, g.createdBy] : g.frames) {
       const local = localPathOf(f);
       if (local && local.endsWith('.go') && modules.some((m) => isWithin(local, m.dir))) files.add(local);
     }

@@ -33,15 +33,19 @@ export async function checkGoroutines(ctx) {
     if (!fns.every((f) => /api\.\(\*Server\)\.handleQuote\.func[12]$/.test(f ?? ''))) throw new Error(`proven-leaked groups block in ${fns.join(', ')}`);
     const header = await frame.locator('.g-header .leaked-total').innerText();
     if (!/^[\d,]+ goroutines? proven leaked by the Go runtime/.test(header)) throw new Error(`the header reads "${header}"`);
-    // Once the findings are in: the select one rule explains, the send no rule does.
+    // Once the findings are in: a rule explains each, the price goroutines' select where they block, the stock
+    // goroutines' send by the go statement that started them (goroutine-stuck-on-channel, quote.go:47).
     await frame.locator('.findings-status', { hasText: /static finding/ }).waitFor({ timeout: 60_000 });
     const verdicts = await waitUntil('both verdicts', async () => {
       const texts = await proven.locator('.leak-verdict').allInnerTexts();
-      const explained = texts.some((t) => /select-without-ctx-done reports the line where/.test(t));
-      const unexplained = texts.some((t) => /No rule explains this one yet\.$/.test(t));
-      return explained && unexplained ? texts : undefined;
+      const blocking = texts.some((t) => /select-without-ctx-done reports the line where/.test(t));
+      const started = texts.some((t) => /goroutine-stuck-on-channel reports the go statement that started (it|them) \(quote\.go:47\)\.$/.test(t));
+      return blocking && started ? texts : undefined;
     }, 30_000);
-    if (verdicts.length !== provenCount) throw new Error(`verdicts: ${verdicts.join(' | ')}`);
+    if (verdicts.length !== provenCount || verdicts.some((t) => /No rule explains/.test(t))) throw new Error(`verdicts: ${verdicts.join(' | ')}`);
+    const startedGroup = proven.filter({ hasText: 'goroutine-stuck-on-channel reports the go statement' }).first();
+    const startFinding = await startedGroup.locator('.created-by .frame-finding').first().innerText();
+    if (!startFinding.includes('goroutine-stuck-on-channel') || !startFinding.includes('quote.go:47')) throw new Error(`the stock group's finding reads "${startFinding}"`);
     const explainedGroup = proven.filter({ hasText: 'select-without-ctx-done reports the line' }).first();
     const finding = await explainedGroup.locator('.frame-finding').first().innerText();
     if (!finding.includes('select-without-ctx-done')) throw new Error(`the explained group's finding reads "${finding}"`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { clusterGoroutines } from '../../../src/goroutines/cluster';
 import { loadGoroutines } from '../../../src/goroutines/load';
-import type { FrameFinding } from '../../../src/protocol/goroutinesView';
+import type { FrameFinding, GroupView } from '../../../src/protocol/goroutinesView';
 import { buildGoroutinesView, filterGroups, leakVerdict, linkFindings } from '../../../src/goroutines/view';
 import { repoRoot } from '../lint/fixtureHarness';
 
@@ -90,7 +90,7 @@ test('findings attach to the frames whose line they cover, through the path mapp
   assert.ok(v.groups.slice(1).every((g) => g.findings.length === 0));
 });
 
-const finding = (frame: number, rule: string): FrameFinding => ({ frame, rule, severity: 'warning', message: 'm', file: '/ws/x.go', line: 1 });
+const finding = (frame: FrameFinding['frame'], rule: string): FrameFinding => ({ frame, rule, severity: 'warning', message: 'm', file: '/ws/x.go', line: 1 });
 
 test('proven-leaked groups of the demo service (after the detection pass): first, counted, where they block', () => {
   const v = view(undefined, fixture('leaky-service.goroutineleak.debug2.txt'));
@@ -99,6 +99,35 @@ test('proven-leaked groups of the demo service (after the detection pass): first
   assert.deepEqual(v.groups.slice(0, 2), proven);
   assert.equal(v.leaked, proven.reduce((n, g) => n + g.leaked, 0));
   for (const g of proven) assert.match(g.frames[g.blockingFrame]?.function ?? '', /api\.\(\*Server\)\.handleQuote\.func[12]$/);
+});
+
+test('a finding on the go statement that started a group attaches to its created-by line: the proven stock goroutines of /quote', () => {
+  const v = view(undefined, fixture('leaky-service.goroutineleak.debug2.txt'));
+  const local = '/ws/leaky-service/internal/api/quote.go';
+  const mapped = (frame: { file: string }) => (frame.file.endsWith('/internal/api/quote.go') ? local : undefined);
+  // What goroscope lint reports in quote.go: the price goroutine's select (41) and the stock goroutine's go statement (47).
+  const linked = linkFindings(
+    v.groups,
+    [
+      { file: local, line: 41, endLine: 41, rule: 'select-without-ctx-done', severity: 'warning', message: 'never receives from ctx.Done()' },
+      { file: local, line: 47, endLine: 47, rule: 'goroutine-stuck-on-channel', severity: 'warning', message: 'sends on `levels` (unbuffered)' },
+    ],
+    mapped,
+  );
+  // The go statement's finding also goes to the stock goroutines still asking the backend (not proven leaked yet).
+  assert.equal(linked, 3);
+  assert.deepEqual(
+    v.groups.filter((g) => g.findings.some((f) => f.frame === 'createdBy')).map((g) => [g.state, g.leaked > 0]),
+    [['chan send', true], ['sleep', false]],
+  );
+  const proven = v.groups.filter((g) => g.leaked > 0);
+  const stock = proven.find((g) => g.frames[g.blockingFrame]?.function.endsWith('handleQuote.func2'));
+  const price = proven.find((g) => g.frames[g.blockingFrame]?.function.endsWith('handleQuote.func1'));
+  assert.deepEqual(stock?.createdBy?.line, 47);
+  assert.deepEqual(stock?.findings, [{ frame: 'createdBy', rule: 'goroutine-stuck-on-channel', severity: 'warning', message: 'sends on `levels` (unbuffered)', file: local, line: 47 }]);
+  assert.deepEqual(price?.findings.map((f) => [f.frame, f.rule]), [[price?.blockingFrame, 'select-without-ctx-done']]);
+  assert.equal(leakVerdict(stock as GroupView, true), 'Proven leaked by the Go runtime, and goroutine-stuck-on-channel reports the go statement that started them (quote.go:47).');
+  assert.equal(leakVerdict(price as GroupView, true), 'Proven leaked by the Go runtime, and select-without-ctx-done reports the line where they block.');
 });
 
 test('leak verdict: the proof, with the rule that explains it or, once findings were looked for, that none does', () => {
@@ -113,4 +142,14 @@ test('leak verdict: the proof, with the rule that explains it or, once findings 
   // A finding elsewhere in the stack does not explain where the goroutines block.
   assert.equal(leakVerdict({ ...group, findings: [finding(2, 'defer-in-loop')] }, true), 'Proven leaked by the Go runtime. No rule explains this one yet.');
   assert.equal(leakVerdict({ ...group, count: 5, leaked: 1, findings: [finding(1, 'select-without-ctx-done')] }, true), '1 of these 5 proven leaked by the Go runtime, and select-without-ctx-done reports the line where it blocks.');
+  // On the go statement that started them (their created-by line): the rule and where it reports.
+  const start = { ...finding('createdBy', 'goroutine-stuck-on-channel'), file: '/ws/internal/api/quote.go', line: 47 };
+  assert.equal(leakVerdict({ ...group, findings: [start] }, true), 'Proven leaked by the Go runtime, and goroutine-stuck-on-channel reports the go statement that started them (quote.go:47).');
+  assert.equal(leakVerdict({ ...group, findings: [start] }, false), 'Proven leaked by the Go runtime, and goroutine-stuck-on-channel reports the go statement that started them (quote.go:47).');
+  assert.equal(
+    leakVerdict({ ...group, count: 2, leaked: 1, findings: [finding(1, 'select-without-ctx-done'), { ...start, file: 'C:\\ws\\quote.go' }] }, true),
+    '1 of these 2 proven leaked by the Go runtime, and select-without-ctx-done reports the line where it blocks; goroutine-stuck-on-channel reports the go statement that started it (quote.go:47).',
+  );
+  // Created by a function with no user frame to block in (blockingFrame -1): the go statement still explains it, nothing else does.
+  assert.equal(leakVerdict({ ...group, blockingFrame: -1, findings: [start] }, true), 'Proven leaked by the Go runtime, and goroutine-stuck-on-channel reports the go statement that started them (quote.go:47).');
 });
