@@ -4,7 +4,8 @@
 // with the mutated sources inside; the tap runner runs each test file in a node process of its own (node's
 // test runner prints TAP), and for each mutant only the files that cover it. Not mutated: the goroutines
 // worker's thread plumbing (worker.ts, analyzeInWorker.ts), whose code runs in a worker thread where Stryker
-// cannot switch mutants on.
+// cannot switch mutants on. Tests that spawn dist/cli.js (test/cli) reach no mutant: a module's tests run it in
+// process (load.ts's are test/unit/goroutines/load.test.ts).
 const SCOPES = {
   leaks: { mutate: ['src/leaks/**/*.ts'], tests: ['out/test/unit/leaks/**/*.test.js'] },
   goroutines: {
