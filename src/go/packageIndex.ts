@@ -80,6 +80,83 @@ export function packageNameOf(root: SyntaxNode): string {
   return named(named(root).find((n) => n.type === 'package_clause'))[0]?.text ?? '';
 }
 
+/**
+ * The summary of a file nothing has asked about yet: its package name and imports are read from its first
+ * lines, the rest is summarized (its file parsed) the first time a question needs it. The language of the
+ * questions is names: a file whose text lacks a name declares nothing under it, so a question that names
+ * something only opens the deferred files whose text has that name (mayMention). Linting a package parses
+ * only the files some rule may report in and the files the others' questions open.
+ */
+export class DeferredSummary implements FileSummary {
+  readonly dir: string;
+  private full: FileSummary | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly packageName: string,
+    readonly imports: Imports,
+    private text: string | undefined,
+    private summarize: (() => FileSummary) | undefined,
+  ) {
+    this.dir = path.dirname(file);
+  }
+
+  get summarized(): boolean {
+    return this.full !== undefined;
+  }
+
+  /** The full summary, computed now if it was not yet. */
+  resolve(): FileSummary {
+    if (!this.full) {
+      this.full = (this.summarize as () => FileSummary)();
+      this.text = undefined;
+      this.summarize = undefined;
+    }
+    return this.full;
+  }
+
+  /** False only when the file cannot declare `word` (an identifier): its text does not have it as a whole word. */
+  mayMention(word: string): boolean {
+    const text = this.text;
+    if (text === undefined) return true;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      if (!isIdentifierChar(text.charCodeAt(at - 1)) && !isIdentifierChar(text.charCodeAt(at + word.length))) return true;
+    }
+    return false;
+  }
+
+  get structs(): FileSummary['structs'] {
+    return this.resolve().structs;
+  }
+  get types(): FileSummary['types'] {
+    return this.resolve().types;
+  }
+  get vars(): FileSummary['vars'] {
+    return this.resolve().vars;
+  }
+  get funcs(): FileSummary['funcs'] {
+    return this.resolve().funcs;
+  }
+  get stopChannels(): FileSummary['stopChannels'] {
+    return this.resolve().stopChannels;
+  }
+}
+
+/** Letters, digits, `_`, and anything beyond ASCII (which Go's code has only in identifiers, strings and comments). */
+function isIdentifierChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+}
+
+/** Whether `s` may hold something named `word`: a summarized file always may; a deferred one when its text has the word. */
+function mayMention(s: FileSummary, word: string): boolean {
+  return !(s instanceof DeferredSummary) || s.mayMention(word);
+}
+
+/** The last segment of a function key (`Recv.Name` → Name): the name its file's text must have. */
+function declaredName(funcKey: string): string {
+  return funcKey.slice(funcKey.lastIndexOf('.') + 1);
+}
+
 export function emptySummary(file: string, packageName: string, imports: Imports): FileSummary {
   return { file, dir: path.dirname(file), packageName, imports, structs: new Map(), types: new Map(), vars: new Map(), funcs: new Map(), stopChannels: new Set() };
 }
@@ -480,24 +557,27 @@ export class PackageIndex {
   /** The package-level view a TypeResolver needs for `file`. */
   scopeFor(file: string): PackageScope {
     const files = this.packageOf(file);
-    const first = <T>(get: (s: FileSummary) => T | undefined): T | undefined => {
+    // The first file of the package (in the order they were indexed) that declares the name answers.
+    const first = <T>(name: string, get: (s: FileSummary) => T | undefined): T | undefined => {
       for (const s of files) {
+        if (!mayMention(s, name)) continue;
         const v = get(s);
         if (v !== undefined) return v;
       }
       return undefined;
     };
     return {
-      varType: (name) => first((s) => s.vars.get(name)),
+      varType: (name) => first(name, (s) => s.vars.get(name)),
       fieldType: (structName, fieldName) => this.fieldType(files, structName, fieldName, 0),
-      results: (k) => first((s) => s.funcs.get(k)?.results.map((r) => r ?? '?')),
-      underlying: (name) => first((s) => (s.types.has(name) ? s.types.get(name) ?? '?' : undefined)),
+      results: (k) => first(declaredName(k), (s) => s.funcs.get(k)?.results.map((r) => r ?? '?')),
+      underlying: (name) => first(name, (s) => (s.types.has(name) ? s.types.get(name) ?? '?' : undefined)),
     };
   }
 
   private fieldType(files: FileSummary[], structName: string, fieldName: string, depth: number): string | undefined {
     if (depth > 4) return undefined;
     for (const s of files) {
+      if (!mayMention(s, structName)) continue;
       const struct = s.structs.get(structName);
       if (!struct) continue;
       const direct = struct.get(fieldName);
@@ -515,12 +595,13 @@ export class PackageIndex {
 
   /** Whether some file of `file`'s package closes (or hands to signal.Notify) a channel known by `name`. */
   packageStops(file: string, name: string): boolean {
-    return this.packageOf(file).some((s) => s.stopChannels.has(name));
+    return this.packageOf(file).some((s) => mayMention(s, name) && s.stopChannels.has(name));
   }
 
   /** A function or method of `file`'s package. */
   funcIn(file: string, funcKey: string): { summary: FuncSummary; file: FileSummary } | undefined {
     for (const s of this.packageOf(file)) {
+      if (!mayMention(s, declaredName(funcKey))) continue;
       const f = s.funcs.get(funcKey);
       if (f) return { summary: f, file: s };
     }
@@ -530,6 +611,7 @@ export class PackageIndex {
   /** A function (`Name`) or method (`Type.Name`) of another workspace package, imported by `fromFile` under `importPath`. */
   funcInImport(fromFile: string, importPath: string, name: string): { summary: FuncSummary; file: FileSummary } | undefined {
     for (const s of this.importedPackage(fromFile, importPath)) {
+      if (!mayMention(s, declaredName(name))) continue;
       const f = s.funcs.get(name);
       if (f) return { summary: f, file: s };
     }
@@ -562,6 +644,9 @@ export class PackageIndex {
   responseSourceNames(file: string): Set<string> {
     const names = new Set<string>();
     const addFrom = (s: FileSummary) => {
+      // A response result is net/http's `*Response` under the name the file imports net/http as: a file that
+      // does not import it has none (and a deferred one is not parsed to find that out).
+      if (![...s.imports.values()].includes('net/http')) return;
       for (const [key, f] of s.funcs) if (f.responseResult >= 0) names.add(key.slice(key.lastIndexOf('.') + 1));
     };
     for (const s of this.packageOf(file)) addFrom(s);

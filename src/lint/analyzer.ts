@@ -1,7 +1,8 @@
 import { readGoFiles, ModuleResolver } from '../go/modules';
-import { PackageIndex, summarizeFile, type FileSummary } from '../go/packageIndex';
-import { loadGoParser, type GoParser } from '../go/parser';
-import { lintTree } from './engine';
+import { DeferredSummary, PackageIndex, packageNameOf, summarizeFile, type FileSummary } from '../go/packageIndex';
+import { loadGoParser, type GoParser, type SyntaxTree } from '../go/parser';
+import { fileImports, type Imports } from '../go/types';
+import { lintTree, mayReport } from './engine';
 import type { Finding, LintOptions } from './types';
 
 export interface PackageFileResult {
@@ -74,14 +75,30 @@ export class GoAnalyzer {
   }
 
   /**
-   * Lints the files of one package, parsing each once: all are indexed first (so struct fields and
-   * closers declared in any of them are known), then each is linted. A file that fails gets `error`.
+   * Lints the files of one package, parsing each at most once: all are indexed first (so struct fields and
+   * closers declared in any of them are known), then each is linted. Only the files some rule may report in
+   * (Rule.mayReport, by their text) are parsed to be linted; the others are indexed by their first lines and
+   * parsed only when a question about the package needs them (DeferredSummary): most of a large tree is
+   * never parsed. A file that fails gets `error`.
    */
   lintPackage(files: Array<{ file: string; source: string }>, options: LintOptions = {}): PackageFileResult[] {
-    const parsed = files.map(({ file, source }) => ({ file, source, tree: this.parser.parse(source) }));
+    const trees = new Map<string, SyntaxTree>();
+    const treeOf = (file: string, source: string): SyntaxTree => {
+      let tree = trees.get(file);
+      if (!tree) trees.set(file, (tree = this.parser.parse(source)));
+      return tree;
+    };
     try {
-      for (const p of parsed) this.index.update(p.file, p.tree.rootNode);
-      return parsed.map(({ file, source, tree }) => {
+      for (const { file, source } of files) {
+        const header = this.readHeader(source);
+        if (header) this.index.put(new DeferredSummary(file, header.packageName, header.imports, source, () => summarizeFile(file, treeOf(file, source).rootNode)));
+        else this.index.update(file, treeOf(file, source).rootNode);
+      }
+      // Asked once every file of the package is in the index: a rule's answer may depend on the others.
+      const linted = new Set(files.filter(({ file, source }) => mayReport(file, source, this.index, options)).map(({ file }) => file));
+      return files.map(({ file, source }) => {
+        if (!linted.has(file)) return { file, findings: [], ruleErrors: [] };
+        const tree = treeOf(file, source);
         const ruleErrors: string[] = [];
         const onRuleError = (rule: string, error: unknown) => {
           ruleErrors.push(`rule ${rule} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -94,7 +111,26 @@ export class GoAnalyzer {
         }
       });
     } finally {
-      for (const p of parsed) p.tree.delete();
+      for (const tree of trees.values()) tree.delete();
+    }
+  }
+
+  /**
+   * The package name and imports of a file, from a parse of its lines before the first declaration that
+   * is not an import; null when that prefix does not parse cleanly on its own (a comment or string that
+   * runs on) or names no package: the file is then parsed whole.
+   */
+  private readHeader(source: string): { packageName: string; imports: Imports } | null {
+    const body = /^(?:func|type|var|const)\b/m.exec(source);
+    if (!body) return null;
+    const tree = this.parser.parse(source.slice(0, body.index));
+    try {
+      const root = tree.rootNode;
+      const packageName = packageNameOf(root);
+      if (root.hasError || packageName === '') return null;
+      return { packageName, imports: fileImports(root) };
+    } finally {
+      tree.delete();
     }
   }
 

@@ -14,6 +14,23 @@ export interface LintInput {
 }
 
 /**
+ * Whether some enabled rule may report in this file (Rule.mayReport): a file no rule may report in gives no
+ * findings, so it is not parsed to be linted (its package may still need its summary).
+ */
+export function mayReport(file: string, source: string, index: PackageIndex, options: LintOptions = {}): boolean {
+  if (options.tests === false && file.endsWith('_test.go')) return false;
+  const disabled = options.disabledRules ?? [];
+  return RULES.some((rule) => {
+    if (disabled.includes(rule.id)) return false;
+    try {
+      return rule.mayReport?.(source, file, index) ?? true;
+    } catch {
+      return true; // the rule's check meets the same problem and reports it as the rule's error
+    }
+  });
+}
+
+/**
  * Runs every enabled rule over one parsed file. A rule that throws on odd input loses only its own
  * findings for this file; the others still report. Findings come back sorted by position.
  */

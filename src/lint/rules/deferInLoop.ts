@@ -9,6 +9,9 @@ import { defineRule, type RuleContext, type RuleFinding } from './rule';
  * returns, so whatever it releases piles up with every iteration. Function literals are boundaries.
  * Docs: docs/rules/defer-in-loop.md
  */
+/** Where the rule's candidates are: the `defer` keyword. */
+const DEFER = /\bdefer\b/;
+
 export const deferInLoop = defineRule({
   id: 'defer-in-loop',
   summary: 'a `defer` in a loop runs only when the function returns: files, rows, locks, contexts pile up per iteration',
@@ -16,9 +19,10 @@ export const deferInLoop = defineRule({
   quickFix: 'Move the loop body into a function literal',
   // Re-analysis as the user types (rule.ts RuleDependency).
   dependsOn: [],
+  mayReport: (source) => DEFER.test(source),
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    for (const stmt of findByText(ctx.root, ctx.source, /\bdefer\b/, 'defer_statement', 1)) {
+    for (const stmt of findByText(ctx.root, ctx.source, DEFER, 'defer_statement', 1)) {
       const loop = iteratingLoop(stmt);
       // `case done := <-stopc: defer close(done); break Loop`: deferred once.
       if (!loop || deferredOnce(stmt, loop) || keptOnPurpose(stmt, loop)) continue;

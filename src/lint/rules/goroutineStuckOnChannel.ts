@@ -13,6 +13,9 @@ import { defineRule, type RuleContext, type RuleFinding } from './rule';
  * from it) and some path returns without closing it. The goroutine then blocks forever: the leak
  * Go 1.27's goroutineleak profile proves at run time. Docs: docs/rules/goroutine-stuck-on-channel.md
  */
+/** Where the rule's candidates are: a `make(chan …)` (the channel a function makes). */
+const MAKE_CHAN = /\bmake\s*\(\s*(?:chan\b|<-\s*chan\b)/;
+
 export const goroutineStuckOnChannel = defineRule({
   id: 'goroutine-stuck-on-channel',
   summary: 'a goroutine blocks forever on a channel its starter can return without receiving from (or closing): its stack and everything it holds',
@@ -20,9 +23,10 @@ export const goroutineStuckOnChannel = defineRule({
   quickFix: 'Buffer the channel for every send of the goroutine',
   // The channel, its goroutines and every path the rule follows are inside one function: its declaration alone.
   dependsOn: [],
+  mayReport: (source) => MAKE_CHAN.test(source),
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    for (const make of findByText(ctx.root, ctx.source, /\bmake\s*\(\s*(?:chan\b|<-\s*chan\b)/, 'call_expression', 2)) {
+    for (const make of findByText(ctx.root, ctx.source, MAKE_CHAN, 'call_expression', 2)) {
       const ch = localChannelOf(make);
       if (!ch || isMainOrInit(ch.owner)) continue;
       const finding = checkChannel(ctx, ch);

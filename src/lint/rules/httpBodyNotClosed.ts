@@ -16,7 +16,7 @@ import {
   contains,
   findByText,
 } from '../../go/syntax';
-import { isHandedOn, readsOnly } from '../../go/packageIndex';
+import { isHandedOn, readsOnly, type PackageIndex } from '../../go/packageIndex';
 import { HTTP_CLIENT } from '../../go/types';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
@@ -35,6 +35,7 @@ export const httpBodyNotClosed = defineRule({
   quickFix: 'Close the response body',
   // Re-analysis as the user types (rule.ts RuleDependency).
   dependsOn: ['package', 'imports'],
+  mayReport: (source, file, index) => NET_HTTP_CALL.test(source) || sourceCalls(index, file)?.pattern.test(source) === true,
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const { call, origin } of responseCalls(ctx)) {
@@ -49,6 +50,17 @@ export const httpBodyNotClosed = defineRule({
     return findings;
   },
 });
+
+/** Where the rule's candidates are: calls of net/http's fetching functions and methods, as the source spells them… */
+const NET_HTTP_CALL = /\.\s*(?:Do|Get|Head|Post|PostForm)\s*\(/;
+
+/** …and calls of the workspace's response sources, by the names the index knows for `file` (null: none). */
+function sourceCalls(index: PackageIndex, file: string): { names: string[]; pattern: RegExp } | null {
+  // A RoundTripper's RoundTrip is called by http.Client (and by tests with fake transports), not as a source.
+  const names = [...index.responseSourceNames(file)].filter((n) => /^\w+$/.test(n) && n !== 'RoundTrip');
+  if (names.length === 0) return null;
+  return { names, pattern: new RegExp(`\\b(?:${names.join('|')})\\s*\\(`) };
+}
 
 const CLIENT_METHODS = new Set(['Do', 'Get', 'Head', 'Post', 'PostForm']);
 const PACKAGE_FUNCS = new Set(['Get', 'Head', 'Post', 'PostForm']);
@@ -67,19 +79,18 @@ interface Origin {
 function responseCalls(ctx: RuleContext): Array<{ call: SyntaxNode; origin: Origin }> {
   const found: Array<{ call: SyntaxNode; origin: Origin }> = [];
   const seen = new Set<number>();
-  for (const call of findByText(ctx.root, ctx.source, /\.\s*(?:Do|Get|Head|Post|PostForm)\s*\(/, 'call_expression', 3)) {
+  for (const call of findByText(ctx.root, ctx.source, NET_HTTP_CALL, 'call_expression', 3)) {
     const name = netHttpCall(ctx, call);
     if (!name) continue;
     seen.add(call.id);
     found.push({ call, origin: { name, responseResult: 0, errorResult: 1 } });
   }
-  // A RoundTripper's RoundTrip is called by http.Client (and by tests with fake transports), not as a source.
-  const names = [...ctx.index.responseSourceNames(ctx.file)].filter((n) => /^\w+$/.test(n) && n !== 'RoundTrip');
-  if (names.length === 0) return found;
-  for (const call of findByText(ctx.root, ctx.source, new RegExp(`\\b(?:${names.join('|')})\\s*\\(`), 'call_expression', 3)) {
+  const sources = sourceCalls(ctx.index, ctx.file);
+  if (!sources) return found;
+  for (const call of findByText(ctx.root, ctx.source, sources.pattern, 'call_expression', 3)) {
     if (seen.has(call.id)) continue;
     const callee = calleePath(call);
-    if (!callee || !names.includes(callee[callee.length - 1] ?? '')) continue;
+    if (!callee || !sources.names.includes(callee[callee.length - 1] ?? '')) continue;
     const source = ctx.index.responseSource(ctx.file, ctx.resolver, callee, call);
     if (source) found.push({ call, origin: { ...source, name: field(call, 'function')?.text.replace(/\s+/g, '') ?? source.name } });
   }

@@ -51,6 +51,13 @@ export interface Rule<Id extends string = string> {
    * candidates under `ctx.root` (findByText does) and reports findings and fixes inside it.
    */
   check(ctx: RuleContext): RuleFinding[];
+  /**
+   * Whether the rule can report anything in a file with this text: a cheap test on the text (the words its
+   * candidates are found by), no tree. Linting a package parses only the files some rule may report in (the
+   * others only when a question about the package needs them), so it must never say no where `check` could
+   * report. `index` holds the file's package (for names that come from it). Absent: the rule may report anywhere.
+   */
+  mayReport?(source: string, file: string, index: PackageIndex): boolean;
   /** What its findings depend on, for re-analysis as the user types (RuleDependency). */
   readonly dependsOn?: readonly RuleDependency[];
 }

@@ -40,6 +40,9 @@ import { defineRule, type RuleContext, type RuleFinding } from './rule';
  * way out must leave the loop. Reachability is decided by type as far as the source shows it, never
  * by the name `ctx`. Docs: docs/rules/select-without-ctx-done.md (the exact semantics).
  */
+/** Where the rule's candidates are: the `select` keyword. */
+const SELECT = /\bselect\b/;
+
 export const selectWithoutCtxDone = defineRule({
   id: 'select-without-ctx-done',
   summary: 'a blocking `select` that never watches a reachable `context.Context` and has no way out of its own: the goroutine blocks forever',
@@ -47,9 +50,10 @@ export const selectWithoutCtxDone = defineRule({
   quickFix: 'Add `case <-ctx.Done()`',
   // Re-analysis as the user types (rule.ts RuleDependency).
   dependsOn: ['package'],
+  mayReport: (source) => SELECT.test(source),
   check(ctx: RuleContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    for (const select of findByText(ctx.root, ctx.source, /\bselect\b/, 'select_statement', 1)) {
+    for (const select of findByText(ctx.root, ctx.source, SELECT, 'select_statement', 1)) {
       const cases = selectCases(select);
       // `select {}` blocks forever on purpose (a main that waits for signals); a default never blocks.
       if (cases.length === 0 || cases.some((c) => c.type === 'default_case')) continue;

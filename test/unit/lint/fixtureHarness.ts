@@ -103,4 +103,18 @@ export function describeFixtures(rule: string): void {
       }
     });
   }
+  // The CLI and the pool lint whole packages, parsing only the files some rule may report in (Rule.mayReport)
+  // and the files the index's questions open: each package of fixtures must give what every file linted
+  // against a fully parsed index gives.
+  for (const dir of [...new Set(files.map((f) => path.dirname(f)))]) {
+    test(`${rule}: ${path.relative(fixturesDir, dir) || '.'} linted as a package finds what each file finds`, async () => {
+      const full = await analyzer();
+      for (const f of files) full.indexFile(f, readFileSync(f, 'utf8'));
+      const sources = files.filter((f) => path.dirname(f) === dir).map((f) => ({ file: f, source: readFileSync(f, 'utf8') }));
+      const expected = sources.map(({ file, source }) => ({ file, findings: full.lintFile(file, source) }));
+      const fresh = await GoAnalyzer.create(distDir);
+      const actual = fresh.lintPackage(sources).map(({ file, findings }) => ({ file, findings }));
+      assert.deepEqual(actual, expected);
+    });
+  }
 }
