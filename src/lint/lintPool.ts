@@ -113,7 +113,7 @@ export class PackageLinter {
   }
 }
 
-/** One package may take this long on a worker (the largest of the standard library takes seconds). */
+/** One package may take this long on a worker, from when it is sent (the largest of the standard library takes seconds). */
 const PACKAGE_TIMEOUT_MS = 10 * 60_000;
 
 async function lintInWorkers(
@@ -135,24 +135,40 @@ async function lintInWorkers(
     running++;
     let channel = newChannel();
     let completed = 0;
+    // Two packages out per worker: the next one already waits in the worker's queue when it finishes one, so
+    // it never idles while this thread (busy with replies, or not scheduled on a loaded machine) sends more.
+    const sent: Array<{ pkg: GoPackage; reply: Promise<LintJobReply> }> = [];
+    const send = (): void => {
+      const pkg = queue.shift();
+      if (!pkg) return;
+      const reply = channel.request('lintPackage', { pkg, options });
+      reply.catch(() => undefined); // awaited in order below
+      sent.push({ pkg, reply });
+    };
     try {
-      for (let pkg = queue.shift(); pkg; pkg = queue.shift()) {
+      send();
+      send();
+      for (let job = sent.shift(); job; job = sent.shift()) {
         try {
-          const reply = await channel.request('lintPackage', { pkg, options });
-          results.push(...reply.results);
+          results.push(...(await job.reply).results);
           completed++;
+          send();
         } catch (err) {
           const reason = err instanceof RequestTimeoutError ? `lint worker gave up: ${err.message}` : `lint worker crashed: ${errorMessage(err)}`;
-          results.push(...failedPackage(pkg, reason));
+          results.push(...failedPackage(job.pkg, reason));
+          // The package sent after it did not fail on its own: it goes back to the queue, first.
+          for (const waiting of sent.splice(0).reverse()) queue.unshift(waiting.pkg);
           // A worker that never finished a job would fail again (bad script, wasm that will not load):
           // it stops, and the last one reports the rest instead of starting one worker per package.
           if (completed === 0) {
             if (running === 1) for (const rest of queue.splice(0)) results.push(...failedPackage(rest, reason));
             return;
           }
-          // A fresh thread for the next package: a timed-out one may still be busy with this one.
+          // A fresh thread for the next packages: a timed-out one may still be busy with this one.
           channel.dispose();
           channel = newChannel();
+          send();
+          send();
         }
       }
     } finally {

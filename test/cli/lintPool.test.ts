@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -53,6 +53,42 @@ test('a file that cannot be read is an error of its own; the rest of its package
       [
         [gone, `cannot read ${gone}: no such file`, []],
         [leaky, undefined, ['defer-in-loop']],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker that crashes on a package: that package is reported, the one sent after it is linted by a fresh thread', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'goroscope-pool-'));
+  try {
+    // The lint worker, except that its thread exits when it reads a file of the directory named crashme.
+    const crashing = path.join(dir, 'crashingWorker.js');
+    writeFileSync(
+      crashing,
+      `const fs = require('node:fs');\n` +
+        `const read = fs.readFileSync;\n` +
+        `fs.readFileSync = (file, ...rest) => (String(file).includes('crashme') ? process.exit(3) : read(file, ...rest));\n` +
+        `require(${JSON.stringify(WORKER)});\n`,
+    );
+    const leaky = 'package p\n\nimport "os"\n\nfunc f(ps []string) {\n\tfor _, p := range ps {\n\t\tx, _ := os.Open(p)\n\t\tdefer x.Close()\n\t}\n}\n';
+    const pkg = (name: string, padding: number) => {
+      const pkgDir = path.join(dir, name);
+      mkdirSync(pkgDir);
+      const file = path.join(pkgDir, 'leaky.go');
+      writeFileSync(file, leaky + '\n'.repeat(padding));
+      return { dir: pkgDir, files: [file] };
+    };
+    // Sent biggest first, two at a time: big and crashme, then small once big is done.
+    const packages = [pkg('big', 2000), pkg('crashme', 1000), pkg('small', 0)];
+    const run = await lintPackages(packages, { wasmDir: DIST, workerScript: crashing, maxWorkers: 1, inProcessBelow: 0 });
+    assert.deepEqual(
+      run.results.map((r) => [path.basename(path.dirname(r.file)), r.error?.replace(/:.*/s, ''), r.findings.map((f) => f.rule)]),
+      [
+        ['big', undefined, ['defer-in-loop']],
+        ['crashme', 'lint worker crashed', []],
+        ['small', undefined, ['defer-in-loop']],
       ],
     );
   } finally {
