@@ -451,6 +451,9 @@ export class PackageIndex {
   /** Files by directory, for imported packages. */
   private readonly byDir = new Map<string, Map<string, FileSummary>>();
 
+  /** responseSourceNames by file, with the generation of the index they were found at. */
+  private readonly sourceNames = new Map<string, { generation: number; names: Set<string> }>();
+
   /** Names of response-returning functions of imported packages that were only scanned, not parsed, by directory. */
   private readonly scannedNames = new Map<string, string[]>();
 
@@ -486,6 +489,7 @@ export class PackageIndex {
     if (!old) return;
     this.stamps.set(file, ++this.changes);
     this.files.delete(file);
+    this.sourceNames.delete(file);
     this.byDir.get(old.dir)?.delete(file);
     this.packages.get(key(old.dir, old.packageName))?.delete(file);
     this.forgetScan(old.dir);
@@ -641,7 +645,11 @@ export class PackageIndex {
    * (`get`, `fetch` of `c.fetch`) and functions and methods of the workspace packages it imports
    * (`Fetch` of `api.Fetch` or of `client.Fetch`). Only names of functions with an *http.Response result.
    */
-  responseSourceNames(file: string): Set<string> {
+  responseSourceNames(file: string): ReadonlySet<string> {
+    // The language server asks on every edit: the answer stands while nothing in the index changed (a
+    // directory's scanned names are forgotten only when one of its files is put or removed, which is a change).
+    const cached = this.sourceNames.get(file);
+    if (cached?.generation === this.changes) return cached.names;
     const names = new Set<string>();
     const addFrom = (s: FileSummary) => {
       // A response result is net/http's `*Response` under the name the file imports net/http as: a file that
@@ -665,6 +673,7 @@ export class PackageIndex {
       if (!scanned) this.scannedNames.set(dir, (scanned = this.readSources ? this.readSources(dir).flatMap((f) => responseFuncNamesIn(f.source)) : []));
       for (const name of scanned) names.add(name);
     }
+    this.sourceNames.set(file, { generation: this.changes, names });
     return names;
   }
 

@@ -244,7 +244,7 @@ export class IncrementalDocument {
     if (previous && this.index.has(this.file) && previous.packageName === packageName && previous.parts.length === parts.length && previous.parts.every((p, i) => p === parts[i])) return;
     // Different parts (an edited declaration) may still make the same summary (an edit inside a body): compare
     // them as text, and replace the index's only when it changed. The first lint has nothing to compare.
-    if (previous && this.index.has(this.file) && previous.packageName === packageName && summaryTextOf(previous.parts) === summaryTextOf(parts)) return;
+    if (previous && this.index.has(this.file) && previous.packageName === packageName && sameSummaryParts(previous.parts, parts)) return;
     const summary = emptySummary(this.file, packageName, imports);
     for (const { part } of parts) {
       for (const [k, v] of part.types) summary.types.set(k, v);
@@ -293,13 +293,14 @@ function topLevelDeclarations(root: SyntaxNode, text: string): Unit[] {
 }
 
 /** The parts' summaries as one text (each part's computed once), with the imports they were made with. */
-function summaryTextOf(parts: SummaryPart[]): string {
-  return parts
-    .map((p) => {
-      p.text ??= JSON.stringify([[...p.part.types], [...p.part.structs].map(([k, v]) => [k, [...v]]), [...p.part.vars], [...p.part.funcs], [...p.part.stopChannels]]);
-      return `${p.imports}\n${p.text}`;
-    })
-    .join('\n');
+/** Whether two lists of parts make the same summary: part by part, as text (each part's text made once). */
+function sameSummaryParts(a: SummaryPart[], b: SummaryPart[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i] || (p.imports === b[i]?.imports && summaryPartText(p) === summaryPartText(b[i] as SummaryPart)));
+}
+
+function summaryPartText(p: SummaryPart): string {
+  p.text ??= JSON.stringify([[...p.part.types], [...p.part.structs].map(([k, v]) => [k, [...v]]), [...p.part.vars], [...p.part.funcs], [...p.part.stopChannels]]);
+  return p.text;
 }
 
 /**
