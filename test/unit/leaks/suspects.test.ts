@@ -206,6 +206,8 @@ describe('goroutine groups: the score and its weights', () => {
     assert.equal(flat?.confirmedByRuntime, 30);
     assert.equal(flat?.score, 0, 'no growth: proven, but ranked by growth');
     assert.deepEqual(suspectsOf([30, 30, 30], { leaked: [30, 30, 0] }), [], 'proved nothing at the last snapshot');
+    // Proved while it was there, then gone from the last dump: nothing is proven now, and it shrank.
+    assert.deepEqual(suspectsOf([30, 30, 0], { leaked: [30, 30, 0] }), [], 'proved, then left the last dump');
   });
 
   test('suspects are ranked by score, then by function name', () => {
