@@ -111,13 +111,20 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Text where protobuf belongs is the usual mistake (an HTML error page, debug=1 or debug=2 output): name it. */
 function rejectText(raw: Uint8Array): void {
+  if (isLegacyCpuProfile(raw)) {
+    throw new ProfileError(
+      'this is a legacy binary CPU profile (Go before 1.9, gperftools or Java); convert it with `go tool pprof -proto FILE > FILE.pb.gz` to get profile.proto',
+    );
+  }
   const head = new TextDecoder('utf-8', { fatal: false }).decode(raw.subarray(0, 256)).replace(/^\uFEFF/, '');
   const trimmed = head.trimStart();
   if (trimmed.startsWith('<')) {
     throw new ProfileError('got an HTML page, not a profile (is the address a pprof endpoint, and is debug=0?)');
   }
   if (/^(heap|goroutine|threadcreate|block|mutex) profile:|^--- (contention|mutex)/.test(trimmed)) {
-    throw new ProfileError('this is a legacy text profile (debug=1); capture it with debug=0 to get profile.proto');
+    throw new ProfileError(
+      'this is a legacy text profile (debug=1); capture it with debug=0, or convert it with `go tool pprof -proto FILE > FILE.pb.gz`, to get profile.proto',
+    );
   }
   if (/^goroutine \d+ (gp=\S+ )?(m=\S+ )?(mp=\S+ )?\[/.test(trimmed)) {
     throw new ProfileError('this is a goroutine stack dump (debug=2 text), not a pprof profile');
@@ -125,6 +132,25 @@ function rejectText(raw: Uint8Array): void {
   if (raw.length >= 4 && isMostlyPrintable(raw.subarray(0, 256))) {
     throw new ProfileError(`got text, not a pprof profile: "${oneLine(trimmed, 40)}"`);
   }
+}
+
+/**
+ * The legacy CPU profile starts with the header words 0, 3, a version (0; 1 from Java), the sampling period, 0, as 32- or
+ * 64-bit integers in either byte order; profile.proto can never start with a zero byte (field number 0).
+ */
+function isLegacyCpuProfile(raw: Uint8Array): boolean {
+  for (const size of [8, 4]) {
+    if (raw.length < size * 5) continue;
+    const word = (i: number, little: boolean): number => {
+      let v = 0;
+      for (let k = 0; k < size; k++) v = v * 256 + (raw[i * size + (little ? size - 1 - k : k)] ?? 0);
+      return v;
+    };
+    for (const little of [true, false]) {
+      if (word(0, little) === 0 && word(1, little) === 3 && word(2, little) <= 1 && word(4, little) === 0) return true;
+    }
+  }
+  return false;
 }
 
 /** Protobuf is full of bytes below 0x20; text has almost none (a stray escape sequence at most). */

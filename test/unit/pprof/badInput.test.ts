@@ -63,6 +63,18 @@ describe('bad input gives one clear ProfileError', () => {
     rejects(text('goroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n'), /goroutine stack dump \(debug=2/);
   });
 
+  test('a legacy binary CPU profile (Go before 1.9, gperftools, Java) is named, with how to convert it', () => {
+    // Header words 0, 3, 0, sampling period in microseconds, 0; then samples (count, depth, pcs).
+    const words = [0, 3, 0, 10000, 0, 1, 2, 0x401000, 0x402000, 0, 1, 0];
+    const as64le = new Uint8Array(new BigUint64Array(words.map(BigInt)).buffer);
+    const as32be = new Uint8Array(words.length * 4);
+    words.forEach((w, i) => new DataView(as32be.buffer).setUint32(i * 4, w, false));
+    const java = new Uint8Array(new Uint32Array([0, 3, 1, 10000, 0, 1, 1, 0x1000]).buffer); // Java writes version 1
+    for (const bytes of [as64le, as32be, gzipSync(as64le), java]) {
+      rejects(bytes, /^this is a legacy binary CPU profile \(Go before 1\.9, gperftools or Java\); convert it with `go tool pprof -proto FILE > FILE\.pb\.gz`/);
+    }
+  });
+
   test('other text is quoted briefly, without control characters', () => {
     rejects(text('404 page not found\n\x1b[31mred'), /^got text, not a pprof profile: "404 page not found \[31mred"$/);
   });
