@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT, runCli, runCliAsync as runCliShared } from './cliRunner';
@@ -81,8 +82,29 @@ test('goroutines text output names the state, the stack, who created it and what
   const r = runCli(['goroutines', path.join(fixtures, 'go1.27.3-sigquit.txt')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^\d+ goroutines in \d+ groups\n5 proven leaked by the Go runtime\n/);
-  assert.match(r.stdout, /\n1 × \[chan receive, 1–1 minutes, locked to thread\]\n {2}labels: note=.* route=\/users\/\{id\} tenant=acme\.corp\/eu_1\n(?: {2}runtime\..*\n {6}.*\n)* {2}main\.main\.func6\n {6}\S+\/main\.go:\d+\n/);
+  assert.match(r.stdout, /\n1 × \[chan receive, 1 minute, locked to thread\]\n {2}labels: note=.* route=\/users\/\{id\} tenant=acme\.corp\/eu_1\n(?: {2}runtime\..*\n {6}.*\n)* {2}main\.main\.func6\n {6}\S+\/main\.go:\d+\n/);
   assert.match(r.stdout, /^2 × \[chan send\] {2}proven leaked by the Go runtime\n/m);
+});
+
+test('goroutines text output counts in words a person reads: 1 goroutine, 1 group, a wait range only when the waits differ', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'goroscope-plural-'));
+  try {
+    const frame = 'main.wait()\n\t/app/main.go:9 +0x1d\n';
+    const one = path.join(dir, 'one.txt');
+    writeFileSync(one, `goroutine 7 [select, 3 minutes]:\n${frame}`);
+    let r = runCli(['goroutines', one]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^1 goroutine in 1 group\n/);
+    assert.match(r.stdout, /\n1 × \[select, 3 minutes\]\n/);
+    const two = path.join(dir, 'two.txt');
+    writeFileSync(two, `goroutine 7 [select, 1 minute]:\n${frame}\ngoroutine 8 [select, 4 minutes]:\n${frame}`);
+    r = runCli(['goroutines', two]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^2 goroutines in 1 group\n/);
+    assert.match(r.stdout, /\n2 × \[select, 1–4 minutes\]\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('goroutines: bad input gives one line and exit 2', () => {

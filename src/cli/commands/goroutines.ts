@@ -85,7 +85,7 @@ async function fromService(input: string, limit: Required<SizeLimit>): Promise<G
 
 function formatText(s: GoroutineSummary): string {
   const lines: string[] = [];
-  lines.push(`${s.total} goroutines in ${s.groups.length} groups${s.truncated ? ' (the dump was cut off: these are the ones it holds)' : ''}`);
+  lines.push(`${plural(s.total, 'goroutine')} in ${plural(s.groups.length, 'group')}${s.truncated ? ' (the dump was cut off: these are the ones it holds)' : ''}`);
   if (s.leaked > 0) lines.push(`${s.leaked} proven leaked by the Go runtime`);
   const states = Object.entries(s.states).sort((a, b) => b[1] - a[1]);
   lines.push(`states: ${states.map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
@@ -94,7 +94,11 @@ function formatText(s: GoroutineSummary): string {
 }
 
 function formatGroup(g: GoroutineGroup): string[] {
-  const wait = g.maxWaitMinutes ? `, ${g.minWaitMinutes}–${g.maxWaitMinutes} minutes` : '';
+  const wait = !g.maxWaitMinutes
+    ? ''
+    : g.minWaitMinutes === g.maxWaitMinutes
+      ? `, ${plural(g.maxWaitMinutes, 'minute')}`
+      : `, ${g.minWaitMinutes}–${g.maxWaitMinutes} minutes`;
   const leaked = g.leaked === 0 ? '' : g.leaked === g.count ? '  proven leaked by the Go runtime' : `  ${g.leaked} of them proven leaked by the Go runtime`;
   const out = [`${g.count} × [${g.state}${wait}${g.lockedToThread ? ', locked to thread' : ''}]${leaked}`];
   if (g.labels) out.push(`  labels: ${Object.entries(g.labels).map(([k, v]) => `${labelText(k)}=${labelText(v)}`).join(' ')}`);
@@ -103,6 +107,10 @@ function formatGroup(g: GoroutineGroup): string[] {
     out.push(`  created by ${g.createdBy.function}${g.createdBy.goroutine !== null ? ` in goroutine ${g.createdBy.goroutine}` : ''}`, `      ${g.createdBy.file}:${g.createdBy.line}`);
   }
   return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A label key or value for a terminal: quoted (JSON escapes) when it holds spaces, quotes, `=` or control characters. */
