@@ -167,3 +167,7 @@ benchmark('fleet.mjs');
 //    ~/.cache/goroscope-bench/repos), a fixed sample of each rule's findings to judge by hand, and timakin's
 //    bodyclose beside http-body-not-closed on examples/ and the Go source tree (bench/realCode.mjs).
 benchmark('realCode.mjs');
+
+// 8. Recall of every rule on GoBench's real blocking bugs (GoKer kernels, extracted into
+//    ~/.cache/goroscope-bench/gobench; the classes judged in bench/judged/gobench.md) (bench/gobench.mjs).
+benchmark('gobench.mjs');
