@@ -144,19 +144,46 @@ export function unparen(expr: SyntaxNode): SyntaxNode {
 
 /**
  * Calls that end the goroutine or the process: no path continues after them. Methods named like
- * testing.T's and log's fatal calls count on any receiver (`s.T().Fatal`, `logger.Fatalf`, `tt.FailNow`),
- * as do testify's `require.Fail`/`require.FailNow` and shoenig/test's `must.Unreachable`, which stop the test.
+ * testing.T's and log's fatal calls count on any receiver (`s.T().Fatal`, `logger.Fatalf`, `tt.FailNow`,
+ * logrus's `logrus.WithError(err).Fatal`), as do testify's `require.Fail`/`require.FailNow` and
+ * shoenig/test's `must.Unreachable`, which stop the test, and a zerolog-style fatal or panic event sent
+ * (`log.Fatal().Err(err).Msg(…)`: Msg, Msgf or Send on it exits or panics).
  */
 export function isTerminatingCall(stmt: SyntaxNode): boolean {
   if (stmt.type !== 'expression_statement') return false;
   const call = named(stmt)[0];
   if (!call || call.type !== 'call_expression') return false;
   const path = calleePath(call);
-  if (!path) return false;
-  const name = path.join('.');
-  if (name === 'panic' || name === 'os.Exit' || name === 'runtime.Goexit') return true;
-  if (/^(require\.(Fail|FailNow)|must\.Unreachable)$/.test(name)) return true;
-  return path.length >= 2 && /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow)$/.test(path[path.length - 1] ?? '');
+  if (path) {
+    const name = path.join('.');
+    if (name === 'panic' || name === 'os.Exit' || name === 'runtime.Goexit') return true;
+    if (/^(require\.(Fail|FailNow)|must\.Unreachable)$/.test(name)) return true;
+  }
+  const method = methodName(call);
+  if (method && FATAL_METHOD.test(method)) return true;
+  return method !== null && /^(Msg|Msgf|Send)$/.test(method) && sendsFatalEvent(call);
+}
+
+const FATAL_METHOD = /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow)$/;
+
+/** The method a call names (`x.y().Fatal(…)` → Fatal); null for a call of a plain function or a literal. */
+function methodName(call: SyntaxNode): string | null {
+  const fn = field(call, 'function');
+  return fn?.type === 'selector_expression' ? (field(fn, 'field')?.text ?? null) : null;
+}
+
+/** Whether a chain of method calls starts from a fatal or panic event: `….Fatal().Str(…).Msg`, no arguments to Fatal(). */
+function sendsFatalEvent(call: SyntaxNode): boolean {
+  for (let c: SyntaxNode | null = call; c?.type === 'call_expression'; ) {
+    const fn = field(c, 'function');
+    if (fn?.type !== 'selector_expression') return false;
+    const operand = field(fn, 'operand');
+    if (operand?.type !== 'call_expression') return false;
+    const m = methodName(operand);
+    if ((m === 'Fatal' || m === 'Panic') && named(field(operand, 'arguments')).length === 0) return true;
+    c = operand;
+  }
+  return false;
 }
 
 /**

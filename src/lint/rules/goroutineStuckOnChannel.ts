@@ -85,10 +85,12 @@ function checkChannel(ctx: RuleContext, ch: LocalChannel): RuleFinding | null {
   if (senders.length > 0 && receivers.length > 0) return null;
   const sending = new Set(senders.map(([g]) => g.id));
   if (senders.length > 0 && [...byGoroutine.values()].some(([g, us]) => !sending.has(g.id) && us.some((u) => u.kind === 'receive' || u.kind === 'range'))) return null;
-  if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'close' || u.kind === 'receive' || u.kind === 'range') && us.some((u) => u.kind === 'send'))) return null;
+  if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'receive' || u.kind === 'range') && us.some((u) => u.kind === 'send'))) return null;
   if (senders.length > 0) {
     if (own.some((u) => u.kind === 'send')) return null;
-    if ([...byGoroutine.values()].some(([, us]) => us.some((u) => u.kind === 'close'))) return null;
+    // Another goroutine closes it (`go func() { wg.Wait(); close(done) }()`): a fan-in the owner ranges over. A
+    // sender that closes it after its sends (`results <- probe(); close(results)`) still blocks on the send.
+    if ([...byGoroutine.values()].some(([g, us]) => !sending.has(g.id) && us.some((u) => u.kind === 'close'))) return null;
     const go = senders[0]![0];
     let sends = 0;
     let unbounded: 'fanOut' | 'loop' | null = null;
