@@ -52,7 +52,7 @@ export function lintTree(input: LintInput, options: LintOptions = {}, onRuleErro
     try {
       for (const f of rule.check(ctx)) {
         suppressions ??= new Suppressions(input.source);
-        if (!suppressions.isSuppressed(rule.id, f.range.start.line)) findings.push({ rule: rule.id, severity: rule.severity, ...f });
+        if (!suppressions.isSuppressed(rule.id, f.range.start.line, rule.nolintAliases)) findings.push({ rule: rule.id, severity: rule.severity, ...f });
       }
     } catch (error) {
       onRuleError?.(rule.id, error);

@@ -188,7 +188,7 @@ export class IncrementalDocument {
     let kept = findings;
     if (findings.length > 0) {
       const suppressions = new Suppressions(text);
-      kept = findings.filter((f) => !suppressions.isSuppressed(f.rule, f.range.start.line));
+      kept = findings.filter((f) => !suppressions.isSuppressed(f.rule, f.range.start.line, this.rules.find((r) => r.id === f.rule)?.nolintAliases));
     }
     const end = performance.now();
     return {

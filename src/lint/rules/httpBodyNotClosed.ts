@@ -33,6 +33,7 @@ export const httpBodyNotClosed = defineRule({
   summary: 'an `*http.Response` whose `Body` is not closed on some path: connection, buffers and transport goroutines',
   severity: 'warning',
   quickFix: 'Close the response body',
+  nolintAliases: ['bodyclose'],
   // Re-analysis as the user types (rule.ts RuleDependency).
   dependsOn: ['package', 'imports'],
   mayReport: (source, file, index) => NET_HTTP_CALL.test(source) || sourceCalls(index, file)?.pattern.test(source) === true,
@@ -83,6 +84,7 @@ function responseCalls(ctx: RuleContext): Array<{ call: SyntaxNode; origin: Orig
     const name = netHttpCall(ctx, call);
     if (!name) continue;
     seen.add(call.id);
+    if (isHeadRequest(ctx, call, name)) continue;
     found.push({ call, origin: { name, responseResult: 0, errorResult: 1 } });
   }
   const sources = sourceCalls(ctx.index, ctx.file);
@@ -92,6 +94,7 @@ function responseCalls(ctx: RuleContext): Array<{ call: SyntaxNode; origin: Orig
     const callee = calleePath(call);
     if (!callee || !sources.names.includes(callee[callee.length - 1] ?? '')) continue;
     const source = ctx.index.responseSource(ctx.file, ctx.resolver, callee, call);
+    if (source && named(field(call, 'arguments')).some((arg) => isHeadMethod(ctx, arg))) continue;
     if (source) found.push({ call, origin: { ...source, name: field(call, 'function')?.text.replace(/\s+/g, '') ?? source.name } });
   }
   return found.sort((x, y) => x.call.startIndex - y.call.startIndex);
@@ -111,6 +114,44 @@ function netHttpCall(ctx: RuleContext, call: SyntaxNode): string | null {
   if (type !== HTTP_CLIENT && type !== 'net/http.Client') return null;
   if (ctx.file.endsWith('_test.go') && hasFakeTransport(ctx, operand)) return null;
   return fn.text.replace(/\s+/g, '');
+}
+
+/**
+ * A HEAD request's response has no body: net/http gives it http.NoBody and frees the connection once the
+ * headers are read, so there is nothing to close. `http.Head(u)`, `c.Head(u)`, and `c.Do(req)` where every
+ * assignment of `req` in the function is `http.NewRequest(http.MethodHead, …)` (or WithContext, or "HEAD").
+ * A workspace source called with the method "HEAD" as an argument is taken the same way (responseCalls).
+ */
+function isHeadRequest(ctx: RuleContext, call: SyntaxNode, name: string): boolean {
+  if (/(?:^|\.)Head$/.test(name)) return true;
+  if (!/(?:^|\.)Do$/.test(name)) return false;
+  const req = named(field(call, 'arguments'))[0];
+  const fn = enclosingFunctionOf(call);
+  if (!req || req.type !== 'identifier' || !fn) return false;
+  let assignments = 0;
+  for (const stmt of descendantsOfType(fn, ['short_var_declaration', 'assignment_statement'])) {
+    const index = named(field(stmt, 'left')).findIndex((n) => n.type === 'identifier' && n.text === req.text);
+    if (index < 0) continue;
+    const right = named(field(stmt, 'right'));
+    const made = right.length === 1 && index === 0 ? right[0] : undefined; // req, err := http.NewRequest(…)
+    if (!made || made.type !== 'call_expression') return false;
+    const callee = calleePath(made);
+    if (!callee || callee.length !== 2 || ctx.resolver.importPathOf(callee[0] ?? '', made) !== 'net/http') return false;
+    const args = named(field(made, 'arguments'));
+    const method = callee[1] === 'NewRequest' ? args[0] : callee[1] === 'NewRequestWithContext' ? args[1] : undefined;
+    if (!method || !isHeadMethod(ctx, method)) return false;
+    assignments++;
+  }
+  return assignments > 0;
+}
+
+/** `http.MethodHead` or the literal "HEAD". */
+function isHeadMethod(ctx: RuleContext, expr: SyntaxNode): boolean {
+  const e = unparen(expr);
+  if (e.type === 'interpreted_string_literal' || e.type === 'raw_string_literal') return e.text.slice(1, -1) === 'HEAD';
+  if (e.type !== 'selector_expression' || field(e, 'field')?.text !== 'MethodHead') return false;
+  const operand = field(e, 'operand');
+  return operand?.type === 'identifier' && ctx.resolver.importPathOf(operand.text, operand) === 'net/http';
 }
 
 /**

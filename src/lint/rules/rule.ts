@@ -47,6 +47,11 @@ export interface Rule<Id extends string = string> {
   /** What the quick fix does, as the README's table says it; null when the rule offers none. */
   readonly quickFix: string | null;
   /**
+   * Names under which golangci-lint runs the same check (bodyclose for http-body-not-closed): a `//nolint:<name>`
+   * a team already wrote silences this rule too (src/lint/suppression.ts).
+   */
+  readonly nolintAliases?: readonly string[];
+  /**
    * `ctx.root` is the file, or (in the language server) one top-level declaration: a rule finds its
    * candidates under `ctx.root` (findByText does) and reports findings and fixes inside it.
    */
