@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { SyntaxNode } from './parser';
-import { channelName, isStopChannelCall } from './channels';
+import { channelName, isStopChannelCall, isStopSignalName } from './channels';
 import { calleePath, descendantsOfType, expressionPath, field, fields, findByText, named, unparen } from './syntax';
 import { EMPTY_SCOPE, HTTP_RESPONSE, TypeResolver, canonicalType, fileImports, stripPointer, type Imports, type PackageScope } from './types';
 
@@ -71,6 +71,16 @@ function stopChannelNames(root: SyntaxNode, source: string, names = new Set<stri
     if (!arg || !isStopChannelCall(call)) continue;
     const name = channelName(arg);
     if (name) names.add(name);
+  }
+  // A send in a function or method named as a stop (`Stop`, `Shutdown`, `StopBackgroundRunners`): the message
+  // that tells the receiving loop to end (`f.cleanupChan <- false`, `b.in <- request{quit: true}`).
+  const fnName = root.type === 'function_declaration' || root.type === 'method_declaration' ? field(root, 'name')?.text : undefined;
+  if (fnName && isStopSignalName(fnName)) {
+    for (const send of findByText(root, source, /<-/, 'send_statement', 1)) {
+      const channel = field(send, 'channel');
+      const name = channel ? channelName(channel) : null;
+      if (name) names.add(name);
+    }
   }
   return names;
 }
@@ -597,7 +607,7 @@ export class PackageIndex {
     return undefined;
   }
 
-  /** Whether some file of `file`'s package closes (or hands to signal.Notify) a channel known by `name`. */
+  /** Whether some file of `file`'s package closes a channel known by `name`, hands it to signal.Notify, or sends on it in a function named as a stop (`Shutdown`). */
   packageStops(file: string, name: string): boolean {
     return this.packageOf(file).some((s) => mayMention(s, name) && s.stopChannels.has(name));
   }

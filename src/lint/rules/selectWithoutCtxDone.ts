@@ -29,7 +29,7 @@ import {
   statements,
   unparen,
 } from '../../go/syntax';
-import { CONTEXT, HTTP_REQUEST, zeroValue } from '../../go/types';
+import { CONTEXT, HTTP_REQUEST, zeroValue, type Declaration } from '../../go/types';
 import type { Fix } from '../types';
 import { defineRule, type RuleContext, type RuleFinding } from './rule';
 
@@ -243,6 +243,9 @@ function leavesLoop(ctx: RuleContext, select: SyntaxNode, commCase: SyntaxNode, 
   if (failsTestOnCancel(ctx, loop, select)) return true;
   // `for !stop.HasFired() { select { case <-timer.C: stop.Fire() … } }`: the branch ends the loop through its condition.
   if (kindOfLoop(ctx, loop) === 'condition' && callsOnCondition(loop, body)) return true;
+  // `for { select { case <-ctx.Done(): return; case ev := <-events: … select { case errs <- err: case
+  // <-time.After(d): } } }`: the case goes round to a select of the same loop that leaves once ctx is cancelled.
+  if (loopLeavesOnDone(ctx, loop, select)) return true;
   if (way === 'timer') return false;
   // `case <-stop: quit = true` … `if quit { return }` (later in the iteration or at the start of the
   // next; the flag may also be set just before the select), `case v, ok = <-in:` … `if !ok { return }`,
@@ -262,6 +265,19 @@ function leavesLoop(ctx: RuleContext, select: SyntaxNode, commCase: SyntaxNode, 
   const loopBody = field(loop, 'body');
   const header = named(loop).filter((c) => c.id !== loopBody?.id);
   return header.some((h) => descendantsOfType(h, 'identifier').some((i) => marks.has(i.text)));
+}
+
+/** Whether another select of the loop's body, run by the same goroutine, has a `Done()` case that can leave the loop. */
+function loopLeavesOnDone(ctx: RuleContext, loop: SyntaxNode, select: SyntaxNode): boolean {
+  const body = field(loop, 'body');
+  if (!body) return false;
+  const fn = enclosingFunction(select);
+  return descendantsOfType(body, 'select_statement').some(
+    (other) =>
+      other.id !== select.id &&
+      enclosingFunction(other)?.id === fn?.id &&
+      selectCases(other).some((c) => watchesDone(ctx, c) && canLeaveLoop(statements(c), loop)),
+  );
 }
 
 /** Whether the loop's body, outside the select, calls something given both a context and the test (`t`, `b`, `tb`). */
@@ -338,7 +354,10 @@ function handedToWork(fn: SyntaxNode, name: string): boolean {
   return descendantsOfType(fn, ['go_statement', 'func_literal']).some((g) => (g.type === 'go_statement' || insideGoroutine(g.namedChildren[0] ?? g, fn)) && stopsChannelIn(g, name));
 }
 
-/** Inside a `go` statement, or a function literal given to `wg.Go` / `g.Go` (sync.WaitGroup, errgroup): a goroutine. */
+/**
+ * Inside a `go` statement, a function literal given to `wg.Go` / `g.Go` (sync.WaitGroup, errgroup), or
+ * one held in a variable that `fn` starts with `go name(…)` (`racer := func(…) {…}; go racer(…)`): a goroutine.
+ */
 function insideGoroutine(node: SyntaxNode, fn: SyntaxNode): boolean {
   for (let n = node.parent; n && n.id !== fn.id; n = n.parent) {
     if (n.type === 'go_statement') return true;
@@ -346,8 +365,31 @@ function insideGoroutine(node: SyntaxNode, fn: SyntaxNode): boolean {
       const callee = n.parent.parent ? field(n.parent.parent, 'function') : null;
       if (callee?.type === 'selector_expression' && field(callee, 'field')?.text === 'Go') return true;
     }
+    if (n.type === 'func_literal') {
+      const name = boundName(n);
+      if (name && startedWithGo(fn, name)) return true;
+    }
   }
   return false;
+}
+
+/** `name` in `name := func(…) {…}` or `name = func(…) {…}`: the variable a function literal is bound to. */
+function boundName(literal: SyntaxNode): string | null {
+  const list = literal.parent;
+  const decl = list?.parent;
+  if (list?.type !== 'expression_list' || !decl || (decl.type !== 'short_var_declaration' && decl.type !== 'assignment_statement')) return null;
+  if (field(decl, 'right')?.id !== list.id) return null;
+  const i = named(list).findIndex((v) => v.id === literal.id);
+  const left = named(field(decl, 'left'));
+  return left.length === named(list).length && left[i]?.type === 'identifier' ? left[i].text : null;
+}
+
+/** Whether `fn` has a `go name(…)` statement. */
+function startedWithGo(fn: SyntaxNode, name: string): boolean {
+  return descendantsOfType(fn, 'go_statement').some((g) => {
+    const call = named(g)[0];
+    return call?.type === 'call_expression' && field(call, 'function')?.text === name;
+  });
 }
 
 /** `case <-x.Done():`, `case <-r.Context().Done():` or `case <-done:` with `done := ctx.Done()`. */
@@ -388,7 +430,9 @@ function reachableContexts(ctx: RuleContext, at: SyntaxNode): string[] {
   const consider = (name: string): void => {
     if (name === '_' || found.includes(name)) return;
     const decl = ctx.resolver.lookup(name, at);
-    if (decl?.type === CONTEXT) found.push(name);
+    if (decl?.type === CONTEXT) {
+      if (!neverCancelled(ctx, decl, name)) found.push(name);
+    }
     else if (decl?.type === HTTP_REQUEST && !requests.includes(name)) requests.push(name);
   };
   let child: SyntaxNode = at;
@@ -420,6 +464,25 @@ function reachableContexts(ctx: RuleContext, at: SyntaxNode): string[] {
     }
   }
   return [...found, ...requests.map((r) => `${r}.Context()`)];
+}
+
+/**
+ * `ctx := context.Background()` (or `TODO()`) never assigned again in its function: a context nobody
+ * can cancel, so there is nothing to watch. Any other assignment to it (`ctx, cancel =
+ * context.WithCancel(ctx)`) may make it cancellable, and keeps it.
+ */
+function neverCancelled(ctx: RuleContext, decl: Declaration, name: string): boolean {
+  if (decl.kind !== 'var' || (decl.node.type !== 'short_var_declaration' && decl.node.type !== 'var_spec')) return false;
+  const value = declaredValue(decl.node, name);
+  const call = value ? unparen(value) : null;
+  const callee = call?.type === 'call_expression' ? field(call, 'function') : null;
+  const pkg = callee?.type === 'selector_expression' ? field(callee, 'operand') : null;
+  if (!callee || pkg?.type !== 'identifier' || !/^(Background|TODO)$/.test(field(callee, 'field')?.text ?? '')) return false;
+  if (ctx.resolver.importPathOf(pkg.text, pkg) !== 'context') return false;
+  const owner = outermostFunction(decl.node) ?? decl.node;
+  return !descendantsOfType(owner, ['assignment_statement', 'short_var_declaration']).some(
+    (a) => a.id !== decl.node.id && named(field(a, 'left')).some((l) => l.text === name),
+  );
 }
 
 function declaredNames(stmt: SyntaxNode): string[] {
