@@ -57,7 +57,7 @@ const STOP_WORDS = new Set([
   'done', 'stop', 'stopped', 'stopping', 'stopper', 'quit', 'quitting', 'close', 'closed', 'closing', 'shutdown',
   'exit', 'exited', 'exiting', 'cancel', 'canceled', 'cancelled', 'term', 'terminate', 'terminated', 'terminating',
   'kill', 'killed', 'die', 'dying', 'dead', 'halt', 'abort', 'aborted', 'finish', 'finished', 'teardown', 'leave',
-  'interrupt', 'sig', 'sigs',
+  'interrupt', 'interrupted', 'sig', 'sigs',
 ]);
 
 /** `stopCh`, `donec`, `s.closing`, `shutdown_ch`, `quitC` → words [stop], [done], [closing]… */

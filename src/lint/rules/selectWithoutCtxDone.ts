@@ -336,7 +336,8 @@ function outermostFunction(node: SyntaxNode): SyntaxNode | null {
 
 /**
  * Whether the channel `name` made in `fn` is handed to work that will answer on it: sent on or
- * closed by a goroutine `fn` starts, or passed to a call, a composite literal or another channel.
+ * closed by a goroutine `fn` starts, or passed to a call, a composite literal or another channel, or
+ * stored in a map element or a field.
  */
 function handedToWork(fn: SyntaxNode, name: string): boolean {
   for (const id of descendantsOfType(fn, 'identifier')) {
@@ -348,6 +349,10 @@ function handedToWork(fn: SyntaxNode, name: string): boolean {
       if (callee !== 'len' && callee !== 'cap' && callee !== 'close') return true;
     }
     if (p.type === 'literal_element' || p.type === 'keyed_element') return true;
+    // `pc.inFlight[id] = replies`, `s.waiting = replies`: registered where the code that answers finds it.
+    if (p.type === 'expression_list' && p.parent?.type === 'assignment_statement' && field(p.parent, 'right')?.id === p.id) {
+      if (named(field(p.parent, 'left')).some((l) => l.type === 'index_expression' || l.type === 'selector_expression')) return true;
+    }
     if (p.type === 'send_statement' && field(p, 'value')?.id === id.id) return true;
     if (p.type === 'send_statement' && field(p, 'channel')?.id === id.id && insideGoroutine(p, fn)) return true;
   }
