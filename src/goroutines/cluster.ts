@@ -1,4 +1,5 @@
 import type { Goroutine, GoroutineDump, GoroutineGroup, GoroutineSummary, StackFrame, StackRecord } from './model';
+import { compareStates } from './stateOrder';
 
 /** Identity of a stack: function, file and line of every frame (arguments are not part of it). */
 export function stackKey(frames: readonly StackFrame[]): string {
@@ -39,7 +40,7 @@ export function clusterGoroutineStream(read: (visit: (g: Goroutine) => void) => 
 }
 
 function summarizeGroups(groups: GoroutineGroup[], total: number, truncated: boolean): GoroutineSummary {
-  groups.sort((a, b) => b.leaked - a.leaked || b.count - a.count || a.state.localeCompare(b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
+  groups.sort((a, b) => b.leaked - a.leaked || b.count - a.count || compareStates(a.state, b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
   const states: Record<string, number> = {};
   let leaked = 0;
   for (const g of groups) {

@@ -6,6 +6,7 @@
 import type { FrameFinding, GoroutinesView, GroupView } from '../protocol/goroutinesView';
 import { isStandardFrame, packageOf } from './cluster';
 import type { GoroutineSummary, StackFrame } from './model';
+import { compareStates } from './stateOrder';
 
 export interface ViewLimits {
   /** Groups sent to the page (the rest are counted in groupsOmitted). */
@@ -44,7 +45,7 @@ export function buildGoroutinesView(summary: GoroutineSummary, source: ViewSourc
   }));
   const states = Object.entries(summary.states)
     .map(([state, count]) => ({ state, count }))
-    .sort((a, b) => b.count - a.count || a.state.localeCompare(b.state));
+    .sort((a, b) => b.count - a.count || compareStates(a.state, b.state));
   return {
     title: source.title,
     source: source.source,
