@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { cliBuilds } from './cliCommands.mjs';
 import { d3FlameGraphPatch } from './d3FlameGraphPatch.mjs';
 
 const require = createRequire(import.meta.url);
@@ -53,7 +54,8 @@ const builds = [
   { entryPoints: { server: 'src/server/main.ts' } },
   // The language server's analysis thread: every parse of the workspace's Go happens there.
   { entryPoints: { serverWorker: 'src/server/worker.ts' } },
-  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  // The CLI: dist/cli.js and a bundle per command (scripts/cliCommands.mjs).
+  ...cliBuilds(root),
   { entryPoints: { lintWorker: 'src/lint/worker.ts' } },
   // The webview pages (flame graph, goroutines, leak watch): an ES module, its CSS in dist/webview.css, and
   // the toolkit in a chunk of its own (dist/webview-toolkitElements.js), fetched with the bundle (the page's

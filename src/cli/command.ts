@@ -27,4 +27,12 @@ export const EXIT_USAGE = 2;
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  /**
+   * Each command is bundled apart from dist/cli.js (scripts/cliCommands.mjs), each bundle with its own copy
+   * of this class: a UsageError is known by its name wherever it was made.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'UsageError';
+  }
 }

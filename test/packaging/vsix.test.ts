@@ -20,6 +20,8 @@ test('the .vsix holds the bundles and wasm, and no sources, node_modules or nati
     'dist/extension.js',
     'dist/server.js',
     'dist/cli.js',
+    'dist/cli-goroutines.js',
+    'dist/cli-lint.js',
     'dist/lintWorker.js',
     'dist/pprofWorker.js',
     'dist/fleetWorker.js',
