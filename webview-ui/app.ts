@@ -206,9 +206,15 @@ export class ProfileApp {
     } else if (this.mountControls) {
       // First view: the toolkit controls and the table join once the graph's frame is on screen (see
       // layout()); a view that arrives before they are ready is synced when they are.
+      // The first view's narrowest boxes come then too (FlameView.refine), while the controls connect.
       const mount = this.mountControls;
       this.mountControls = undefined;
-      requestAnimationFrame(() => setTimeout(() => mount().catch((err: unknown) => this.fail(err))));
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          void this.flame.refine();
+          mount().catch((err: unknown) => this.fail(err));
+        }),
+      );
     }
   }
 

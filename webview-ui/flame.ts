@@ -221,15 +221,35 @@ export class FlameView {
     return tip;
   }
 
+  /**
+   * Draws the boxes the first view left out (the session's FIRST_VIEW_MIN_PIXELS): the root's subtree as
+   * a zoom would fetch it. Not while zoomed in (a zoom fetches its own frame's boxes).
+   */
+  async refine(): Promise<void> {
+    const root = this.root;
+    if (!root || this.zoomed.length > 1 || !hasTruncated(root)) return;
+    await this.graft(root);
+  }
+
   private async zoomed_(d: HierarchyNode<ChartNode>): Promise<void> {
     this.zoomed = pathOf(d);
     this.options.onZoom(this.zoomed);
-    const node = d.data;
-    if (node.expanded || d.parent === null || !hasTruncated(node)) return;
+    if (d.parent === null || !hasTruncated(d.data)) return;
+    await this.graft(d.data);
+  }
+
+  /** Replaces a node's pruned children with the host's subtree at this graph's pruning. */
+  private async graft(node: ChartNode): Promise<void> {
+    if (node.expanded) return;
     node.expanded = true;
     const subtree = (await this.options.expand(node)) as ChartNode | undefined;
     // The view may have changed while the host worked: only graft onto the tree that asked.
     if (!subtree || !this.chart || this.root === undefined || !this.contains(node)) return;
+    if (node === this.root && this.zoomed.length > 1) {
+      // Zoomed in meanwhile: new children for the root would show the zoomed frame's siblings again.
+      node.expanded = false;
+      return;
+    }
     node.children = subtree.children;
     node.truncated = subtree.truncated;
     node.self = subtree.self;

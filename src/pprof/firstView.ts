@@ -75,6 +75,12 @@ export class FirstViewEngine implements ProfileEngine {
   }
 
   async subtree(treeId: number, nodeId: number, minFraction: number) {
+    // The root of a first view's tree, pruned as finely or less (the page's first view is coarser): at once.
+    const first = treeId < 0 ? this.profiles[-treeId - 1]?.first : undefined;
+    if (first && nodeId === first.tree.root.id && minFraction >= first.minFraction) {
+      const root = minFraction > first.minFraction ? pruneFlameTree(first.tree.root, minFraction) : first.tree.root;
+      return { root, path: [nodeId] };
+    }
     return this.engine.subtree(await this.storeTree(treeId), nodeId, minFraction);
   }
 

@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelHtml, WEBVIEW_BUNDLE } from '../../src/extension/panel/html';
 import { decodeProfile } from '../../src/pprof/decode';
+import type { FlameNode } from '../../src/pprof/model';
 import { packProfile } from '../../src/pprof/packed';
 import { ProfileStore } from '../../src/pprof/profileStore';
 import { ProfileSession, storeEngine } from '../../src/pprof/session';
@@ -30,6 +31,10 @@ describe('the flame-graph page as the extension serves it', () => {
   let server: Server | undefined;
   let origin = '';
   let init = '';
+  /** The root at one pixel (expandNode's reply to the page filling in its first view), and its frames. */
+  let refined = '';
+  let refinedFrames = 0;
+  let firstFrames = 0;
   const errors: string[] = [];
   /** Requests per file name; a chunk's reply can be held back to see what a slow network does. */
   const requests = new Map<string, number>();
@@ -37,11 +42,17 @@ describe('the flame-graph page as the extension serves it', () => {
 
   before(async () => {
     const store = new ProfileStore();
-    const summary = store.add(packProfile(decodeProfile(readFileSync(path.resolve('test/fixtures/pprof/heap-1.pb.gz')))));
+    // block.pb.gz has frames between 1/4,000 and 1/400 of its total: some are left out of the first view.
+    const summary = store.add(packProfile(decodeProfile(readFileSync(path.resolve('test/fixtures/pprof/block.pb.gz')))));
     const session = new ProfileSession({ title: 'heap-1.pb.gz', engine: storeEngine(store), profile: { summary, release: () => {} } });
-    const view = await session.handlers.ready({ graphWidth: 800 });
+    const view = await session.handlers.ready({ graphWidth: 2000 });
     assert.ok(view.total > 0);
     init = JSON.stringify(view);
+    const root = await session.handlers.expandNode({ viewId: view.viewId, nodeId: view.tree.id });
+    refined = JSON.stringify(root);
+    const frames = (n: FlameNode): number => 1 + n.children.reduce((sum, c) => sum + frames(c), 0);
+    firstFrames = frames(view.tree);
+    refinedFrames = frames(root.node);
 
     // Served over http, as VS Code serves a webview (file: URLs get no resource timing): the page, and dist/.
     const dist = path.resolve('dist');
@@ -82,13 +93,13 @@ describe('the flame-graph page as the extension serves it', () => {
   });
 
   /** A page of the bundle, with a stand-in for the host that answers Ready with the view, later (VS Code's host answers from another process). */
-  async function openPage(view: 'flame' | 'goroutines' | 'watch'): Promise<Page> {
-    const p = await browser.newPage({ viewport: { width: 1100, height: 800 }, colorScheme: 'dark' });
+  async function openPage(view: 'flame' | 'goroutines' | 'watch', width = 1100): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width, height: 800 }, colorScheme: 'dark' });
     p.on('pageerror', (e) => errors.push(e.message));
     p.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await p.addInitScript((json: string) => {
+    await p.addInitScript(({ json, refinedJson }: { json: string; refinedJson: string }) => {
       const w = window as unknown as { acquireVsCodeApi: () => unknown; violations: string[] };
       w.violations = [];
       document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -98,11 +109,14 @@ describe('the flame-graph page as the extension serves it', () => {
           if (message.kind === 'request' && message.method === 'ready' && location.pathname.endsWith('flame.html')) {
             setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, json }, '*'), 50);
           }
+          if (message.kind === 'request' && message.method === 'expandNode') {
+            setTimeout(() => window.postMessage({ kind: 'reply', id: message.id, json: refinedJson }, '*'), 50);
+          }
         },
         getState: () => undefined,
         setState: () => undefined,
       });
-    }, init);
+    }, { json: init, refinedJson: refined });
     await p.goto(`${origin}/${view}.html`);
     // The toolkit's controls: defined once its chunk has run.
     await p.waitForFunction(() => customElements.get('vscode-button') !== undefined);
@@ -121,6 +135,16 @@ describe('the flame-graph page as the extension serves it', () => {
   it('draws the graph and the toolkit controls under the strict CSP', async () => {
     assert.ok((await page.locator('.graph svg rect').count()) >= 10);
     assert.deepEqual(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('draws the boxes the first view left out once the graph is on screen', async () => {
+    assert.ok(refinedFrames > firstFrames, `the fixture has boxes under two pixels: ${refinedFrames} frames refined, ${firstFrames} first`);
+    // The views are pruned for a graph of 2,000 px: every box of the refined root is a pixel wide or more
+    // in this page's wider graph, so all are drawn.
+    const p = await openPage('flame', 2200);
+    await p.waitForFunction((n) => document.querySelectorAll('.graph svg rect').length === n, refinedFrames, { timeout: 30_000 });
+    await p.close();
     assert.deepEqual(errors, []);
   });
 

@@ -206,3 +206,31 @@ describe('a profile of many functions, strings held twice, sparse ids', () => {
     }
   });
 });
+
+/** A one-function profile whose locations have `ids` and whose one sample refers to `stack`. */
+function locationsProfile(ids: number[], stack: number[]): Uint8Array {
+  const out: number[] = [...bytesField(1, [...varintField(1, 1), ...varintField(2, 2)])];
+  out.push(...bytesField(5, [...varintField(1, 1), ...varintField(2, 3), ...varintField(4, 4)]));
+  for (const id of ids) out.push(...bytesField(4, [...varintField(1, id), ...bytesField(4, [...varintField(1, 1), ...varintField(2, 7)])]));
+  out.push(...bytesField(2, [...bytesField(1, stack.flatMap(varint)), ...bytesField(2, varint(5))]));
+  for (const t of ['', 'objects', 'count', 'main.f', 'f.go']) out.push(...bytesField(6, text(t)));
+  return new Uint8Array(out);
+}
+
+describe('samples refer to locations by id', () => {
+  test('ids numbered 1..n in order (as Go writes them) and sparse ids both resolve', () => {
+    for (const ids of [[1, 2, 3], [10, 30, 20], [3, 2, 1]]) {
+      const p = decodePackedProfile(locationsProfile(ids, [ids[2] as number, ids[0] as number]));
+      assert.deepEqual([...p.stackLocations], [2, 0], `ids ${ids.join(',')}`);
+    }
+  });
+
+  test('an id no location has is one ProfileError, whichever the numbering', () => {
+    for (const [ids, missing] of [[[1, 2, 3], 4], [[1, 2, 3], 0], [[10, 30, 20], 11]] as const) {
+      assert.throws(
+        () => decodePackedProfile(locationsProfile([...ids], [ids[0], missing])),
+        (err: unknown) => err instanceof ProfileError && err.message === `invalid profile: a sample refers to location ${missing}, which the profile does not define`,
+      );
+    }
+  });
+});

@@ -104,6 +104,19 @@ describe('first views (report.html)', () => {
     }
   });
 
+  it("the first view's root at one pixel (the page filling in its first paint) comes before anything is decoded", async () => {
+    for (const graphWidth of [800, 4000]) {
+      const plain = await sessionOver(['block.pb.gz'], false);
+      const first = await sessionOver(['block.pb.gz'], true);
+      const view = await first.ask('ready', { graphWidth });
+      const plainView = await plain.ask('ready', { graphWidth });
+      const refined = first.ask('expandNode', { viewId: view.viewId, nodeId: view.tree.id });
+      assert.equal(await pending(refined), false, 'answered from the first view');
+      const expected = await plain.ask('expandNode', { viewId: plainView.viewId, nodeId: plainView.tree.id });
+      assert.deepEqual(withoutIds(await refined), withoutIds(expected), `at ${graphWidth} px`);
+    }
+  });
+
   it('zoom and search wait for the decode, then answer as the store does (the same node ids)', async () => {
     const plain = await sessionOver(['block.pb.gz'], false);
     const first = await sessionOver(['block.pb.gz'], true);

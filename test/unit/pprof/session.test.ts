@@ -9,7 +9,7 @@ import { packProfile } from '../../../src/pprof/packed';
 import { ProfileStore } from '../../../src/pprof/profileStore';
 import { PRUNE_FRACTION, pruneFraction } from '../../../src/pprof/prune';
 import { searchPattern } from '../../../src/pprof/search';
-import { ProfileSession, storeEngine } from '../../../src/pprof/session';
+import { FIRST_VIEW_MIN_PIXELS, ProfileSession, storeEngine } from '../../../src/pprof/session';
 import type { flameHost } from '../../../src/protocol/flamePage';
 import type { ParamsOf, ResultOf } from '../../../src/protocol/rpc';
 
@@ -126,6 +126,29 @@ describe('ProfileSession', () => {
     assert.equal(pruneFraction(undefined), PRUNE_FRACTION);
     assert.equal(pruneFraction(10), 1 / 400);
     assert.equal(pruneFraction(1e9), 1 / 4000);
+  });
+
+  it('sends the first view without boxes under two pixels, and its root at one pixel on expandNode', async () => {
+    const { ask } = sessionOver([PRUNING_FIXTURE]);
+    const boxes = (root: FlameNode) => {
+      const out: string[] = [];
+      const visit = (n: FlameNode, path: string) => {
+        out.push(`${path}/${n.name}:${n.total}:${n.self}:${n.truncated === true}`);
+        for (const c of n.children) visit(c, `${path}/${n.name}`);
+      };
+      visit(root, '');
+      return out.sort();
+    };
+    const left: number[] = [];
+    for (const graphWidth of [400, 1000, 2000, 4000]) {
+      const first = await ask('ready', { graphWidth });
+      walk(first.tree, (n) => assert.ok(n === first.tree || n.total >= (first.total * FIRST_VIEW_MIN_PIXELS) / graphWidth, `${n.name} is under two pixels`));
+      const refined = await ask('expandNode', { viewId: first.viewId, nodeId: first.tree.id });
+      const onePixel = await ask('setGraphWidth', { graphWidth });
+      assert.deepEqual(boxes(refined.node), boxes(onePixel.tree), `the root refined is the one-pixel view at ${graphWidth} px`);
+      left.push(boxes(refined.node).length - boxes(first.tree).length);
+    }
+    assert.ok(left.some((n) => n > 0), `boxes left out of the first view at each width: ${left.join(', ')}`);
   });
 
   it('compares against a base: deltas sum to the growth between two heap snapshots', async () => {
