@@ -1,12 +1,13 @@
 /**
  * loadGoroutineSummary for `goroscope goroutines` on a large dump file, on two threads: a worker
  * (dist/dumpHalfWorker.js) reads the second half of a debug=2 dump while this thread reads the first
- * (dumpHalves.ts cuts it at a goroutine header), then both halves are grouped here in dump order. The
- * worker is started before the file is read, so its start overlaps the read. Anything else (a profile, a
- * small dump, no place to cut, a worker that fails) is read here as loadGoroutineSummary reads it: the
- * summary is the same either way.
+ * (dumpHalves.ts cuts it at a goroutine header), then both halves are grouped here in dump order. The CLI
+ * starts the worker before it reads the file, so its start overlaps the read, and only when a core is free
+ * (secondCoreFree). Anything else (a profile, a small dump, no place to cut, a worker that fails) is read
+ * here as loadGoroutineSummary reads it: the summary is the same either way.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isGzip } from '../pprof/decode';
 import type { SizeLimit } from '../pprof/sizeLimit';
@@ -20,6 +21,16 @@ import { looksLikeGoroutineProfileText } from './parseProfileText';
 
 /** Smaller dumps are read on one thread: starting a worker (20–40 ms) costs more than half their reading. */
 export const TWO_THREADS_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Whether a second thread would get a core of its own: the worker costs ~100 ms of CPU more in all (its start,
+ * both threads' JIT warm-up), which a free core hides and a busy machine pays (22 MB dump at load 7: 1.9x
+ * gostackparse on two threads, 1.35x on one). The 1-minute load average is the machine's own measure.
+ */
+export function secondCoreFree(): boolean {
+  const cores = os.availableParallelism();
+  return cores >= 2 && (os.loadavg()[0] ?? 0) <= cores - 1;
+}
 
 /** A half of a 64 MB dump takes a second or two on a loaded machine; past this the worker is deemed stuck. */
 const PART_TIMEOUT_MS = 60_000;

@@ -119,7 +119,8 @@ test('goroutines: bad input gives one line and exit 2', () => {
 });
 
 test('goroutines on a dump past the two-thread size: JSON and text as read on one thread', (t) => {
-  // The fixtures over and over, ids renumbered, past TWO_THREADS_MIN_BYTES: the worker reads the second half.
+  // The fixtures over and over, ids renumbered, past TWO_THREADS_MIN_BYTES: the worker reads the second half when
+  // a core is free (secondCoreFree; dumpHalves.test.ts runs the worker whatever the load).
   const names = ['go1.27.3-sigquit.txt', 'leaky-service.goroutineleak.debug2.txt', 'go1.26.8-tracebacklabels=1.txt', 'handwritten.txt', 'go1.27.3-synctest.txt'];
   const parts: string[] = [];
   for (let round = 0, size = 0; size < TWO_THREADS_MIN_BYTES * 1.2; round++) {

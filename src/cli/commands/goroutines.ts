@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { joinLabels } from '../../goroutines/cluster';
 import { loadGoroutines, loadGoroutineSummary } from '../../goroutines/load';
-import { DumpHalfWorker, readShared, TWO_THREADS_MIN_BYTES } from '../../goroutines/loadInTwoThreads';
+import { DumpHalfWorker, readShared, secondCoreFree, TWO_THREADS_MIN_BYTES } from '../../goroutines/loadInTwoThreads';
 import type { GoroutineGroup, GoroutineSummary } from '../../goroutines/model';
 import { DumpParseError } from '../../goroutines/parseDump';
 import { formatBytes, type SizeLimit } from '../../pprof/sizeLimit';
@@ -47,12 +47,12 @@ for a live service whose dump prints none, from debug=1 of the same moment.
 
 async function fromFile(file: string, limit: Required<SizeLimit>): Promise<GoroutineSummary> {
   let bytes: Uint8Array;
-  // A large dump is read on two threads: the worker starts now, while the file is read.
+  // A large dump is read on two threads when a core is free: the worker starts now, while the file is read.
   let halves: DumpHalfWorker | undefined;
   try {
     const size = statSync(file).size;
     if (size > limit.maxBytes) throw new UsageError(`${file}: the file is larger than the size limit of ${formatBytes(limit.maxBytes)}; raise the limit (${limit.limitName}) to read it`);
-    if (size >= TWO_THREADS_MIN_BYTES) {
+    if (size >= TWO_THREADS_MIN_BYTES && secondCoreFree()) {
       halves = new DumpHalfWorker();
       halves.warm();
       bytes = readShared(file, size);
