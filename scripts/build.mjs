@@ -67,8 +67,6 @@ const builds = [
   { ...page, entryPoints: { report: 'webview-ui/reportMain.ts' }, format: 'iife', plugins: [d3FlameGraphPatch, toolkitBuiltIn] },
   { entryPoints: { pprofWorker: 'src/pprof/worker.ts' } },
   { entryPoints: { goroutinesWorker: 'src/goroutines/worker.ts' } },
-  // The second half of a large dump for goroscope goroutines (src/goroutines/halfWorker.ts).
-  { entryPoints: { dumpHalfWorker: 'src/goroutines/halfWorker.ts' } },
   { entryPoints: { fleetWorker: 'src/fleet/worker.ts' } },
 ];
 

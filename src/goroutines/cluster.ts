@@ -39,18 +39,6 @@ export function clusterGoroutineStream(read: (visit: (g: Goroutine) => void) => 
   return summarizeGroups(grouping.groups(), total, truncated);
 }
 
-/**
- * clusterGoroutineStream for a reader that hands goroutines over in more than one go (dump order still):
- * add each, then summarize once.
- */
-export function goroutineGrouping(): { add(g: Goroutine): void; summarize(total: number, truncated: boolean): GoroutineSummary } {
-  const grouping = new GoroutineGrouping();
-  return {
-    add: (g) => grouping.add(g),
-    summarize: (total, truncated) => summarizeGroups(grouping.groups(), total, truncated),
-  };
-}
-
 function summarizeGroups(groups: GoroutineGroup[], total: number, truncated: boolean): GoroutineSummary {
   groups.sort((a, b) => b.leaked - a.leaked || b.count - a.count || compareStates(a.state, b.state) || (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
   const states: Record<string, number> = {};

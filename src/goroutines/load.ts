@@ -37,8 +37,7 @@ function readInput(bytes: Uint8Array, limit: SizeLimit): string | GoroutineDump 
   throw new DumpParseError('no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile (debug=1 or debug=0)');
 }
 
-/** Whether bytes read as text: few control characters in the first 512. */
-export function looksLikeText(bytes: Uint8Array): boolean {
+function looksLikeText(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 512);
   let control = 0;
   for (let i = 0; i < n; i++) {

@@ -90,7 +90,7 @@ export interface DumpRead {
   truncated: boolean;
 }
 
-export const NO_GOROUTINE = 'no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile';
+const NO_GOROUTINE = 'no goroutine found: expected a goroutine dump (debug=2, runtime.Stack, SIGQUIT or panic output) or a goroutine profile';
 
 /** What a header's status says (`[select (leaked), 25 minutes, locked to thread]`), labels apart. */
 export interface HeaderStatus {
@@ -163,29 +163,9 @@ export function parseGoroutineDump(text: string): GoroutineDump {
  * DumpParseError when there is no goroutine at all.
  */
 export function readGoroutineDump(text: string, visit: (g: Goroutine) => void): DumpRead {
-  const read = readDumpPart(text, visit);
+  const read = new DumpReader(visit).read(text);
   if (read.total === 0) throw new DumpParseError(NO_GOROUTINE);
-  if (cutOffByRuntime(text.length)) read.truncated = true;
   return read;
-}
-
-/**
- * readGoroutineDump over a part of a dump that starts at its beginning or at a goroutine header after a
- * blank line (dumpHalves.ts): the parts' goroutines and truncation are the whole's. Never throws; the
- * caller judges the whole (no goroutine at all, cutOffByRuntime of the whole length).
- */
-export function readDumpPart(text: string, visit: (g: Goroutine) => void): DumpRead {
-  return new DumpReader(visit).read(text);
-}
-
-/** The runtime stops writing a dump at its 64 MB buffer without a word: a text this long was probably cut. */
-export function cutOffByRuntime(length: number): boolean {
-  return length >= 64 * 1024 * 1024 - 1024;
-}
-
-/** Whether `line` (without its line break) is a goroutine header as the reader reads one. */
-export function isGoroutineHeader(line: string): boolean {
-  return line.startsWith('goroutine ') && headerOf(line) !== null;
 }
 
 /**
@@ -250,6 +230,8 @@ class DumpReader {
       if (this.pendingFunction !== null || this.pendingCreatedBy !== null || (this.stack === this.stacks && !g.stackUnavailable)) this.truncated = true;
       this.finish();
     }
+    // The runtime stops writing a dump at its 64 MB buffer without a word.
+    if (length >= 64 * 1024 * 1024 - 1024) this.truncated = true;
     return { total: this.total, truncated: this.truncated };
   }
 

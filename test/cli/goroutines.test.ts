@@ -5,8 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadGoroutineSummary } from '../../src/goroutines/load';
-import { TWO_THREADS_MIN_BYTES } from '../../src/goroutines/loadInTwoThreads';
 import { REPO_ROOT, runCli, runCliAsync as runCliShared } from './cliRunner';
 
 const fixtures = path.join(REPO_ROOT, 'test', 'fixtures', 'goroutines');
@@ -116,32 +114,6 @@ test('goroutines: bad input gives one line and exit 2', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /^goroscope: /);
   }
-});
-
-test('goroutines on a dump past the two-thread size: JSON and text as read on one thread', (t) => {
-  // The fixtures over and over, ids renumbered, past TWO_THREADS_MIN_BYTES: the worker reads the second half when
-  // a core is free (secondCoreFree; dumpHalves.test.ts runs the worker whatever the load).
-  const names = ['go1.27.3-sigquit.txt', 'leaky-service.goroutineleak.debug2.txt', 'go1.26.8-tracebacklabels=1.txt', 'handwritten.txt', 'go1.27.3-synctest.txt'];
-  const parts: string[] = [];
-  for (let round = 0, size = 0; size < TWO_THREADS_MIN_BYTES * 1.2; round++) {
-    for (const name of names) {
-      const text = readFileSync(path.join(fixtures, name), 'utf8').replace(/^goroutine (\d+)/gm, (_, id: string) => `goroutine ${round * 100_000 + Number(id)}`);
-      parts.push(round % 3 === 1 ? text.replace(/\n/g, '\r\n') : text);
-      size += text.length;
-    }
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'goroscope-large-dump-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'dump.txt');
-  writeFileSync(file, parts.join('\n'));
-  const summary = loadGoroutineSummary(readFileSync(file));
-  assert.ok(summary.total > 5_000, `${summary.total} goroutines`);
-  const r = runCli(['goroutines', '--format', 'json', file]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, `${JSON.stringify(summary, null, 2)}\n`);
-  const text = runCli(['goroutines', file]);
-  assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, new RegExp(`^${summary.total} goroutines in ${summary.groups.length} groups\n${summary.leaked} proven leaked`));
 });
 
 /**

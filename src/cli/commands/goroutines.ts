@@ -2,7 +2,6 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { joinLabels } from '../../goroutines/cluster';
 import { loadGoroutines, loadGoroutineSummary } from '../../goroutines/load';
-import { DumpHalfWorker, readShared, secondCoreFree, TWO_THREADS_MIN_BYTES } from '../../goroutines/loadInTwoThreads';
 import type { GoroutineGroup, GoroutineSummary } from '../../goroutines/model';
 import { DumpParseError } from '../../goroutines/parseDump';
 import { formatBytes, type SizeLimit } from '../../pprof/sizeLimit';
@@ -39,38 +38,27 @@ for a live service whose dump prints none, from debug=1 of the same moment.
     if (positionals.length !== 1) throw new UsageError('goroutines takes one file or URL (see goroscope goroutines --help)');
     const input = positionals[0] as string;
     const limit = sizeLimitOf(flags);
-    const summary = /^https?:\/\//i.test(input) ? await fromService(input, limit) : await fromFile(path.resolve(io.cwd, input), limit);
+    const summary = /^https?:\/\//i.test(input) ? await fromService(input, limit) : fromFile(path.resolve(io.cwd, input), limit);
     io.stdout(format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatText(summary));
     return EXIT_OK;
   },
 };
 
-async function fromFile(file: string, limit: Required<SizeLimit>): Promise<GoroutineSummary> {
+function fromFile(file: string, limit: Required<SizeLimit>): GoroutineSummary {
   let bytes: Uint8Array;
-  // A large dump is read on two threads when a core is free: the worker starts now, while the file is read.
-  let halves: DumpHalfWorker | undefined;
   try {
     const size = statSync(file).size;
     if (size > limit.maxBytes) throw new UsageError(`${file}: the file is larger than the size limit of ${formatBytes(limit.maxBytes)}; raise the limit (${limit.limitName}) to read it`);
-    if (size >= TWO_THREADS_MIN_BYTES && secondCoreFree()) {
-      halves = new DumpHalfWorker();
-      halves.warm();
-      bytes = readShared(file, size);
-    } else {
-      bytes = readFileSync(file);
-    }
+    bytes = readFileSync(file);
   } catch (err) {
-    halves?.dispose();
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   try {
-    return halves ? await halves.summarize(bytes, limit) : loadGoroutineSummary(bytes, limit);
+    return loadGoroutineSummary(bytes, limit);
   } catch (err) {
     if (err instanceof DumpParseError) throw new UsageError(`${file}: ${err.message}`);
     throw err;
-  } finally {
-    halves?.dispose();
   }
 }
 
